@@ -1,0 +1,1 @@
+//! Embedded AWS data generated from AWS-format inputs: instance catalog, prices, branch-ENI limits.

@@ -1,0 +1,1 @@
+//! Capacity formulas (max-pods, Karpenter and CNI views) and address arithmetic; pure.

@@ -1,0 +1,1 @@
+//! Findings, severities, rule ids, locations, fixes and suppressions; knows no output format.

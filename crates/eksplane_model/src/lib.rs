@@ -1,0 +1,1 @@
+//! The typed platform model: one module per object kind, no I/O.

@@ -1,0 +1,1 @@
+//! Output formats: human, JSON, SARIF; renders, never computes.

@@ -1,0 +1,1 @@
+//! Source files, spans, YAML/JSON parsing with positions and input limits.
