@@ -1,1 +1,23 @@
-fn main() {}
+//! `eksplane`: reads, checks, sizes and simulates production Amazon EKS platforms.
+//!
+//! The binary is thin: it parses arguments, calls the libraries, prints and
+//! sets the exit code (0 clean, 1 findings at or above `--fail-on`, 2 bad
+//! usage or input). No other crate prints.
+
+mod cli;
+mod commands;
+mod output;
+
+use clap::Parser;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    match commands::run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            output::error(&format!("{e:#}"));
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,1 +1,8 @@
-//! Findings, severities, rule ids, locations, fixes and suppressions; knows no output format.
+//! Findings shared by every analysis: rule ids, severities, locations, fixes
+//! and suppressions. Knows no output format.
+
+mod config;
+mod finding;
+
+pub use config::{Config, ConfigError, IgnoreEntry, SeverityOverride, Suppressed};
+pub use finding::{Finding, Fix, Location, RuleId, Severity, input};

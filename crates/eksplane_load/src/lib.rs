@@ -1,1 +1,275 @@
-//! Recognises documents by content, decodes them into the model and merges one Platform.
+//! Loading: finds input files, recognises each document by content, decodes it
+//! into the model and merges everything into one [`Platform`].
+//!
+//! A bad file or object never sinks the others: each problem becomes a
+//! [`Finding`] of the `LOAD` area pointing at the file, line and column.
+
+mod aws;
+mod files;
+mod kinds;
+mod merge;
+
+pub use files::{Input, expand_inputs};
+
+use eksplane_diagnostics::{Config, Finding, input};
+use eksplane_model::{Origin, Platform};
+use eksplane_source::{
+    DecodeError, Document, Limits, Node, SourceDb, SourceError, decode, parse_file,
+    text_from_bytes,
+};
+use std::sync::Arc;
+
+/// What loading produced.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub db: SourceDb,
+    pub platform: Platform,
+    /// Problems with the input (area `LOAD`), sorted by position.
+    pub findings: Vec<Finding>,
+    pub stats: LoadStats,
+}
+
+#[derive(Debug, Default, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct LoadStats {
+    pub files: usize,
+    pub documents: usize,
+    /// Objects decoded into the model.
+    pub objects: usize,
+    /// Kubernetes objects of kinds the model does not type (kept as opaque).
+    pub opaque: usize,
+    /// Documents that are neither Kubernetes objects nor AWS snapshots.
+    pub unrecognised: usize,
+}
+
+impl Loaded {
+    /// Whether any input could not be read or decoded (exit code 2).
+    pub fn has_input_errors(&self) -> bool {
+        self.findings
+            .iter()
+            .any(|f| f.severity == eksplane_diagnostics::Severity::Error)
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LoadOptions {
+    pub limits: Limits,
+}
+
+/// The state of one load: the database, the platform being filled, findings.
+pub(crate) struct Ctx {
+    pub db: SourceDb,
+    pub platform: Platform,
+    pub findings: Vec<Finding>,
+    pub stats: LoadStats,
+    pub limits: Limits,
+    /// Cluster-level facts in load order, merged at the end.
+    pub facts: merge::FactLog,
+}
+
+pub(crate) fn source_error(e: &SourceError) -> Finding {
+    Finding::new(
+        input::UNREADABLE,
+        eksplane_diagnostics::Severity::Error,
+        "Input could not be read",
+        e.to_string(),
+        e.span(),
+    )
+}
+
+pub(crate) fn decode_error(what: &str, e: &DecodeError) -> Finding {
+    Finding::new(
+        input::INVALID_OBJECT,
+        eksplane_diagnostics::Severity::Error,
+        "Object does not match its schema",
+        format!("{what}: {e}"),
+        e.span,
+    )
+}
+
+/// Loads every input into one platform.
+pub fn load(inputs: &[Input], opts: LoadOptions) -> Loaded {
+    let mut ctx = Ctx {
+        db: SourceDb::new(),
+        platform: Platform::default(),
+        findings: Vec::new(),
+        stats: LoadStats::default(),
+        limits: opts.limits,
+        facts: merge::FactLog::default(),
+    };
+    for (name, bytes) in files::read_inputs(inputs, &mut ctx) {
+        load_bytes(&mut ctx, name, bytes);
+    }
+    finish(ctx)
+}
+
+/// Loads in-memory files (name, text): for tests and embedding.
+pub fn load_texts<'a>(files: impl IntoIterator<Item = (&'a str, &'a str)>) -> Loaded {
+    let mut ctx = Ctx {
+        db: SourceDb::new(),
+        platform: Platform::default(),
+        findings: Vec::new(),
+        stats: LoadStats::default(),
+        limits: Limits::default(),
+        facts: merge::FactLog::default(),
+    };
+    for (name, text) in files {
+        load_bytes(&mut ctx, name.to_string(), text.as_bytes().to_vec());
+    }
+    finish(ctx)
+}
+
+fn finish(mut ctx: Ctx) -> Loaded {
+    merge::merge(&mut ctx);
+    ctx.findings.sort_by_key(|f| f.sort_key());
+    Loaded {
+        db: ctx.db,
+        platform: ctx.platform,
+        findings: ctx.findings,
+        stats: ctx.stats,
+    }
+}
+
+fn load_bytes(ctx: &mut Ctx, name: String, bytes: Vec<u8>) {
+    ctx.stats.files += 1;
+    let next = eksplane_source::FileId(ctx.db.len() as u32 + 1);
+    let id = match text_from_bytes(next, bytes, &ctx.limits) {
+        Ok(t) => ctx.db.add(name, t),
+        Err(e) => {
+            ctx.db.add(name, "");
+            ctx.findings.push(source_error(&e));
+            return;
+        }
+    };
+    let Some(file) = ctx.db.get(id) else {
+        return;
+    };
+    let text = file.text.clone();
+    let parsed = parse_file(id, &text, &ctx.limits);
+    for doc in parsed.documents {
+        load_document(ctx, doc);
+    }
+    if let Some(e) = parsed.error {
+        ctx.findings.push(source_error(&e));
+    }
+}
+
+fn load_document(ctx: &mut Ctx, doc: Document) {
+    if doc.root.is_null() {
+        return;
+    }
+    ctx.stats.documents += 1;
+    for d in &doc.duplicate_keys {
+        ctx.findings.push(
+            Finding::new(
+                input::DUPLICATE_KEY,
+                eksplane_diagnostics::Severity::Warning,
+                "Mapping key written twice",
+                format!("key {:?} is written twice in the same mapping; the second one wins", d.key),
+                d.second,
+            )
+            .related(d.first, "first written here"),
+        );
+    }
+    let root = doc.root;
+    let helm = doc.helm_source;
+    if root.get("apiVersion").is_some() && root.get("kind").is_some() {
+        load_object(ctx, root, helm);
+    } else if !aws::load_aws(ctx, root) {
+        ctx.stats.unrecognised += 1;
+    }
+}
+
+/// The common `Origin` of an object read from `node`.
+pub(crate) fn origin_of(node: &Node, helm: Option<eksplane_source::Spanned<String>>) -> Origin {
+    Origin {
+        span: node.span,
+        api_version: node
+            .get("apiVersion")
+            .and_then(Node::as_str)
+            .unwrap_or_default()
+            .to_string(),
+        kind: node
+            .get("kind")
+            .and_then(Node::as_str)
+            .unwrap_or_default()
+            .to_string(),
+        helm_source: helm,
+        node: None,
+    }
+}
+
+fn load_object(ctx: &mut Ctx, node: Node, helm: Option<eksplane_source::Spanned<String>>) {
+    let kind = node.get("kind").and_then(Node::as_str).unwrap_or_default();
+    let api = node
+        .get("apiVersion")
+        .and_then(Node::as_str)
+        .unwrap_or_default();
+    if kind == "List" || (kind.ends_with("List") && api == "v1") {
+        if let Some(NodeKindItems(items)) = take_items(node) {
+            for item in items {
+                if item.get("apiVersion").is_some() && item.get("kind").is_some() {
+                    load_object(ctx, item, helm.clone());
+                } else {
+                    ctx.stats.unrecognised += 1;
+                }
+            }
+        }
+        return;
+    }
+    kinds::load_kube(ctx, node, helm);
+}
+
+struct NodeKindItems(Vec<Node>);
+
+fn take_items(node: Node) -> Option<NodeKindItems> {
+    match node.kind {
+        eksplane_source::NodeKind::Map(entries) => entries
+            .into_iter()
+            .rev()
+            .find(|(k, _)| k.as_str() == Some("items"))
+            .and_then(|(_, v)| match v.kind {
+                eksplane_source::NodeKind::Seq(items) => Some(NodeKindItems(items)),
+                _ => None,
+            }),
+        _ => None,
+    }
+}
+
+/// Decodes `node` as `T`, or records the error and returns `None`.
+pub(crate) fn decode_or_report<T>(ctx: &mut Ctx, what: &str, node: &Node) -> Option<T>
+where
+    T: for<'de> serde::Deserialize<'de>,
+{
+    match decode::<T>(node) {
+        Ok(v) => Some(v),
+        Err(e) => {
+            ctx.findings.push(decode_error(what, &e));
+            None
+        }
+    }
+}
+
+/// Attaches an object's node tree to its origin.
+pub(crate) fn with_node(mut origin: Origin, node: Node) -> Origin {
+    origin.node = Some(Arc::new(node));
+    origin
+}
+
+/// Reads `.eksplane.yaml` (or another config file) with positions. The file
+/// is added to `db` so findings about it point into it.
+pub fn load_config(db: &mut SourceDb, name: &str, text: &str) -> Result<Config, Finding> {
+    let id = db.add(name.to_string(), text);
+    let parsed = parse_file(id, text, &Limits::default());
+    if let Some(e) = parsed.error {
+        return Err(source_error(&e));
+    }
+    match parsed.documents.into_iter().find(|d| !d.root.is_null()) {
+        None => Ok(Config::default()),
+        Some(d) => decode::<Config>(&d.root).map_err(|e| {
+            let mut f = decode_error("configuration", &e);
+            f.rule = input::INVALID_CONFIG;
+            f.title = "Invalid eksplane configuration".into();
+            f
+        }),
+    }
+}

@@ -1,1 +1,19 @@
-//! The typed platform model: one module per object kind, no I/O.
+//! The typed platform model: one module per object kind, and [`Platform`], the
+//! merged view of one cluster. No I/O: the loader fills it, analyses read it.
+//!
+//! Every fact an analysis may point at is a [`eksplane_source::Spanned`] value
+//! or reachable through an object's [`meta::Origin`].
+
+pub mod aws;
+pub mod cni;
+pub mod eksctl;
+pub mod ingress;
+pub mod k8s;
+pub mod karpenter;
+pub mod meta;
+pub mod platform;
+pub mod quantity;
+
+pub use meta::{KubeObject, ObjectMeta, ObjectRef, Origin};
+pub use platform::*;
+pub use quantity::Quantity;

@@ -1,1 +1,50 @@
-//! Output formats: human, JSON, SARIF; renders, never computes.
+//! Output formats. Each format is one module; none computes anything: they
+//! render findings, the inventory and (later) capacity tables as they are given.
+//!
+//! - [`human`]: terminal output with source snippets (colour when asked)
+//! - [`json`]: the versioned JSON document (schema in `docs/findings.schema.json`)
+//! - [`sarif`]: SARIF 2.1.0 for GitHub code scanning
+//! - [`inventory`]: what `inspect` prints
+
+pub mod human;
+pub mod inventory;
+pub mod json;
+pub mod sarif;
+
+use eksplane_diagnostics::{Finding, Severity, Suppressed};
+
+/// What a check run produced, for the renderers.
+#[derive(Debug, Clone, Copy)]
+pub struct Report<'a> {
+    pub findings: &'a [Finding],
+    pub suppressed: &'a [Suppressed],
+    pub db: &'a eksplane_source::SourceDb,
+}
+
+/// Counts by severity.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Counts {
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+}
+
+impl Counts {
+    pub fn of(findings: &[Finding]) -> Self {
+        let mut c = Counts::default();
+        for f in findings {
+            match f.severity {
+                Severity::Error => c.errors += 1,
+                Severity::Warning => c.warnings += 1,
+                Severity::Info => c.infos += 1,
+            }
+        }
+        c
+    }
+}
+
+/// A file name as a relative, forward-slash path (stable across machines).
+pub(crate) fn display_path(name: &str) -> String {
+    let n = name.replace('\\', "/");
+    n.strip_prefix("./").map(str::to_string).unwrap_or(n)
+}

@@ -1,1 +1,12 @@
-//! The rule registry and one module per lint rule.
+//! The rule registry, the engine that runs it (with suppressions and severity
+//! overrides), and one module per rule under `rules/<area>/`.
+//!
+//! Adding a rule: one file under `rules/<area>/` declaring it with
+//! [`declare_rule!`], and one line in that area's `RULES` list.
+
+mod engine;
+mod registry;
+pub mod rules;
+
+pub use engine::{CheckOptions, CheckResult, IGNORE_ANNOTATION, run};
+pub use registry::{Rule, RuleDocs, all, find};

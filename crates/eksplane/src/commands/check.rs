@@ -1,0 +1,76 @@
+use crate::cli::{CheckArgs, CheckFormat, ColorChoice, FailOn};
+use crate::commands::{EXIT_BAD_INPUT, EXIT_CLEAN, EXIT_FINDINGS, load_inputs};
+use crate::output;
+use eksplane_diagnostics::Severity;
+use eksplane_report::{Report, human, json, sarif};
+use eksplane_rules::CheckOptions;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+const DEFAULT_CONFIG: &str = ".eksplane.yaml";
+
+pub fn run(args: CheckArgs, color: ColorChoice) -> anyhow::Result<ExitCode> {
+    let mut loaded = load_inputs(&args.input)?;
+    let config_path = match &args.config {
+        Some(p) => Some(p.clone()),
+        None => Some(PathBuf::from(DEFAULT_CONFIG)).filter(|p| p.is_file()),
+    };
+    let mut extra = std::mem::take(&mut loaded.findings);
+    let mut config = None;
+    if let Some(path) = &config_path {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| anyhow::anyhow!("cannot read config {}: {e}", path.display()))?;
+        match eksplane_load::load_config(&mut loaded.db, &path.display().to_string(), &text) {
+            Ok(c) => config = Some(c),
+            Err(f) => extra.push(f),
+        }
+        if args.verbose {
+            output::note(&format!("using configuration {}", path.display()));
+        }
+    }
+    let result = eksplane_rules::run(
+        &loaded.platform,
+        &loaded.db,
+        extra,
+        CheckOptions {
+            config: config.as_ref(),
+        },
+    );
+    let report = Report {
+        findings: &result.findings,
+        suppressed: &result.suppressed,
+        db: &loaded.db,
+    };
+    let text = match args.format {
+        CheckFormat::Human => {
+            let c = output::color_enabled(color, args.output.is_some());
+            human::render(
+                &report,
+                human::HumanOptions {
+                    color: c,
+                    verbose: args.verbose,
+                },
+            )
+        }
+        CheckFormat::Json => json::render(&report),
+        CheckFormat::Sarif => sarif::render(&report, &eksplane_rules::all()),
+    };
+    output::emit(&text, args.output.as_deref())?;
+    let input_error = result.findings.iter().any(|f| {
+        f.severity == Severity::Error && matches!(f.rule.area(), "LOAD" | "CFG")
+    });
+    let threshold = match args.fail_on {
+        FailOn::Error => Some(Severity::Error),
+        FailOn::Warning => Some(Severity::Warning),
+        FailOn::Info => Some(Severity::Info),
+        FailOn::Never => None,
+    };
+    let failing = threshold.is_some_and(|t| result.findings.iter().any(|f| f.severity >= t));
+    Ok(ExitCode::from(if input_error {
+        EXIT_BAD_INPUT
+    } else if failing {
+        EXIT_FINDINGS
+    } else {
+        EXIT_CLEAN
+    }))
+}

@@ -1,0 +1,173 @@
+//! AWS CLI JSON output (`--output json`), recognised by the key at the root of
+//! the document (each operation's output has its own; see
+//! `eksplane_model::aws`). One document may hold several keys (a hand-merged
+//! snapshot); each recognised key is read.
+
+use crate::{Ctx, decode_or_report};
+use eksplane_model::aws::{ec2, ec2_instance_types, eks, iam};
+use eksplane_source::Node;
+
+/// Reads `root` as AWS CLI output. Returns false when no key is recognised.
+pub(crate) fn load_aws(ctx: &mut Ctx, root: Node) -> bool {
+    let Some(entries) = root.as_map() else {
+        return false;
+    };
+    let keys: Vec<String> = entries
+        .iter()
+        .filter_map(|(k, _)| k.as_str().map(str::to_string))
+        .collect();
+    let mut recognised = false;
+    for key in keys {
+        let read = match key.as_str() {
+            eks::DescribeClusterOutput::TOP_LEVEL_KEY => {
+                if let Some(out) = decode_or_report::<eks::DescribeClusterOutput>(
+                    ctx,
+                    "aws eks describe-cluster output",
+                    &root,
+                ) && let Some(c) = out.cluster
+                {
+                    crate::merge::facts_from_describe_cluster(ctx, &c.value);
+                    ctx.platform.aws.clusters.push(c);
+                    ctx.stats.objects += 1;
+                }
+                true
+            }
+            eks::ListAccessEntriesOutput::TOP_LEVEL_KEY => {
+                if let Some(out) = decode_or_report::<eks::ListAccessEntriesOutput>(
+                    ctx,
+                    "aws eks list-access-entries output",
+                    &root,
+                ) {
+                    ctx.stats.objects += out.access_entries.len();
+                    ctx.platform.aws.access_entry_arns.extend(out.access_entries);
+                }
+                true
+            }
+            eks::DescribeAccessEntryOutput::TOP_LEVEL_KEY => {
+                if let Some(out) = decode_or_report::<eks::DescribeAccessEntryOutput>(
+                    ctx,
+                    "aws eks describe-access-entry output",
+                    &root,
+                ) && let Some(e) = out.access_entry
+                {
+                    ctx.platform.aws.access_entries.push(e);
+                    ctx.stats.objects += 1;
+                }
+                true
+            }
+            eks::ListAssociatedAccessPoliciesOutput::TOP_LEVEL_KEY => {
+                if let Some(out) = decode_or_report::<eks::ListAssociatedAccessPoliciesOutput>(
+                    ctx,
+                    "aws eks list-associated-access-policies output",
+                    &root,
+                ) {
+                    ctx.stats.objects += 1;
+                    ctx.platform
+                        .aws
+                        .associated_access_policies
+                        .push(eksplane_source::Spanned::new(out, root.span));
+                }
+                true
+            }
+            eks::ListPodIdentityAssociationsOutput::TOP_LEVEL_KEY => {
+                if let Some(out) = decode_or_report::<eks::ListPodIdentityAssociationsOutput>(
+                    ctx,
+                    "aws eks list-pod-identity-associations output",
+                    &root,
+                ) {
+                    ctx.stats.objects += out.associations.len();
+                    ctx.platform
+                        .aws
+                        .pod_identity_association_summaries
+                        .extend(out.associations);
+                }
+                true
+            }
+            eks::DescribePodIdentityAssociationOutput::TOP_LEVEL_KEY => {
+                if let Some(out) = decode_or_report::<eks::DescribePodIdentityAssociationOutput>(
+                    ctx,
+                    "aws eks describe-pod-identity-association output",
+                    &root,
+                ) && let Some(a) = out.association
+                {
+                    ctx.platform.aws.pod_identity_associations.push(a);
+                    ctx.stats.objects += 1;
+                }
+                true
+            }
+            "addons" => {
+                match eks::addons_key_holds_names(&root) {
+                    Some(true) => {
+                        if let Some(out) = decode_or_report::<eks::ListAddonsOutput>(
+                            ctx,
+                            "aws eks list-addons output",
+                            &root,
+                        ) {
+                            ctx.stats.objects += out.addons.len();
+                            ctx.platform.aws.addon_names.extend(out.addons);
+                        }
+                    }
+                    Some(false) => {
+                        if let Some(out) = decode_or_report::<eks::DescribeAddonVersionsOutput>(
+                            ctx,
+                            "aws eks describe-addon-versions output",
+                            &root,
+                        ) {
+                            ctx.stats.objects += out.addons.len();
+                            ctx.platform.aws.addon_versions.extend(out.addons);
+                        }
+                    }
+                    None => {}
+                }
+                true
+            }
+            eks::DescribeAddonOutput::TOP_LEVEL_KEY => {
+                if let Some(out) = decode_or_report::<eks::DescribeAddonOutput>(
+                    ctx,
+                    "aws eks describe-addon output",
+                    &root,
+                ) && let Some(a) = out.addon
+                {
+                    ctx.platform.aws.addons.push(a);
+                    ctx.stats.objects += 1;
+                }
+                true
+            }
+            ec2::DescribeSubnetsOutput::TOP_LEVEL_KEY => {
+                if let Some(out) = decode_or_report::<ec2::DescribeSubnetsOutput>(
+                    ctx,
+                    "aws ec2 describe-subnets output",
+                    &root,
+                ) {
+                    ctx.stats.objects += out.subnets.len();
+                    ctx.platform.aws.subnets.extend(out.subnets);
+                }
+                true
+            }
+            ec2_instance_types::DescribeInstanceTypesOutput::TOP_LEVEL_KEY => {
+                if let Some(out) = decode_or_report::<ec2_instance_types::DescribeInstanceTypesOutput>(
+                    ctx,
+                    "aws ec2 describe-instance-types output",
+                    &root,
+                ) {
+                    ctx.stats.objects += out.instance_types.len();
+                    ctx.platform.aws.instance_types.extend(out.instance_types);
+                }
+                true
+            }
+            iam::GetRoleOutput::TOP_LEVEL_KEY => {
+                if let Some(out) =
+                    decode_or_report::<iam::GetRoleOutput>(ctx, "aws iam get-role output", &root)
+                    && let Some(r) = out.role
+                {
+                    ctx.platform.aws.roles.push(r);
+                    ctx.stats.objects += 1;
+                }
+                true
+            }
+            _ => false,
+        };
+        recognised |= read;
+    }
+    recognised
+}

@@ -1,0 +1,282 @@
+//! Merging cluster-level facts from every source into one [`ClusterView`], and
+//! reporting what does not add up: several clusters, contradictions, objects
+//! defined twice.
+
+use crate::Ctx;
+use eksplane_diagnostics::{Finding, Severity, input};
+use eksplane_model::{ClusterView, Fact};
+use eksplane_source::Span;
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Field {
+    Name,
+    Region,
+    Version,
+    AuthMode,
+    PublicAccess,
+    PrivateAccess,
+    PublicCidrs,
+}
+
+impl Field {
+    fn label(self) -> &'static str {
+        match self {
+            Field::Name => "cluster name",
+            Field::Region => "region",
+            Field::Version => "Kubernetes version",
+            Field::AuthMode => "authentication mode",
+            Field::PublicAccess => "public endpoint access",
+            Field::PrivateAccess => "private endpoint access",
+            Field::PublicCidrs => "public access CIDRs",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Value {
+    Str(String),
+    Bool(bool),
+    List(Vec<String>),
+}
+
+impl std::fmt::Display for Value {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Value::Str(s) => write!(f, "{s}"),
+            Value::Bool(b) => write!(f, "{b}"),
+            Value::List(l) => write!(f, "[{}]", l.join(", ")),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Entry {
+    field: Field,
+    value: Value,
+    span: Span,
+    /// What stated it, e.g. `eksctl ClusterConfig`, `describe-cluster`.
+    source: &'static str,
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct FactLog {
+    entries: Vec<Entry>,
+}
+
+impl FactLog {
+    pub(crate) fn add(&mut self, field: Field, value: Value, span: Span, source: &'static str) {
+        self.entries.push(Entry {
+            field,
+            value,
+            span,
+            source,
+        });
+    }
+}
+
+/// Kubernetes versions compare as `major.minor` (`1.31`, `"1.31"`, `v1.31.2`).
+fn normalize(field: Field, v: Value) -> Value {
+    match (field, v) {
+        (Field::Version, Value::Str(s)) => {
+            let s = s.trim().trim_start_matches('v');
+            let mm: Vec<&str> = s.split('.').take(2).collect();
+            Value::Str(mm.join("."))
+        }
+        (Field::PublicCidrs, Value::List(mut l)) => {
+            l.sort();
+            l.dedup();
+            Value::List(l)
+        }
+        (_, v) => v,
+    }
+}
+
+pub(crate) fn merge(ctx: &mut Ctx) {
+    let mut by_field: BTreeMap<Field, Vec<Entry>> = BTreeMap::new();
+    for e in std::mem::take(&mut ctx.facts.entries) {
+        let value = normalize(e.field, e.value.clone());
+        by_field.entry(e.field).or_default().push(Entry { value, ..e });
+    }
+    let mut view = ClusterView::default();
+    for (field, entries) in by_field {
+        let Some(first) = entries.first().cloned() else {
+            continue;
+        };
+        let mut fact = Fact::new(first.value.clone(), first.span);
+        for e in &entries[1..] {
+            if e.value == first.value {
+                fact.also.push(e.span);
+                continue;
+            }
+            let (rule, severity, title, msg) = if field == Field::Name {
+                (
+                    input::MULTIPLE_CLUSTERS,
+                    Severity::Error,
+                    "Inputs describe more than one cluster",
+                    format!(
+                        "the inputs describe more than one cluster: {} ({}) and {} ({}); check one cluster at a time",
+                        first.value, first.source, e.value, e.source
+                    ),
+                )
+            } else {
+                (
+                    input::CONFLICT,
+                    Severity::Warning,
+                    "Sources disagree about the cluster",
+                    format!(
+                        "{} is {} in the {} but {} in the {}; checks use {}",
+                        field.label(),
+                        e.value,
+                        e.source,
+                        first.value,
+                        first.source,
+                        first.value
+                    ),
+                )
+            };
+            ctx.findings.push(
+                Finding::new(rule, severity, title, msg, e.span)
+                    .related(first.span, format!("{} {} here", field.label(), first.value)),
+            );
+        }
+        let s = |v: &Value| match v {
+            Value::Str(s) => Some(s.clone()),
+            _ => None,
+        };
+        let b = |v: &Value| match v {
+            Value::Bool(b) => Some(*b),
+            _ => None,
+        };
+        let conv = |f: &Fact<Value>, g: &dyn Fn(&Value) -> Option<String>| {
+            g(&f.value).map(|value| Fact {
+                value,
+                span: f.span,
+                also: f.also.clone(),
+            })
+        };
+        match field {
+            Field::Name => view.name = conv(&fact, &s),
+            Field::Region => view.region = conv(&fact, &s),
+            Field::Version => view.version = conv(&fact, &s),
+            Field::AuthMode => view.authentication_mode = conv(&fact, &s),
+            Field::PublicAccess | Field::PrivateAccess => {
+                let v = b(&fact.value).map(|value| Fact {
+                    value,
+                    span: fact.span,
+                    also: fact.also.clone(),
+                });
+                if field == Field::PublicAccess {
+                    view.endpoint_public_access = v;
+                } else {
+                    view.endpoint_private_access = v;
+                }
+            }
+            Field::PublicCidrs => {
+                if let Value::List(l) = &fact.value {
+                    view.public_access_cidrs = Some(Fact {
+                        value: l.clone(),
+                        span: fact.span,
+                        also: fact.also.clone(),
+                    });
+                }
+            }
+        }
+    }
+    ctx.platform.cluster = view;
+    report_duplicates(ctx);
+}
+
+fn report_duplicates(ctx: &mut Ctx) {
+    let mut seen: BTreeMap<String, Span> = BTreeMap::new();
+    let mut found = Vec::new();
+    for o in ctx.platform.kube_objects() {
+        let key = o.object_ref().to_string();
+        match seen.get(&key) {
+            Some(first) => found.push(
+                Finding::new(
+                    input::DUPLICATE_OBJECT,
+                    Severity::Warning,
+                    "Object defined twice",
+                    format!("{key} is defined more than once; applied in order, the last one wins"),
+                    o.origin().span,
+                )
+                .related(*first, "first defined here")
+                .object(key.clone()),
+            ),
+            None => {
+                seen.insert(key, o.origin().span);
+            }
+        }
+    }
+    ctx.findings.extend(found);
+}
+
+/// Source name of facts read from eksctl's ClusterConfig.
+pub(crate) const EKSCTL: &str = "eksctl ClusterConfig";
+/// Source name of facts read from `aws eks describe-cluster`.
+pub(crate) const DESCRIBE_CLUSTER: &str = "aws eks describe-cluster";
+
+fn list(v: &eksplane_source::Spanned<Vec<eksplane_source::Spanned<String>>>) -> Value {
+    Value::List(v.value.iter().map(|s| s.value.clone()).collect())
+}
+
+/// The cluster-level facts a ClusterConfig states (only what is written:
+/// eksctl's defaults are not facts about the running cluster).
+pub(crate) fn facts_from_cluster_config(ctx: &mut Ctx, cc: &eksplane_model::eksctl::ClusterConfig) {
+    let f = &mut ctx.facts;
+    let name = cc.name();
+    if !name.value.is_empty() {
+        f.add(Field::Name, Value::Str(name.value.clone()), name.span, EKSCTL);
+    }
+    if let Some(r) = cc.region() {
+        f.add(Field::Region, Value::Str(r.value.clone()), r.span, EKSCTL);
+    }
+    if let Some(v) = cc.version() {
+        f.add(Field::Version, Value::Str(v.value.clone()), v.span, EKSCTL);
+    }
+    if let Some(m) = cc.authentication_mode() {
+        f.add(Field::AuthMode, Value::Str(m.value.clone()), m.span, EKSCTL);
+    }
+    if let Some(ep) = cc.cluster_endpoints() {
+        if let Some(b) = &ep.value.public_access {
+            f.add(Field::PublicAccess, Value::Bool(b.value), b.span, EKSCTL);
+        }
+        if let Some(b) = &ep.value.private_access {
+            f.add(Field::PrivateAccess, Value::Bool(b.value), b.span, EKSCTL);
+        }
+    }
+    if let Some(c) = cc.public_access_cidrs() {
+        f.add(Field::PublicCidrs, list(c), c.span, EKSCTL);
+    }
+}
+
+/// The cluster-level facts of an `aws eks describe-cluster` output.
+pub(crate) fn facts_from_describe_cluster(ctx: &mut Ctx, c: &eksplane_model::aws::Cluster) {
+    let f = &mut ctx.facts;
+    if let Some(n) = &c.name {
+        f.add(Field::Name, Value::Str(n.value.clone()), n.span, DESCRIBE_CLUSTER);
+    }
+    // The region is the fourth field of the cluster ARN
+    // (arn:aws:eks:REGION:ACCOUNT:cluster/NAME).
+    if let Some(arn) = &c.arn
+        && let Some(region) = arn.value.split(':').nth(3).filter(|r| !r.is_empty())
+    {
+        f.add(Field::Region, Value::Str(region.to_string()), arn.span, DESCRIBE_CLUSTER);
+    }
+    if let Some(v) = &c.version {
+        f.add(Field::Version, Value::Str(v.value.clone()), v.span, DESCRIBE_CLUSTER);
+    }
+    if let Some(m) = c.authentication_mode() {
+        f.add(Field::AuthMode, Value::Str(m.value.clone()), m.span, DESCRIBE_CLUSTER);
+    }
+    if let Some(b) = c.endpoint_public_access() {
+        f.add(Field::PublicAccess, Value::Bool(b.value), b.span, DESCRIBE_CLUSTER);
+    }
+    if let Some(b) = c.endpoint_private_access() {
+        f.add(Field::PrivateAccess, Value::Bool(b.value), b.span, DESCRIBE_CLUSTER);
+    }
+    if let Some(cidrs) = c.public_access_cidrs() {
+        f.add(Field::PublicCidrs, list(cidrs), cidrs.span, DESCRIBE_CLUSTER);
+    }
+}

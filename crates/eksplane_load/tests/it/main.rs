@@ -1,0 +1,23 @@
+//! Loader tests: recognition by content, positions, merging, bad input.
+//! One integration test binary (matklad, "How to Test").
+
+mod bad_input;
+mod kinds;
+mod merge;
+
+use eksplane_diagnostics::Finding;
+use eksplane_load::{Loaded, load_texts};
+
+/// Loads in-memory files.
+pub fn load(files: &[(&str, &str)]) -> Loaded {
+    load_texts(files.iter().copied())
+}
+
+/// The findings as `RULE file:line:col message` lines, for compact asserts.
+pub fn lines(l: &Loaded) -> Vec<String> {
+    l.findings.iter().map(|f| line(l, f)).collect()
+}
+
+pub fn line(l: &Loaded, f: &Finding) -> String {
+    format!("{} {} {}", f.rule, l.db.display(f.primary.span), f.message)
+}

@@ -1,0 +1,130 @@
+//! SARIF 2.1.0 (OASIS), as GitHub code scanning accepts it: one run, the rule
+//! registry as `tool.driver.rules`, one result per finding with its primary and
+//! related locations. Valid against `sarif-schema-2.1.0.json` (tested).
+
+use crate::{Report, display_path};
+use eksplane_diagnostics::{Finding, Location, Severity};
+use eksplane_rules::Rule;
+use serde_json::{Value, json};
+
+fn level(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "note",
+    }
+}
+
+/// A relative URI for a file name: forward slashes, and characters that are not
+/// allowed unescaped in a URI reference percent-encoded.
+pub fn uri(name: &str) -> String {
+    let p = display_path(name);
+    let mut out = String::new();
+    for b in p.bytes() {
+        let c = b as char;
+        if c.is_ascii_alphanumeric() || "-._~/!$&'()*+,;=:@".contains(c) {
+            out.push(c);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+fn physical(db: &eksplane_source::SourceDb, l: &Location) -> Value {
+    let s = l.span;
+    let mut loc = json!({ "artifactLocation": { "uri": uri(db.name(s.file)) } });
+    if !s.is_detached() {
+        let mut region = json!({ "startLine": s.start.line, "startColumn": s.start.col });
+        if s.end.line >= s.start.line && !(s.end.line == s.start.line && s.end.col <= s.start.col) {
+            region["endLine"] = json!(s.end.line);
+            region["endColumn"] = json!(s.end.col);
+        }
+        loc["region"] = region;
+    }
+    loc
+}
+
+fn rule_descriptor(r: &Rule) -> Value {
+    json!({
+        "id": r.id.as_str(),
+        "name": r.name,
+        "shortDescription": { "text": r.title },
+        "fullDescription": { "text": r.docs.summary() },
+        "help": { "text": r.docs.text(), "markdown": r.docs.text() },
+        "defaultConfiguration": { "level": level(r.severity) },
+        "properties": { "tags": [r.id.area()] }
+    })
+}
+
+fn result(db: &eksplane_source::SourceDb, f: &Finding, index: Option<usize>) -> Value {
+    let mut text = f.message.clone();
+    if let Some(fix) = &f.fix {
+        text.push_str("\nFix: ");
+        text.push_str(&fix.description);
+        if let Some(s) = &fix.snippet {
+            text.push('\n');
+            text.push_str(s);
+        }
+    }
+    let mut r = json!({
+        "ruleId": f.rule.as_str(),
+        "level": level(f.severity),
+        "message": { "text": text },
+        "locations": [ { "physicalLocation": physical(db, &f.primary) } ],
+    });
+    if let Some(i) = index {
+        r["ruleIndex"] = json!(i);
+    }
+    if !f.related.is_empty() {
+        r["relatedLocations"] = Value::Array(
+            f.related
+                .iter()
+                .enumerate()
+                .map(|(i, l)| {
+                    let mut v = json!({ "id": i, "physicalLocation": physical(db, l) });
+                    if let Some(m) = &l.message {
+                        v["message"] = json!({ "text": m });
+                    }
+                    v
+                })
+                .collect(),
+        );
+    }
+    if let Some(o) = &f.object {
+        r["properties"] = json!({ "object": o });
+    }
+    r
+}
+
+/// The SARIF log as a JSON value.
+pub fn log(report: &Report<'_>, rules: &[&Rule]) -> Value {
+    let results: Vec<Value> = report
+        .findings
+        .iter()
+        .map(|f| {
+            let idx = rules.iter().position(|r| r.id == f.rule);
+            result(report.db, f, idx)
+        })
+        .collect();
+    json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": { "driver": {
+                "name": "eksplane",
+                "version": env!("CARGO_PKG_VERSION"),
+                "rules": rules.iter().map(|r| rule_descriptor(r)).collect::<Vec<_>>(),
+            }},
+            "columnKind": "unicodeCodePoints",
+            "results": results,
+        }]
+    })
+}
+
+pub fn render(report: &Report<'_>, rules: &[&Rule]) -> String {
+    let mut s = serde_json::to_string_pretty(&log(report, rules))
+        .unwrap_or_else(|_| "{\"version\":\"2.1.0\",\"runs\":[]}".to_string());
+    s.push('\n');
+    s
+}

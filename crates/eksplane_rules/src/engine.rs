@@ -1,0 +1,217 @@
+//! Runs the registered rules over a platform, then applies suppressions
+//! (object annotations and `.eksplane.yaml`) and severity overrides.
+
+use crate::registry::{Rule, all, find};
+use eksplane_diagnostics::{Config, Finding, Severity, Suppressed, input};
+use eksplane_model::Platform;
+use eksplane_source::{SourceDb, Span};
+use std::collections::BTreeMap;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+/// The object annotation that suppresses findings on that object:
+/// `eksplane.io/ignore: KAR001,ING001`.
+pub const IGNORE_ANNOTATION: &str = "eksplane.io/ignore";
+
+#[derive(Debug, Default, Clone, Copy)]
+pub struct CheckOptions<'a> {
+    pub config: Option<&'a Config>,
+}
+
+#[derive(Debug, Default)]
+pub struct CheckResult {
+    /// Findings that stand, sorted by file, line and rule.
+    pub findings: Vec<Finding>,
+    /// Findings removed by a suppression, with where and why.
+    pub suppressed: Vec<Suppressed>,
+    /// How many rules ran.
+    pub rules_run: usize,
+}
+
+fn run_rule(rule: &Rule, platform: &Platform) -> Vec<Finding> {
+    let Some(check) = rule.check else {
+        return Vec::new();
+    };
+    match catch_unwind(AssertUnwindSafe(|| check(platform))) {
+        Ok(f) => f,
+        // A rule must never panic; if one does, say so instead of aborting
+        // the whole run (and keep the other rules' findings).
+        Err(_) => vec![Finding::new(
+            rule.id,
+            Severity::Error,
+            "Internal error",
+            format!(
+                "rule {} ({}) failed on these inputs; this is a bug in eksplane, please report it",
+                rule.id, rule.name
+            ),
+            Span::detached(),
+        )],
+    }
+}
+
+struct AnnotationIgnore {
+    rule: String,
+    span: Span,
+    used: bool,
+}
+
+/// Runs every rule with a check, plus the `extra` findings (from the loader),
+/// through suppressions and overrides.
+pub fn run(
+    platform: &Platform,
+    db: &SourceDb,
+    extra: Vec<Finding>,
+    opts: CheckOptions<'_>,
+) -> CheckResult {
+    let rules = all();
+    let mut findings = extra;
+    let mut rules_run = 0;
+    for rule in &rules {
+        if rule.check.is_some() {
+            rules_run += 1;
+            findings.extend(run_rule(rule, platform));
+        }
+    }
+    let known = |id: &str| find(id).is_some();
+
+    // Annotation suppressions, by object.
+    let mut by_object: BTreeMap<String, Vec<AnnotationIgnore>> = BTreeMap::new();
+    let mut config_findings = Vec::new();
+    for o in platform.kube_objects() {
+        if let Some(a) = o.meta().annotation(IGNORE_ANNOTATION) {
+            let entries = a
+                .value
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(|r| AnnotationIgnore {
+                    rule: r.to_ascii_uppercase(),
+                    span: a.span,
+                    used: false,
+                })
+                .collect::<Vec<_>>();
+            for e in &entries {
+                if !known(&e.rule) {
+                    config_findings.push(invalid_config(
+                        format!(
+                            "annotation {IGNORE_ANNOTATION} on {} names unknown rule {:?}",
+                            o.object_ref(),
+                            e.rule
+                        ),
+                        e.span,
+                    ));
+                }
+            }
+            by_object
+                .entry(o.object_ref().to_string())
+                .or_default()
+                .extend(entries);
+        }
+    }
+
+    // Config: overrides and ignores.
+    let mut overrides = BTreeMap::new();
+    let mut ignore_used = Vec::new();
+    if let Some(cfg) = opts.config {
+        let (ovs, errors) = cfg.validate(&known);
+        for e in errors {
+            config_findings.push(invalid_config(e.to_string(), e.span()));
+        }
+        for o in ovs {
+            overrides.insert(o.rule.to_ascii_uppercase(), o.severity);
+        }
+        ignore_used = vec![false; cfg.ignore.len()];
+    }
+
+    let mut kept = Vec::new();
+    let mut suppressed = Vec::new();
+    'findings: for mut f in findings {
+        if let Some(obj) = &f.object
+            && let Some(entries) = by_object.get_mut(obj)
+            && let Some(e) = entries.iter_mut().find(|e| e.rule == f.rule.as_str())
+        {
+            e.used = true;
+            let by = e.span;
+            suppressed.push(Suppressed {
+                finding: f,
+                by,
+                reason: format!("annotation {IGNORE_ANNOTATION}"),
+            });
+            continue 'findings;
+        }
+        if let Some(cfg) = opts.config {
+            let file = db.name(f.primary.span.file);
+            for (i, e) in cfg.ignore.iter().enumerate() {
+                if e.value.matches(f.rule, f.object.as_deref(), file) {
+                    ignore_used[i] = true;
+                    suppressed.push(Suppressed {
+                        finding: f,
+                        by: e.span,
+                        reason: e
+                            .value
+                            .reason
+                            .clone()
+                            .unwrap_or_else(|| ".eksplane.yaml ignore".to_string()),
+                    });
+                    continue 'findings;
+                }
+            }
+        }
+        match overrides.get(f.rule.as_str()) {
+            Some(None) => {
+                suppressed.push(Suppressed {
+                    finding: f,
+                    by: Span::detached(),
+                    reason: "severity off in .eksplane.yaml".into(),
+                });
+                continue 'findings;
+            }
+            Some(Some(sev)) => f.severity = *sev,
+            None => {}
+        }
+        kept.push(f);
+    }
+
+    for entries in by_object.values() {
+        for e in entries.iter().filter(|e| !e.used && known(&e.rule)) {
+            kept.push(unused(
+                format!("{IGNORE_ANNOTATION} lists {} but no such finding is on this object", e.rule),
+                e.span,
+            ));
+        }
+    }
+    if let Some(cfg) = opts.config {
+        for (i, e) in cfg.ignore.iter().enumerate() {
+            if !ignore_used[i] && known(&e.value.rule.value) {
+                kept.push(unused(
+                    format!("ignore entry for {} matches no finding", e.value.rule.value),
+                    e.span,
+                ));
+            }
+        }
+    }
+    kept.extend(config_findings);
+    kept.sort_by_key(|f| f.sort_key());
+    CheckResult {
+        findings: kept,
+        suppressed,
+        rules_run,
+    }
+}
+
+fn rule_of(id: eksplane_diagnostics::RuleId) -> Option<&'static Rule> {
+    find(id.as_str())
+}
+
+fn invalid_config(message: String, span: Span) -> Finding {
+    match rule_of(input::INVALID_CONFIG) {
+        Some(r) => r.finding(message, span),
+        None => Finding::new(input::INVALID_CONFIG, Severity::Error, "Invalid eksplane configuration", message, span),
+    }
+}
+
+fn unused(message: String, span: Span) -> Finding {
+    match rule_of(input::UNUSED_SUPPRESSION) {
+        Some(r) => r.finding(message, span),
+        None => Finding::new(input::UNUSED_SUPPRESSION, Severity::Warning, "Suppression matches nothing", message, span),
+    }
+}

@@ -1,0 +1,127 @@
+use eksplane_diagnostics::{Finding, RuleId, Severity};
+use eksplane_model::Platform;
+use eksplane_source::Span;
+
+/// A lint rule: a stable id, a title, a default severity, its documentation
+/// (captured from the doc comment of its declaration) and its check.
+#[derive(Debug)]
+pub struct Rule {
+    pub id: RuleId,
+    /// kebab-case name, e.g. `config-map-auth-mode`.
+    pub name: &'static str,
+    pub severity: Severity,
+    pub title: &'static str,
+    pub docs: RuleDocs,
+    /// `None` for findings the loader emits (area `LOAD`) or the engine emits
+    /// (area `CFG`): they are documented here but not run as checks.
+    pub check: Option<fn(&Platform) -> Vec<Finding>>,
+}
+
+/// The rule's documentation, in markdown with fixed sections (`## What it
+/// does`, `## Why it matters`, `## Example`, `## Fix`, `## References`).
+#[derive(Debug, Clone, Copy)]
+pub struct RuleDocs(pub &'static str);
+
+impl RuleDocs {
+    /// The text of one `## Section`, trimmed.
+    pub fn section(&self, name: &str) -> Option<&'static str> {
+        let head = format!("## {name}");
+        let start = self.0.find(&head)? + head.len();
+        let rest = &self.0[start..];
+        let end = rest.find("\n## ").unwrap_or(rest.len());
+        Some(rest[..end].trim())
+    }
+
+    /// The documentation as markdown (the one space after `///` removed).
+    pub fn text(&self) -> String {
+        let mut s: String = self
+            .0
+            .lines()
+            .map(|l| l.strip_prefix(' ').unwrap_or(l))
+            .collect::<Vec<_>>()
+            .join("\n");
+        s.push('\n');
+        s
+    }
+
+    /// The first paragraph of "What it does": a one-line summary.
+    pub fn summary(&self) -> &'static str {
+        self.section("What it does")
+            .and_then(|s| s.split("\n \n").next().or(Some(s)))
+            .map(|s| s.split("\n\n").next().unwrap_or(s))
+            .unwrap_or("")
+    }
+}
+
+impl Rule {
+    /// A finding of this rule at `span`, with its id, default severity and title.
+    pub fn finding(&self, message: impl Into<String>, span: Span) -> Finding {
+        Finding::new(self.id, self.severity, self.title, message, span)
+    }
+}
+
+/// Declares a rule with its doc comment as documentation:
+///
+/// ```ignore
+/// declare_rule! {
+///     /// ## What it does
+///     /// ...
+///     pub RULE = ("KAR001", "node-pool-without-limits", Warning,
+///                 "NodePool without limits", Some(check));
+/// }
+/// ```
+#[macro_export]
+macro_rules! declare_rule {
+    ($(#[doc = $doc:literal])* pub $name:ident = ($id:literal, $slug:literal, $sev:ident, $title:literal, $check:expr);) => {
+        pub static $name: $crate::Rule = $crate::Rule {
+            id: eksplane_diagnostics::RuleId($id),
+            name: $slug,
+            severity: eksplane_diagnostics::Severity::$sev,
+            title: $title,
+            docs: $crate::RuleDocs(concat!($($doc, "\n"),*)),
+            check: $check,
+        };
+    };
+}
+
+/// Every rule, in id order.
+pub fn all() -> Vec<&'static Rule> {
+    let mut v: Vec<&'static Rule> = crate::rules::AREAS
+        .iter()
+        .flat_map(|a| a.iter().copied())
+        .collect();
+    v.sort_by_key(|r| r.id);
+    v
+}
+
+/// A rule by id (`KAR001`) or name (`node-pool-without-limits`), case-insensitive.
+pub fn find(key: &str) -> Option<&'static Rule> {
+    all()
+        .into_iter()
+        .find(|r| r.id.as_str().eq_ignore_ascii_case(key) || r.name.eq_ignore_ascii_case(key))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    #[test]
+    fn ids_and_names_are_unique_and_well_formed() {
+        let rules = all();
+        let ids: BTreeSet<_> = rules.iter().map(|r| r.id).collect();
+        let names: BTreeSet<_> = rules.iter().map(|r| r.name).collect();
+        assert_eq!(ids.len(), rules.len(), "duplicate rule id");
+        assert_eq!(names.len(), rules.len(), "duplicate rule name");
+        for r in rules {
+            let id = r.id.as_str();
+            assert!(
+                id.len() >= 5 && id[r.id.area().len()..].chars().all(|c| c.is_ascii_digit()),
+                "{id}"
+            );
+            for s in ["What it does", "Why it matters", "Fix"] {
+                assert!(r.docs.section(s).is_some(), "{id} lacks ## {s}");
+            }
+        }
+    }
+}

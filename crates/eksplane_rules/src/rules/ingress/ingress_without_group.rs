@@ -1,0 +1,130 @@
+use crate::declare_rule;
+use eksplane_diagnostics::{Finding, Fix};
+use eksplane_model::ingress::{ALB_CONTROLLER, Ingress};
+use eksplane_model::{KubeObject, Platform};
+use std::collections::BTreeSet;
+
+declare_rule! {
+    /// ## What it does
+    /// Flags an Ingress handled by the AWS Load Balancer Controller that has no
+    /// `alb.ingress.kubernetes.io/group.name` (and no group from its
+    /// IngressClassParams) when the inputs hold more than one ALB: each such
+    /// Ingress gets an Application Load Balancer of its own.
+    ///
+    /// ## Why it matters
+    /// Every ALB bills by the hour (us-east-1: $0.0225 per ALB-hour, about
+    /// $16.43 a month, plus LCUs) and consumes IPs in every subnet it spans.
+    /// An IngressGroup merges many Ingresses onto one shared ALB.
+    ///
+    /// ## Example
+    /// Two Ingresses of class `alb`, neither with `group.name`: two ALBs.
+    ///
+    /// ## Fix
+    /// Give Ingresses that can share a load balancer (same scheme, compatible
+    /// listeners) the same group name, ordered with `group.order`:
+    /// ```yaml
+    /// metadata:
+    ///   annotations:
+    ///     alb.ingress.kubernetes.io/group.name: public
+    ///     alb.ingress.kubernetes.io/group.order: "10"
+    /// ```
+    ///
+    /// ## References
+    /// - https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/ingress/annotations/#ingressgroup
+    /// - https://aws.amazon.com/elasticloadbalancing/pricing/
+    pub RULE = ("ING001", "ingress-without-group", Warning, "Ingress creates its own ALB", Some(check));
+}
+
+/// us-east-1 Application Load Balancer hourly price, USD.
+/// Source: https://aws.amazon.com/elasticloadbalancing/pricing/ (ALB-hour).
+pub const ALB_HOURLY_USD: f64 = 0.0225;
+/// Hours in a month, as AWS pricing pages count them.
+pub const HOURS_PER_MONTH: f64 = 730.0;
+
+/// Whether the AWS Load Balancer Controller handles this Ingress: its class
+/// (by `ingressClassName` or the legacy annotation) is an IngressClass with
+/// controller `ingress.k8s.aws/alb`, or is named `alb` when the inputs hold no
+/// IngressClass of that name.
+pub fn is_alb(p: &Platform, ing: &Ingress) -> bool {
+    match ing.class_name() {
+        Some(c) => match p.ingress_classes.iter().find(|ic| ic.name() == c) {
+            Some(ic) => ic.spec.controller.as_ref().is_some_and(|x| x.value == ALB_CONTROLLER),
+            None => c == "alb",
+        },
+        // No class: the cluster's default IngressClass, if it is an ALB one.
+        None => p.ingress_classes.iter().any(|ic| {
+            ic.is_alb()
+                && ic
+                    .meta()
+                    .annotation("ingressclass.kubernetes.io/is-default-class")
+                    .is_some_and(|v| v.value == "true")
+        }),
+    }
+}
+
+/// The IngressGroup an Ingress joins: IngressClassParams `spec.group.name`
+/// wins over the annotation (controller docs, IngressClassParams).
+pub fn group_of(p: &Platform, ing: &Ingress) -> Option<String> {
+    let from_params = ing
+        .class_name()
+        .and_then(|c| p.ingress_classes.iter().find(|ic| ic.name() == c))
+        .and_then(|ic| ic.spec.parameters.as_ref())
+        .and_then(|r| r.name.as_deref())
+        .and_then(|n| p.ingress_class_params.iter().find(|icp| icp.name() == n))
+        .and_then(|icp| icp.spec.group.as_ref())
+        .and_then(|g| g.name.as_ref())
+        .map(|n| n.value.clone());
+    from_params.or_else(|| ing.alb().group_name.map(|g| g.value))
+}
+
+fn check(p: &Platform) -> Vec<Finding> {
+    let albs: Vec<&Ingress> = p.ingresses.iter().filter(|i| is_alb(p, i)).collect();
+    let groups: BTreeSet<String> = albs.iter().filter_map(|i| group_of(p, i)).collect();
+    let ungrouped: Vec<&&Ingress> = albs.iter().filter(|i| group_of(p, i).is_none()).collect();
+    let total = groups.len() + ungrouped.len();
+    if ungrouped.is_empty() || total < 2 {
+        return Vec::new();
+    }
+    // Ungrouped Ingresses could share one ALB per scheme: the saving is the
+    // ALBs beyond that.
+    let schemes: BTreeSet<_> = ungrouped
+        .iter()
+        .map(|i| format!("{:?}", i.alb().effective_scheme()))
+        .collect();
+    let saved = ungrouped.len().saturating_sub(schemes.len());
+    let monthly = saved as f64 * ALB_HOURLY_USD * HOURS_PER_MONTH;
+    ungrouped
+        .iter()
+        .map(|ing| {
+            let span = ing.origin.locate_key(&["metadata"], "annotations");
+            let mut f = RULE
+                .finding(
+                    format!(
+                        "Ingress {}/{} has no group.name, so it gets an ALB of its own: the inputs \
+                         create {total} ALBs ({} ungrouped Ingresses, {} groups); grouping the \
+                         ungrouped ones by scheme would remove {saved} ALB(s), about ${monthly:.2} \
+                         a month in us-east-1 before LCUs",
+                        ing.namespace().unwrap_or("default"),
+                        ing.name(),
+                        ungrouped.len(),
+                        groups.len()
+                    ),
+                    span,
+                )
+                .fix(
+                    Fix::new("join an IngressGroup shared with the other Ingresses of the same scheme")
+                        .with_snippet(
+                            "metadata:\n  annotations:\n    alb.ingress.kubernetes.io/group.name: shared\n    alb.ingress.kubernetes.io/group.order: \"10\"\n",
+                        ),
+                )
+                .object(ing.object_ref().to_string());
+            for other in ungrouped.iter().filter(|o| o.object_ref() != ing.object_ref()) {
+                f = f.related(
+                    other.origin.span,
+                    format!("Ingress {} also has an ALB of its own", other.object_ref()),
+                );
+            }
+            f
+        })
+        .collect()
+}
