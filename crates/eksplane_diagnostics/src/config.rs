@@ -130,7 +130,9 @@ impl IgnoreEntry {
         }
         if let Some(p) = &self.path
             && !file.starts_with(p.as_str())
-            && !file.trim_start_matches("./").starts_with(p.trim_start_matches("./"))
+            && !file
+                .trim_start_matches("./")
+                .starts_with(p.trim_start_matches("./"))
         {
             return false;
         }

@@ -42,10 +42,14 @@ fn fixture(objects: usize, files: usize) -> Vec<(String, String)> {
         .collect()
 }
 
+#[allow(clippy::print_stderr, reason = "the bench reports the fixture size")]
 fn bench(c: &mut Criterion) {
     let files = fixture(10_000, 10);
     let bytes: usize = files.iter().map(|(_, t)| t.len()).sum();
-    eprintln!("fixture: 10,000 objects, {bytes} bytes in {} files", files.len());
+    eprintln!(
+        "fixture: 10,000 objects, {bytes} bytes in {} files",
+        files.len()
+    );
     // Sanity: every object loads.
     let l = eksplane_load::load_texts(files.iter().map(|(n, t)| (n.as_str(), t.as_str())));
     assert_eq!(l.stats.objects, 10_000);

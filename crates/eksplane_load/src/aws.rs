@@ -39,7 +39,10 @@ pub(crate) fn load_aws(ctx: &mut Ctx, root: Node) -> bool {
                     &root,
                 ) {
                     ctx.stats.objects += out.access_entries.len();
-                    ctx.platform.aws.access_entry_arns.extend(out.access_entries);
+                    ctx.platform
+                        .aws
+                        .access_entry_arns
+                        .extend(out.access_entries);
                 }
                 true
             }

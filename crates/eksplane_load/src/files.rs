@@ -89,4 +89,3 @@ fn read_bounded(path: &Path, limit: usize) -> Result<Vec<u8>, String> {
     }
     Ok(buf)
 }
-

@@ -39,7 +39,10 @@ fn set_origin<T: KubeObject>(obj: &mut T, origin: Origin) {
 
 fn name_of(node: &Node) -> String {
     let meta = node.get("metadata");
-    let name = meta.and_then(|m| m.get("name")).and_then(Node::as_str).unwrap_or("<unnamed>");
+    let name = meta
+        .and_then(|m| m.get("name"))
+        .and_then(Node::as_str)
+        .unwrap_or("<unnamed>");
     match meta.and_then(|m| m.get("namespace")).and_then(Node::as_str) {
         Some(ns) => format!("{ns}/{name}"),
         None => name.to_string(),
@@ -50,36 +53,156 @@ const ANY: &[&str] = &[];
 
 static KINDS: &[KindEntry] = &[
     // Karpenter v1 (karpenter.sh_nodepools.yaml, karpenter.k8s.aws_ec2nodeclasses.yaml)
-    KindEntry { group: "karpenter.sh", versions: &["v1"], kind: "NodePool", load: typed!(node_pools) },
-    KindEntry { group: "karpenter.k8s.aws", versions: &["v1"], kind: "EC2NodeClass", load: typed!(node_classes) },
+    KindEntry {
+        group: "karpenter.sh",
+        versions: &["v1"],
+        kind: "NodePool",
+        load: typed!(node_pools),
+    },
+    KindEntry {
+        group: "karpenter.k8s.aws",
+        versions: &["v1"],
+        kind: "EC2NodeClass",
+        load: typed!(node_classes),
+    },
     // VPC CNI and VPC resource controller
-    KindEntry { group: "crd.k8s.amazonaws.com", versions: ANY, kind: "ENIConfig", load: typed!(eni_configs) },
-    KindEntry { group: "vpcresources.k8s.aws", versions: ANY, kind: "SecurityGroupPolicy", load: typed!(security_group_policies) },
+    KindEntry {
+        group: "crd.k8s.amazonaws.com",
+        versions: ANY,
+        kind: "ENIConfig",
+        load: typed!(eni_configs),
+    },
+    KindEntry {
+        group: "vpcresources.k8s.aws",
+        versions: ANY,
+        kind: "SecurityGroupPolicy",
+        load: typed!(security_group_policies),
+    },
     // Ingress and the AWS Load Balancer Controller
-    KindEntry { group: "networking.k8s.io", versions: &["v1"], kind: "Ingress", load: typed!(ingresses) },
-    KindEntry { group: "networking.k8s.io", versions: &["v1"], kind: "IngressClass", load: typed!(ingress_classes) },
-    KindEntry { group: "elbv2.k8s.aws", versions: ANY, kind: "IngressClassParams", load: typed!(ingress_class_params) },
+    KindEntry {
+        group: "networking.k8s.io",
+        versions: &["v1"],
+        kind: "Ingress",
+        load: typed!(ingresses),
+    },
+    KindEntry {
+        group: "networking.k8s.io",
+        versions: &["v1"],
+        kind: "IngressClass",
+        load: typed!(ingress_classes),
+    },
+    KindEntry {
+        group: "elbv2.k8s.aws",
+        versions: ANY,
+        kind: "IngressClassParams",
+        load: typed!(ingress_class_params),
+    },
     // Core
-    KindEntry { group: "", versions: &["v1"], kind: "Service", load: typed!(services) },
-    KindEntry { group: "", versions: &["v1"], kind: "ServiceAccount", load: typed!(service_accounts) },
-    KindEntry { group: "", versions: &["v1"], kind: "Namespace", load: typed!(namespaces) },
-    KindEntry { group: "", versions: &["v1"], kind: "ConfigMap", load: load_config_map },
-    KindEntry { group: "policy", versions: &["v1"], kind: "PodDisruptionBudget", load: typed!(pdbs) },
+    KindEntry {
+        group: "",
+        versions: &["v1"],
+        kind: "Service",
+        load: typed!(services),
+    },
+    KindEntry {
+        group: "",
+        versions: &["v1"],
+        kind: "ServiceAccount",
+        load: typed!(service_accounts),
+    },
+    KindEntry {
+        group: "",
+        versions: &["v1"],
+        kind: "Namespace",
+        load: typed!(namespaces),
+    },
+    KindEntry {
+        group: "",
+        versions: &["v1"],
+        kind: "ConfigMap",
+        load: load_config_map,
+    },
+    KindEntry {
+        group: "policy",
+        versions: &["v1"],
+        kind: "PodDisruptionBudget",
+        load: typed!(pdbs),
+    },
     // RBAC
-    KindEntry { group: "rbac.authorization.k8s.io", versions: &["v1"], kind: "Role", load: typed!(roles) },
-    KindEntry { group: "rbac.authorization.k8s.io", versions: &["v1"], kind: "ClusterRole", load: typed!(cluster_roles) },
-    KindEntry { group: "rbac.authorization.k8s.io", versions: &["v1"], kind: "RoleBinding", load: typed!(role_bindings) },
-    KindEntry { group: "rbac.authorization.k8s.io", versions: &["v1"], kind: "ClusterRoleBinding", load: typed!(cluster_role_bindings) },
+    KindEntry {
+        group: "rbac.authorization.k8s.io",
+        versions: &["v1"],
+        kind: "Role",
+        load: typed!(roles),
+    },
+    KindEntry {
+        group: "rbac.authorization.k8s.io",
+        versions: &["v1"],
+        kind: "ClusterRole",
+        load: typed!(cluster_roles),
+    },
+    KindEntry {
+        group: "rbac.authorization.k8s.io",
+        versions: &["v1"],
+        kind: "RoleBinding",
+        load: typed!(role_bindings),
+    },
+    KindEntry {
+        group: "rbac.authorization.k8s.io",
+        versions: &["v1"],
+        kind: "ClusterRoleBinding",
+        load: typed!(cluster_role_bindings),
+    },
     // Workloads
-    KindEntry { group: "apps", versions: &["v1"], kind: "Deployment", load: load_workload },
-    KindEntry { group: "apps", versions: &["v1"], kind: "StatefulSet", load: load_workload },
-    KindEntry { group: "apps", versions: &["v1"], kind: "DaemonSet", load: load_workload },
-    KindEntry { group: "apps", versions: &["v1"], kind: "ReplicaSet", load: load_workload },
-    KindEntry { group: "batch", versions: &["v1"], kind: "Job", load: load_workload },
-    KindEntry { group: "batch", versions: &["v1"], kind: "CronJob", load: load_workload },
-    KindEntry { group: "", versions: &["v1"], kind: "Pod", load: load_workload },
+    KindEntry {
+        group: "apps",
+        versions: &["v1"],
+        kind: "Deployment",
+        load: load_workload,
+    },
+    KindEntry {
+        group: "apps",
+        versions: &["v1"],
+        kind: "StatefulSet",
+        load: load_workload,
+    },
+    KindEntry {
+        group: "apps",
+        versions: &["v1"],
+        kind: "DaemonSet",
+        load: load_workload,
+    },
+    KindEntry {
+        group: "apps",
+        versions: &["v1"],
+        kind: "ReplicaSet",
+        load: load_workload,
+    },
+    KindEntry {
+        group: "batch",
+        versions: &["v1"],
+        kind: "Job",
+        load: load_workload,
+    },
+    KindEntry {
+        group: "batch",
+        versions: &["v1"],
+        kind: "CronJob",
+        load: load_workload,
+    },
+    KindEntry {
+        group: "",
+        versions: &["v1"],
+        kind: "Pod",
+        load: load_workload,
+    },
     // eksctl
-    KindEntry { group: "eksctl.io", versions: &["v1alpha5"], kind: "ClusterConfig", load: load_cluster_config },
+    KindEntry {
+        group: "eksctl.io",
+        versions: &["v1alpha5"],
+        kind: "ClusterConfig",
+        load: load_cluster_config,
+    },
 ];
 
 /// Splits `group/version` (`v1` alone is the core group).
@@ -151,7 +274,8 @@ fn load_workload(ctx: &mut Ctx, node: Node, origin: Origin) {
                     eksplane_diagnostics::input::DUPLICATE_OBJECT,
                     eksplane_diagnostics::Severity::Warning,
                     "Object defined twice",
-                    "DaemonSet kube-system/aws-node is defined twice; the later one is used".to_string(),
+                    "DaemonSet kube-system/aws-node is defined twice; the later one is used"
+                        .to_string(),
                     aws_node.daemonset.origin.span,
                 )
                 .related(prev.daemonset.origin.span, "first defined here"),
@@ -205,7 +329,10 @@ where
             &eksplane_source::DecodeError {
                 span: scalar.span,
                 path: String::new(),
-                message: format!("expected a string holding YAML, found {}", scalar.type_name()),
+                message: format!(
+                    "expected a string holding YAML, found {}",
+                    scalar.type_name()
+                ),
             },
         ));
         return Vec::new();
@@ -238,4 +365,3 @@ fn load_cluster_config(ctx: &mut Ctx, node: Node, origin: Origin) {
         ctx.platform.cluster_configs.push(cc);
     }
 }
-

@@ -14,8 +14,7 @@ pub use files::{Input, expand_inputs};
 use eksplane_diagnostics::{Config, Finding, input};
 use eksplane_model::{Origin, Platform};
 use eksplane_source::{
-    DecodeError, Document, Limits, Node, SourceDb, SourceError, decode, parse_file,
-    text_from_bytes,
+    DecodeError, Document, Limits, Node, SourceDb, SourceError, decode, parse_file, text_from_bytes,
 };
 use std::sync::Arc;
 
@@ -164,7 +163,10 @@ fn load_document(ctx: &mut Ctx, doc: Document) {
                 input::DUPLICATE_KEY,
                 eksplane_diagnostics::Severity::Warning,
                 "Mapping key written twice",
-                format!("key {:?} is written twice in the same mapping; the second one wins", d.key),
+                format!(
+                    "key {:?} is written twice in the same mapping; the second one wins",
+                    d.key
+                ),
                 d.second,
             )
             .related(d.first, "first written here"),
@@ -257,11 +259,11 @@ pub(crate) fn with_node(mut origin: Origin, node: Node) -> Origin {
 
 /// Reads `.eksplane.yaml` (or another config file) with positions. The file
 /// is added to `db` so findings about it point into it.
-pub fn load_config(db: &mut SourceDb, name: &str, text: &str) -> Result<Config, Finding> {
+pub fn load_config(db: &mut SourceDb, name: &str, text: &str) -> Result<Config, Box<Finding>> {
     let id = db.add(name.to_string(), text);
     let parsed = parse_file(id, text, &Limits::default());
     if let Some(e) = parsed.error {
-        return Err(source_error(&e));
+        return Err(Box::new(source_error(&e)));
     }
     match parsed.documents.into_iter().find(|d| !d.root.is_null()) {
         None => Ok(Config::default()),
@@ -269,7 +271,7 @@ pub fn load_config(db: &mut SourceDb, name: &str, text: &str) -> Result<Config, 
             let mut f = decode_error("configuration", &e);
             f.rule = input::INVALID_CONFIG;
             f.title = "Invalid eksplane configuration".into();
-            f
+            Box::new(f)
         }),
     }
 }

@@ -96,7 +96,10 @@ pub(crate) fn merge(ctx: &mut Ctx) {
     let mut by_field: BTreeMap<Field, Vec<Entry>> = BTreeMap::new();
     for e in std::mem::take(&mut ctx.facts.entries) {
         let value = normalize(e.field, e.value.clone());
-        by_field.entry(e.field).or_default().push(Entry { value, ..e });
+        by_field
+            .entry(e.field)
+            .or_default()
+            .push(Entry { value, ..e });
     }
     let mut view = ClusterView::default();
     for (field, entries) in by_field {
@@ -135,10 +138,11 @@ pub(crate) fn merge(ctx: &mut Ctx) {
                     ),
                 )
             };
-            ctx.findings.push(
-                Finding::new(rule, severity, title, msg, e.span)
-                    .related(first.span, format!("{} {} here", field.label(), first.value)),
-            );
+            ctx.findings
+                .push(Finding::new(rule, severity, title, msg, e.span).related(
+                    first.span,
+                    format!("{} {} here", field.label(), first.value),
+                ));
         }
         let s = |v: &Value| match v {
             Value::Str(s) => Some(s.clone()),
@@ -227,7 +231,12 @@ pub(crate) fn facts_from_cluster_config(ctx: &mut Ctx, cc: &eksplane_model::eksc
     let f = &mut ctx.facts;
     let name = cc.name();
     if !name.value.is_empty() {
-        f.add(Field::Name, Value::Str(name.value.clone()), name.span, EKSCTL);
+        f.add(
+            Field::Name,
+            Value::Str(name.value.clone()),
+            name.span,
+            EKSCTL,
+        );
     }
     if let Some(r) = cc.region() {
         f.add(Field::Region, Value::Str(r.value.clone()), r.span, EKSCTL);
@@ -255,28 +264,63 @@ pub(crate) fn facts_from_cluster_config(ctx: &mut Ctx, cc: &eksplane_model::eksc
 pub(crate) fn facts_from_describe_cluster(ctx: &mut Ctx, c: &eksplane_model::aws::Cluster) {
     let f = &mut ctx.facts;
     if let Some(n) = &c.name {
-        f.add(Field::Name, Value::Str(n.value.clone()), n.span, DESCRIBE_CLUSTER);
+        f.add(
+            Field::Name,
+            Value::Str(n.value.clone()),
+            n.span,
+            DESCRIBE_CLUSTER,
+        );
     }
     // The region is the fourth field of the cluster ARN
     // (arn:aws:eks:REGION:ACCOUNT:cluster/NAME).
     if let Some(arn) = &c.arn
         && let Some(region) = arn.value.split(':').nth(3).filter(|r| !r.is_empty())
     {
-        f.add(Field::Region, Value::Str(region.to_string()), arn.span, DESCRIBE_CLUSTER);
+        f.add(
+            Field::Region,
+            Value::Str(region.to_string()),
+            arn.span,
+            DESCRIBE_CLUSTER,
+        );
     }
     if let Some(v) = &c.version {
-        f.add(Field::Version, Value::Str(v.value.clone()), v.span, DESCRIBE_CLUSTER);
+        f.add(
+            Field::Version,
+            Value::Str(v.value.clone()),
+            v.span,
+            DESCRIBE_CLUSTER,
+        );
     }
     if let Some(m) = c.authentication_mode() {
-        f.add(Field::AuthMode, Value::Str(m.value.clone()), m.span, DESCRIBE_CLUSTER);
+        f.add(
+            Field::AuthMode,
+            Value::Str(m.value.clone()),
+            m.span,
+            DESCRIBE_CLUSTER,
+        );
     }
     if let Some(b) = c.endpoint_public_access() {
-        f.add(Field::PublicAccess, Value::Bool(b.value), b.span, DESCRIBE_CLUSTER);
+        f.add(
+            Field::PublicAccess,
+            Value::Bool(b.value),
+            b.span,
+            DESCRIBE_CLUSTER,
+        );
     }
     if let Some(b) = c.endpoint_private_access() {
-        f.add(Field::PrivateAccess, Value::Bool(b.value), b.span, DESCRIBE_CLUSTER);
+        f.add(
+            Field::PrivateAccess,
+            Value::Bool(b.value),
+            b.span,
+            DESCRIBE_CLUSTER,
+        );
     }
     if let Some(cidrs) = c.public_access_cidrs() {
-        f.add(Field::PublicCidrs, list(cidrs), cidrs.span, DESCRIBE_CLUSTER);
+        f.add(
+            Field::PublicCidrs,
+            list(cidrs),
+            cidrs.span,
+            DESCRIBE_CLUSTER,
+        );
     }
 }

@@ -136,6 +136,27 @@ impl Quantity {
     }
 }
 
+impl Quantity {
+    /// A byte quantity in the largest binary unit that divides it exactly
+    /// (`4000Gi`, `1536Mi`, `100`), as people write memory.
+    pub fn to_binary_string(&self) -> String {
+        if self.milli % 1000 != 0 {
+            return self.to_string();
+        }
+        let mut v = self.milli / 1000;
+        if v == 0 {
+            return "0".into();
+        }
+        for unit in ["", "Ki", "Mi", "Gi", "Ti", "Pi"] {
+            if v % 1024 != 0 || unit == "Pi" {
+                return format!("{v}{unit}");
+            }
+            v /= 1024;
+        }
+        format!("{v}Ei")
+    }
+}
+
 impl fmt::Display for Quantity {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.milli % 1000 == 0 {
@@ -179,6 +200,17 @@ mod tests {
 
     fn q(s: &str) -> Quantity {
         Quantity::parse(s).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn binary_strings_for_memory() {
+        let q = |t: &str| Quantity::parse(t).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(q("4000Gi").to_binary_string(), "4000Gi");
+        assert_eq!(q("1.5Gi").to_binary_string(), "1536Mi");
+        assert_eq!(q("100").to_binary_string(), "100");
+        assert_eq!(q("1G").to_binary_string(), "1000000000");
+        assert_eq!(q("0").to_binary_string(), "0");
+        assert_eq!(q("500m").to_binary_string(), "500m");
     }
 
     #[test]

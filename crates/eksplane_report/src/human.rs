@@ -37,7 +37,10 @@ fn window(db: &SourceDb, span: Span) -> Option<(String, usize, std::ops::Range<u
     let file = db.get(span.file)?;
     let mut span = span;
     if span.end.line > span.start.line + MAX_SPAN_LINES || span.end.line < span.start.line {
-        let len = file.line(span.start.line).map(|l| l.chars().count()).unwrap_or(0) as u32;
+        let len = file
+            .line(span.start.line)
+            .map(|l| l.chars().count())
+            .unwrap_or(0) as u32;
         span.end = eksplane_source::Pos::new(span.start.line, len.max(span.start.col) + 1);
     }
     let first = span.start.line.saturating_sub(CONTEXT).max(1);
@@ -195,7 +198,11 @@ pub fn summary(report: &Report<'_>) -> String {
     if !report.suppressed.is_empty() {
         let _ = write!(s, " ({} suppressed)", report.suppressed.len());
     }
-    let files = report.db.files().filter(|(_, f)| !f.name.ends_with(".eksplane.yaml")).count();
+    let files = report
+        .db
+        .files()
+        .filter(|(_, f)| !f.name.ends_with(".eksplane.yaml"))
+        .count();
     let _ = write!(s, " in {}", plural(files, "file"));
     s
 }

@@ -104,7 +104,12 @@ fn at(db: &SourceDb, s: Span) -> String {
     if s.is_detached() {
         return display_path(db.name(s.file));
     }
-    format!("{}:{}:{}", display_path(db.name(s.file)), s.start.line, s.start.col)
+    format!(
+        "{}:{}:{}",
+        display_path(db.name(s.file)),
+        s.start.line,
+        s.start.col
+    )
 }
 
 fn located<T: Clone>(db: &SourceDb, f: &Option<Fact<T>>) -> Option<Located<T>> {
@@ -128,7 +133,12 @@ fn op(o: Operator) -> &'static str {
 }
 
 /// Builds the inventory of a loaded platform.
-pub fn view(p: &Platform, db: &SourceDb, stats: &LoadStats, input_problems: usize) -> InventoryView {
+pub fn view(
+    p: &Platform,
+    db: &SourceDb,
+    stats: &LoadStats,
+    input_problems: usize,
+) -> InventoryView {
     let c = &p.cluster;
     let node_pools = p
         .node_pools
@@ -148,7 +158,14 @@ pub fn view(p: &Platform, db: &SourceDb, stats: &LoadStats, input_problems: usiz
                 .limits
                 .iter()
                 .flatten()
-                .map(|(k, v)| (k.clone(), v.value.to_string()))
+                .map(|(k, v)| {
+                    let text = if k == "cpu" || k == "pods" || k.contains("gpu") {
+                        v.value.to_string()
+                    } else {
+                        v.value.to_binary_string()
+                    };
+                    (k.clone(), text)
+                })
                 .collect(),
             consolidation_policy: format!("{:?}", np.consolidation_policy()),
             requirements: np
@@ -190,7 +207,10 @@ pub fn view(p: &Platform, db: &SourceDb, stats: &LoadStats, input_problems: usiz
                         .unwrap_or_else(|| "tags".into())
                 })
                 .collect(),
-            max_pods: nc.kubelet().and_then(|k| k.max_pods.as_ref()).map(|m| m.value),
+            max_pods: nc
+                .kubelet()
+                .and_then(|k| k.max_pods.as_ref())
+                .map(|m| m.value),
             pods_per_core: nc
                 .kubelet()
                 .and_then(|k| k.pods_per_core.as_ref())
@@ -259,7 +279,12 @@ fn addons(p: &Platform, db: &SourceDb) -> Vec<AddonSummary> {
     }
     for a in &p.aws.addons {
         out.push(AddonSummary {
-            name: a.value.addon_name.as_ref().map(|n| n.value.clone()).unwrap_or_default(),
+            name: a
+                .value
+                .addon_name
+                .as_ref()
+                .map(|n| n.value.clone())
+                .unwrap_or_default(),
             version: a.value.addon_version.as_ref().map(|v| v.value.clone()),
             source: "aws eks describe-addon",
             at: at(db, a.span),
@@ -284,10 +309,23 @@ pub fn render_text(v: &InventoryView) -> String {
     let _ = writeln!(s, "  region               {}", opt(&c.region));
     let _ = writeln!(s, "  Kubernetes version   {}", opt(&c.version));
     let _ = writeln!(s, "  authentication mode  {}", opt(&c.authentication_mode));
-    let _ = writeln!(s, "  public endpoint      {}", opt(&c.endpoint_public_access));
-    let _ = writeln!(s, "  private endpoint     {}", opt(&c.endpoint_private_access));
+    let _ = writeln!(
+        s,
+        "  public endpoint      {}",
+        opt(&c.endpoint_public_access)
+    );
+    let _ = writeln!(
+        s,
+        "  private endpoint     {}",
+        opt(&c.endpoint_private_access)
+    );
     if let Some(cidrs) = &c.public_access_cidrs {
-        let _ = writeln!(s, "  public access CIDRs  {}  ({})", cidrs.value.join(", "), cidrs.at);
+        let _ = writeln!(
+            s,
+            "  public access CIDRs  {}  ({})",
+            cidrs.value.join(", "),
+            cidrs.at
+        );
     }
     let st = &v.stats;
     let _ = writeln!(
@@ -349,7 +387,11 @@ pub fn render_text(v: &InventoryView) -> String {
                     .as_deref()
                     .or(nc.instance_profile.as_deref())
                     .unwrap_or("-"),
-                if nc.ami.is_empty() { "-".to_string() } else { nc.ami.join(", ") },
+                if nc.ami.is_empty() {
+                    "-".to_string()
+                } else {
+                    nc.ami.join(", ")
+                },
                 nc.max_pods.map_or("default".to_string(), |m| m.to_string()),
                 nc.pods_per_core.map_or("-".to_string(), |m| m.to_string()),
                 nc.at

@@ -126,7 +126,11 @@ pub fn document<'a>(report: &Report<'a>) -> Document<'a> {
             counts: Counts::of(report.findings),
             suppressed: report.suppressed.len(),
         },
-        findings: report.findings.iter().map(|f| finding(report.db, f)).collect(),
+        findings: report
+            .findings
+            .iter()
+            .map(|f| finding(report.db, f))
+            .collect(),
         suppressed: report
             .suppressed
             .iter()

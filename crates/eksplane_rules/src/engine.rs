@@ -174,7 +174,10 @@ pub fn run(
     for entries in by_object.values() {
         for e in entries.iter().filter(|e| !e.used && known(&e.rule)) {
             kept.push(unused(
-                format!("{IGNORE_ANNOTATION} lists {} but no such finding is on this object", e.rule),
+                format!(
+                    "{IGNORE_ANNOTATION} lists {} but no such finding is on this object",
+                    e.rule
+                ),
                 e.span,
             ));
         }
@@ -205,13 +208,25 @@ fn rule_of(id: eksplane_diagnostics::RuleId) -> Option<&'static Rule> {
 fn invalid_config(message: String, span: Span) -> Finding {
     match rule_of(input::INVALID_CONFIG) {
         Some(r) => r.finding(message, span),
-        None => Finding::new(input::INVALID_CONFIG, Severity::Error, "Invalid eksplane configuration", message, span),
+        None => Finding::new(
+            input::INVALID_CONFIG,
+            Severity::Error,
+            "Invalid eksplane configuration",
+            message,
+            span,
+        ),
     }
 }
 
 fn unused(message: String, span: Span) -> Finding {
     match rule_of(input::UNUSED_SUPPRESSION) {
         Some(r) => r.finding(message, span),
-        None => Finding::new(input::UNUSED_SUPPRESSION, Severity::Warning, "Suppression matches nothing", message, span),
+        None => Finding::new(
+            input::UNUSED_SUPPRESSION,
+            Severity::Warning,
+            "Suppression matches nothing",
+            message,
+            span,
+        ),
     }
 }

@@ -9,4 +9,4 @@ mod registry;
 pub mod rules;
 
 pub use engine::{CheckOptions, CheckResult, IGNORE_ANNOTATION, run};
-pub use registry::{Rule, RuleDocs, all, find};
+pub use registry::{Rule, RuleDocs, all, docs_markdown, find};

@@ -101,6 +101,42 @@ pub fn find(key: &str) -> Option<&'static Rule> {
         .find(|r| r.id.as_str().eq_ignore_ascii_case(key) || r.name.eq_ignore_ascii_case(key))
 }
 
+/// `docs/rules.md`: every rule's documentation, generated from the doc
+/// comments (a test keeps the committed file in step).
+pub fn docs_markdown() -> String {
+    let mut s = String::from(
+        "<!-- Generated from the rules' doc comments by `UPDATE_DOCS=1 cargo test -p eksplane_rules`; do not edit. -->\n\n# eksplane rules\n\n",
+    );
+    s.push_str("| id | name | default severity | title |\n|---|---|---|---|\n");
+    for r in all() {
+        s.push_str(&format!(
+            "| [{id}](#{lower}) | `{name}` | {sev} | {title} |\n",
+            id = r.id,
+            lower = r.id.as_str().to_ascii_lowercase(),
+            name = r.name,
+            sev = r.severity,
+            title = r.title
+        ));
+    }
+    for r in all() {
+        s.push_str(&format!(
+            "\n## {}\n\n`{}` · default severity **{}** · {}\n\n",
+            r.id, r.name, r.severity, r.title
+        ));
+        // Sections become level-3 headings under the rule.
+        for line in r.docs.text().lines() {
+            match line.strip_prefix("## ") {
+                Some(h) => s.push_str(&format!("### {h}\n")),
+                None => {
+                    s.push_str(line);
+                    s.push('\n');
+                }
+            }
+        }
+    }
+    s
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

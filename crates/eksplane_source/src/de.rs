@@ -191,7 +191,8 @@ impl<'de> Deserializer<'de> for &'de Node {
 
     fn deserialize_str<V: Visitor<'de>>(self, v: V) -> R<V::Value> {
         let s = self.scalar_or("a string")?;
-        v.visit_borrowed_str(&s.text).map_err(|e: DecodeError| e.at(self.span))
+        v.visit_borrowed_str(&s.text)
+            .map_err(|e: DecodeError| e.at(self.span))
     }
 
     fn deserialize_string<V: Visitor<'de>>(self, v: V) -> R<V::Value> {
@@ -230,7 +231,8 @@ impl<'de> Deserializer<'de> for &'de Node {
     }
 
     fn deserialize_newtype_struct<V: Visitor<'de>>(self, _: &'static str, v: V) -> R<V::Value> {
-        v.visit_newtype_struct(self).map_err(|e: DecodeError| e.at(self.span))
+        v.visit_newtype_struct(self)
+            .map_err(|e: DecodeError| e.at(self.span))
     }
 
     fn deserialize_seq<V: Visitor<'de>>(self, v: V) -> R<V::Value> {
@@ -353,7 +355,9 @@ impl<'de> MapAccess<'de> for Map<'de> {
             return Ok(None);
         };
         self.key = Some(k);
-        seed.deserialize(k).map(Some).map_err(|e: DecodeError| e.at(k.span))
+        seed.deserialize(k)
+            .map(Some)
+            .map_err(|e: DecodeError| e.at(k.span))
     }
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> R<V::Value> {
         let Some((k, v)) = self.entries.get(self.i) else {
@@ -435,7 +439,11 @@ mod tests {
     fn node(text: &str) -> Node {
         let p = parse_file(FileId(1), text, &Limits::default());
         assert!(p.error.is_none(), "{:?}", p.error);
-        p.documents.into_iter().next().map(|d| d.root).unwrap_or_else(|| panic!("no document"))
+        p.documents
+            .into_iter()
+            .next()
+            .map(|d| d.root)
+            .unwrap_or_else(|| panic!("no document"))
     }
 
     #[derive(Debug, Deserialize)]
@@ -460,13 +468,22 @@ mod tests {
 
     #[test]
     fn decodes_with_spans() {
-        let n = node("maxPods: 110\nevictionHard:\n  memory.available: 5%\ntags: ~\nversion: 1.30\nmode: API\n");
+        let n = node(
+            "maxPods: 110\nevictionHard:\n  memory.available: 5%\ntags: ~\nversion: 1.30\nmode: API\n",
+        );
         let k: Kubelet = decode(&n).unwrap_or_else(|e| panic!("{e}"));
         let mp = k.max_pods.unwrap_or_else(|| panic!("maxPods"));
-        assert_eq!((mp.value, mp.span.start.line, mp.span.start.col), (110, 1, 10));
+        assert_eq!(
+            (mp.value, mp.span.start.line, mp.span.start.col),
+            (110, 1, 10)
+        );
         assert_eq!(k.eviction_hard["memory.available"].span.start.line, 3);
         assert!(k.tags.is_empty());
-        assert_eq!(k.version.as_deref(), Some("1.30"), "plain number text kept for strings");
+        assert_eq!(
+            k.version.as_deref(),
+            Some("1.30"),
+            "plain number text kept for strings"
+        );
         assert_eq!(k.mode, Some(Mode::Api));
     }
 
@@ -478,16 +495,24 @@ mod tests {
             #[allow(dead_code)] // read only through Debug in the failure message
             b: Vec<Kubelet>,
         }
-        let e = decode::<Outer>(&n).err().unwrap_or_else(|| panic!("should fail"));
+        let e = decode::<Outer>(&n)
+            .err()
+            .unwrap_or_else(|| panic!("should fail"));
         assert_eq!(e.path, ".b[0].maxPods");
         assert_eq!(e.span.start.line, 3);
-        assert!(e.message.contains("expected") && e.message.contains("\"110\""), "{}", e.message);
+        assert!(
+            e.message.contains("expected") && e.message.contains("\"110\""),
+            "{}",
+            e.message
+        );
     }
 
     #[test]
     fn unknown_enum_variant_is_an_error_with_place() {
         let n = node("mode: BOGUS\n");
-        let e = decode::<Kubelet>(&n).err().unwrap_or_else(|| panic!("should fail"));
+        let e = decode::<Kubelet>(&n)
+            .err()
+            .unwrap_or_else(|| panic!("should fail"));
         assert_eq!(e.path, ".mode");
         assert!(e.message.contains("BOGUS"), "{}", e.message);
     }

@@ -93,7 +93,9 @@ mod tests {
         let id = db.add("aws-auth.yaml", text);
         let p = parse_file(id, text, &Limits::default());
         let root = &p.documents[0].root;
-        let scalar = root.at(["data".into(), "mapRoles".into()]).unwrap_or_else(|| panic!("mapRoles"));
+        let scalar = root
+            .at(["data".into(), "mapRoles".into()])
+            .unwrap_or_else(|| panic!("mapRoles"));
         let file = db.get(id).unwrap_or_else(|| panic!("file"));
         let inner = parse_embedded_yaml(scalar, file, &Limits::default());
         assert!(inner.error.is_none());

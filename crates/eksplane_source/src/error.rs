@@ -9,7 +9,11 @@ pub enum SourceError {
     #[error("binary file (contains {what}); expected YAML or JSON text")]
     Binary { span: Span, what: &'static str },
     #[error("file is {size} bytes, over the limit of {limit} bytes")]
-    FileTooLarge { span: Span, size: usize, limit: usize },
+    FileTooLarge {
+        span: Span,
+        size: usize,
+        limit: usize,
+    },
     #[error("document is over the limit of {limit} bytes")]
     DocumentTooLarge { span: Span, limit: usize },
     #[error("{syntax} syntax error: {message}")]

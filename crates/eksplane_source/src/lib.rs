@@ -5,8 +5,8 @@
 //! the [`SourceDb`], and decodes typed values from it with serde through
 //! [`decode`], keeping positions where a field is declared as [`Spanned<T>`].
 
-mod de;
 mod db;
+mod de;
 mod embedded;
 mod error;
 mod limits;

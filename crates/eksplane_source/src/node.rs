@@ -266,12 +266,7 @@ impl Node {
         match &self.kind {
             NodeKind::Scalar(_) => 1,
             NodeKind::Seq(s) => 1 + s.iter().map(Node::count).sum::<usize>(),
-            NodeKind::Map(m) => {
-                1 + m
-                    .iter()
-                    .map(|(k, v)| k.count() + v.count())
-                    .sum::<usize>()
-            }
+            NodeKind::Map(m) => 1 + m.iter().map(|(k, v)| k.count() + v.count()).sum::<usize>(),
         }
     }
 }

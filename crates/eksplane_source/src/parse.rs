@@ -70,8 +70,14 @@ enum Frame {
         anchor: usize,
         entries: Vec<(Node, Node)>,
         key: Option<Node>,
+        /// Index of each string key in `entries`, built once the map is large
+        /// enough that a linear search per key would be quadratic.
+        index: Option<HashMap<String, usize>>,
     },
 }
+
+/// Maps with up to this many entries look keys up linearly.
+const LINEAR_KEY_SEARCH: usize = 32;
 
 struct Builder<'l> {
     file: FileId,
@@ -116,20 +122,51 @@ impl<'l> Builder<'l> {
         match self.stack.last_mut() {
             None => self.root = Some(node),
             Some(Frame::Seq { items, .. }) => items.push(node),
-            Some(Frame::Map { entries, key, .. }) => match key.take() {
+            Some(Frame::Map {
+                entries,
+                key,
+                index,
+                ..
+            }) => match key.take() {
                 None => *key = Some(node),
                 Some(k) => {
-                    if let Some(name) = k.as_str()
-                        && let Some((prev, _)) =
-                            entries.iter().find(|(pk, _)| pk.as_str() == Some(name))
-                    {
-                        self.duplicates.push(DuplicateKey {
-                            key: name.to_string(),
-                            first: prev.span,
-                            second: k.span,
-                        });
+                    let Some(name) = k.as_str().map(str::to_string) else {
+                        entries.push((k, node));
+                        return;
+                    };
+                    if index.is_none() && entries.len() >= LINEAR_KEY_SEARCH {
+                        let mut m = HashMap::with_capacity(entries.len() * 2);
+                        for (i, (ek, _)) in entries.iter().enumerate() {
+                            if let Some(n) = ek.as_str() {
+                                m.insert(n.to_string(), i);
+                            }
+                        }
+                        *index = Some(m);
                     }
-                    entries.push((k, node));
+                    let prev = match index {
+                        Some(m) => m.get(&name).copied(),
+                        None => entries
+                            .iter()
+                            .position(|(pk, _)| pk.as_str() == Some(name.as_str())),
+                    };
+                    match prev {
+                        // The later value wins, as when Kubernetes decodes
+                        // the object; the first place is kept for the report.
+                        Some(i) => {
+                            self.duplicates.push(DuplicateKey {
+                                key: name,
+                                first: entries[i].0.span,
+                                second: k.span,
+                            });
+                            entries[i] = (k, node);
+                        }
+                        None => {
+                            if let Some(m) = index {
+                                m.insert(name, entries.len());
+                            }
+                            entries.push((k, node));
+                        }
+                    }
                 }
             },
         }
@@ -168,6 +205,7 @@ impl<'l> Builder<'l> {
                 anchor,
                 entries,
                 key,
+                ..
             } => {
                 let mut entries = entries;
                 // A key with no value event cannot occur in a well-formed stream;
@@ -339,6 +377,7 @@ pub(crate) fn parse_str(file: FileId, text: &str, limits: &Limits, _origin: Pos)
                     anchor,
                     entries: Vec::new(),
                     key: None,
+                    index: None,
                 },
                 span,
             ),
@@ -353,115 +392,6 @@ pub(crate) fn parse_str(file: FileId, text: &str, limits: &Limits, _origin: Pos)
         }
     }
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn parse(text: &str) -> ParsedFile {
-        parse_file(FileId(1), text, &Limits::default())
-    }
-
-    #[test]
-    fn spans_are_one_based_lines_and_columns() {
-        let p = parse("a: 1\nb:\n  c: [x, y]\n");
-        assert!(p.error.is_none());
-        let root = &p.documents[0].root;
-        let c = root.at(["b".into(), "c".into(), 1.into()]).map(|n| n.span);
-        assert_eq!(c.map(|s| (s.start.line, s.start.col)), Some((3, 10)));
-        assert_eq!(root.key_span("b").map(|s| s.start.line), Some(2));
-    }
-
-    #[test]
-    fn multi_document_with_helm_sources() {
-        let text = "---\n# Source: chart/templates/sa.yaml\napiVersion: v1\nkind: ServiceAccount\n---\n# Source: chart/templates/empty.yaml\n---\n# Source: chart/templates/cm.yaml\nkind: ConfigMap\n";
-        let p = parse(text);
-        assert!(p.error.is_none());
-        let docs: Vec<_> = p.documents.iter().filter(|d| !d.root.is_null()).collect();
-        assert_eq!(docs.len(), 2);
-        assert_eq!(
-            docs[0].helm_source.as_ref().map(|s| s.value.as_str()),
-            Some("chart/templates/sa.yaml")
-        );
-        assert_eq!(
-            docs[1].helm_source.as_ref().map(|s| (s.value.as_str(), s.span.start.line)),
-            Some(("chart/templates/cm.yaml", 8))
-        );
-    }
-
-    #[test]
-    fn json_parses_with_positions() {
-        let p = parse("{\n\t\"Subnets\": [\n\t\t{\"SubnetId\":\"subnet-1\", \"n\": 3}\n\t]\n}\n");
-        assert!(p.error.is_none(), "{:?}", p.error);
-        let id = p.documents[0]
-            .root
-            .at(["Subnets".into(), 0.into(), "SubnetId".into()]);
-        assert_eq!(id.and_then(Node::as_str), Some("subnet-1"));
-        assert_eq!(id.map(|n| n.span.start.line), Some(3));
-    }
-
-    #[test]
-    fn syntax_error_keeps_earlier_documents() {
-        let p = parse("a: 1\n---\nb: [1, 2\n");
-        assert_eq!(p.documents.len(), 1);
-        match p.error {
-            Some(SourceError::Syntax { span, .. }) => assert!(span.start.line >= 3),
-            other => panic!("expected syntax error, got {other:?}"),
-        }
-    }
-
-    #[test]
-    fn billion_laughs_is_bounded() {
-        let mut text = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
-        for i in 1..10 {
-            let p = i - 1;
-            text.push_str(&format!(
-                "a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"
-            ));
-        }
-        let p = parse(&text);
-        assert!(matches!(p.error, Some(SourceError::AliasBomb { .. })));
-    }
-
-    #[test]
-    fn deep_nesting_is_bounded() {
-        // Flow nesting: the parser's own recursion bound answers first.
-        let p = parse(&"[".repeat(10_000));
-        assert!(
-            matches!(&p.error, Some(SourceError::Syntax { message, .. }) if message.contains("recursion")),
-            "{:?}",
-            p.error
-        );
-        // Block nesting: ours.
-        let mut text = String::new();
-        for i in 0..200 {
-            text.push_str(&" ".repeat(i));
-            text.push_str("k:\n");
-        }
-        let p = parse(&text);
-        assert!(matches!(p.error, Some(SourceError::TooDeep { limit: 128, .. })), "{:?}", p.error);
-    }
-
-    #[test]
-    fn duplicate_keys_are_recorded() {
-        let p = parse("a: 1\nb: 2\na: 3\n");
-        let d = &p.documents[0].duplicate_keys;
-        assert_eq!(d.len(), 1);
-        assert_eq!((d[0].first.start.line, d[0].second.start.line), (1, 3));
-        assert_eq!(p.documents[0].root.get("a").and_then(Node::as_str), Some("3"));
-    }
-
-    #[test]
-    fn document_size_limit() {
-        let limits = Limits {
-            max_document_bytes: 10,
-            ..Limits::default()
-        };
-        let p = parse_file(FileId(1), "a: 1\n---\nb: 0123456789012345\n", &limits);
-        assert_eq!(p.documents.len(), 1);
-        assert!(matches!(p.error, Some(SourceError::DocumentTooLarge { .. })));
-    }
 }
 
 /// Checks raw bytes read from a file and returns its text: binary content (a NUL
@@ -503,5 +433,148 @@ pub fn text_from_bytes(
                 what: "bytes that are not UTF-8",
             })
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> ParsedFile {
+        parse_file(FileId(1), text, &Limits::default())
+    }
+
+    #[test]
+    fn spans_are_one_based_lines_and_columns() {
+        let p = parse("a: 1\nb:\n  c: [x, y]\n");
+        assert!(p.error.is_none());
+        let root = &p.documents[0].root;
+        let c = root.at(["b".into(), "c".into(), 1.into()]).map(|n| n.span);
+        assert_eq!(c.map(|s| (s.start.line, s.start.col)), Some((3, 10)));
+        assert_eq!(root.key_span("b").map(|s| s.start.line), Some(2));
+    }
+
+    #[test]
+    fn multi_document_with_helm_sources() {
+        let text = "---\n# Source: chart/templates/sa.yaml\napiVersion: v1\nkind: ServiceAccount\n---\n# Source: chart/templates/empty.yaml\n---\n# Source: chart/templates/cm.yaml\nkind: ConfigMap\n";
+        let p = parse(text);
+        assert!(p.error.is_none());
+        let docs: Vec<_> = p.documents.iter().filter(|d| !d.root.is_null()).collect();
+        assert_eq!(docs.len(), 2);
+        assert_eq!(
+            docs[0].helm_source.as_ref().map(|s| s.value.as_str()),
+            Some("chart/templates/sa.yaml")
+        );
+        assert_eq!(
+            docs[1]
+                .helm_source
+                .as_ref()
+                .map(|s| (s.value.as_str(), s.span.start.line)),
+            Some(("chart/templates/cm.yaml", 8))
+        );
+    }
+
+    #[test]
+    fn json_parses_with_positions() {
+        let p = parse("{\n\t\"Subnets\": [\n\t\t{\"SubnetId\":\"subnet-1\", \"n\": 3}\n\t]\n}\n");
+        assert!(p.error.is_none(), "{:?}", p.error);
+        let id = p.documents[0]
+            .root
+            .at(["Subnets".into(), 0.into(), "SubnetId".into()]);
+        assert_eq!(id.and_then(Node::as_str), Some("subnet-1"));
+        assert_eq!(id.map(|n| n.span.start.line), Some(3));
+    }
+
+    #[test]
+    fn syntax_error_keeps_earlier_documents() {
+        let p = parse("a: 1\n---\nb: [1, 2\n");
+        assert_eq!(p.documents.len(), 1);
+        match p.error {
+            Some(SourceError::Syntax { span, .. }) => assert!(span.start.line >= 3),
+            other => panic!("expected syntax error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn billion_laughs_is_bounded() {
+        let mut text = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..10 {
+            let p = i - 1;
+            text.push_str(&format!(
+                "a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"
+            ));
+        }
+        let p = parse(&text);
+        assert!(matches!(p.error, Some(SourceError::AliasBomb { .. })));
+    }
+
+    #[test]
+    fn later_duplicate_wins_in_small_and_large_maps() {
+        for n in [3usize, 200] {
+            let mut text: String = (0..n).map(|i| format!("k{i}: {i}\n")).collect();
+            text.push_str("k1: again\n");
+            let p = parse(&text);
+            let d = &p.documents[0];
+            assert_eq!(d.duplicate_keys.len(), 1);
+            assert_eq!(
+                (
+                    d.duplicate_keys[0].first.start.line,
+                    d.duplicate_keys[0].second.start.line
+                ),
+                (2, n as u32 + 1)
+            );
+            let entries = d.root.as_map().map(<[_]>::len);
+            assert_eq!(entries, Some(n));
+            assert_eq!(d.root.get("k1").and_then(Node::as_str), Some("again"));
+        }
+    }
+
+    #[test]
+    fn deep_nesting_is_bounded() {
+        // Flow nesting: the parser's own recursion bound answers first.
+        let p = parse(&"[".repeat(10_000));
+        assert!(
+            matches!(&p.error, Some(SourceError::Syntax { message, .. }) if message.contains("recursion")),
+            "{:?}",
+            p.error
+        );
+        // Block nesting: ours.
+        let mut text = String::new();
+        for i in 0..200 {
+            text.push_str(&" ".repeat(i));
+            text.push_str("k:\n");
+        }
+        let p = parse(&text);
+        assert!(
+            matches!(p.error, Some(SourceError::TooDeep { limit: 128, .. })),
+            "{:?}",
+            p.error
+        );
+    }
+
+    #[test]
+    fn duplicate_keys_are_recorded() {
+        let p = parse("a: 1\nb: 2\na: 3\n");
+        let d = &p.documents[0].duplicate_keys;
+        assert_eq!(d.len(), 1);
+        assert_eq!((d[0].first.start.line, d[0].second.start.line), (1, 3));
+        assert_eq!(
+            p.documents[0].root.get("a").and_then(Node::as_str),
+            Some("3")
+        );
+    }
+
+    #[test]
+    fn document_size_limit() {
+        let limits = Limits {
+            max_document_bytes: 10,
+            ..Limits::default()
+        };
+        let p = parse_file(FileId(1), "a: 1\n---\nb: 0123456789012345\n", &limits);
+        assert_eq!(p.documents.len(), 1);
+        assert!(matches!(
+            p.error,
+            Some(SourceError::DocumentTooLarge { .. })
+        ));
     }
 }

@@ -13,7 +13,7 @@ pub fn run(args: CheckArgs, color: ColorChoice) -> anyhow::Result<ExitCode> {
     let mut loaded = load_inputs(&args.input)?;
     let config_path = match &args.config {
         Some(p) => Some(p.clone()),
-        None => Some(PathBuf::from(DEFAULT_CONFIG)).filter(|p| p.is_file()),
+        None => discover_config(&args.input.paths),
     };
     let mut extra = std::mem::take(&mut loaded.findings);
     let mut config = None;
@@ -22,7 +22,7 @@ pub fn run(args: CheckArgs, color: ColorChoice) -> anyhow::Result<ExitCode> {
             .map_err(|e| anyhow::anyhow!("cannot read config {}: {e}", path.display()))?;
         match eksplane_load::load_config(&mut loaded.db, &path.display().to_string(), &text) {
             Ok(c) => config = Some(c),
-            Err(f) => extra.push(f),
+            Err(f) => extra.push(*f),
         }
         if args.verbose {
             output::note(&format!("using configuration {}", path.display()));
@@ -56,9 +56,10 @@ pub fn run(args: CheckArgs, color: ColorChoice) -> anyhow::Result<ExitCode> {
         CheckFormat::Sarif => sarif::render(&report, &eksplane_rules::all()),
     };
     output::emit(&text, args.output.as_deref())?;
-    let input_error = result.findings.iter().any(|f| {
-        f.severity == Severity::Error && matches!(f.rule.area(), "LOAD" | "CFG")
-    });
+    let input_error = result
+        .findings
+        .iter()
+        .any(|f| f.severity == Severity::Error && matches!(f.rule.area(), "LOAD" | "CFG"));
     let threshold = match args.fail_on {
         FailOn::Error => Some(Severity::Error),
         FailOn::Warning => Some(Severity::Warning),
@@ -73,4 +74,17 @@ pub fn run(args: CheckArgs, color: ColorChoice) -> anyhow::Result<ExitCode> {
     } else {
         EXIT_CLEAN
     }))
+}
+
+/// `.eksplane.yaml` in the working directory, else in the first input
+/// directory that has one.
+fn discover_config(inputs: &[PathBuf]) -> Option<PathBuf> {
+    std::iter::once(PathBuf::from(DEFAULT_CONFIG))
+        .chain(
+            inputs
+                .iter()
+                .filter(|p| p.is_dir())
+                .map(|d| d.join(DEFAULT_CONFIG)),
+        )
+        .find(|p| p.is_file())
 }

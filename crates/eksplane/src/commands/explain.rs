@@ -4,14 +4,15 @@ use std::process::ExitCode;
 
 pub fn run(args: ExplainArgs) -> anyhow::Result<ExitCode> {
     let Some(rule) = eksplane_rules::find(&args.rule) else {
-        anyhow::bail!(
-            "no rule {:?}; `eksplane rules` lists them",
-            args.rule
-        );
+        anyhow::bail!("no rule {:?}; `eksplane rules` lists them", args.rule);
     };
     let text = format!(
         "# {} {}: {}\n\nDefault severity: {}\n\n{}\n",
-        rule.id, rule.name, rule.title, rule.severity, rule.docs.text().trim_end()
+        rule.id,
+        rule.name,
+        rule.title,
+        rule.severity,
+        rule.docs.text().trim_end()
     );
     output::emit(&text, None)?;
     Ok(ExitCode::SUCCESS)

@@ -6,7 +6,12 @@ use std::process::ExitCode;
 
 pub fn run(args: InspectArgs, color: ColorChoice) -> anyhow::Result<ExitCode> {
     let loaded = load_inputs(&args.input)?;
-    let view = inventory::view(&loaded.platform, &loaded.db, &loaded.stats, loaded.findings.len());
+    let view = inventory::view(
+        &loaded.platform,
+        &loaded.db,
+        &loaded.stats,
+        loaded.findings.len(),
+    );
     let text = match args.format {
         InspectFormat::Human => inventory::render_text(&view),
         InspectFormat::Json => {
@@ -24,7 +29,13 @@ pub fn run(args: InspectArgs, color: ColorChoice) -> anyhow::Result<ExitCode> {
             db: &loaded.db,
         };
         let c = output::color_enabled(color, false);
-        output::note(&human::render(&report, human::HumanOptions { color: c, verbose: false }));
+        output::note(&human::render(
+            &report,
+            human::HumanOptions {
+                color: c,
+                verbose: false,
+            },
+        ));
     }
     Ok(ExitCode::from(if loaded.has_input_errors() {
         EXIT_BAD_INPUT

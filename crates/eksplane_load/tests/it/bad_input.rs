@@ -9,19 +9,28 @@ const GOOD: &str = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ok\n";
 #[test]
 fn malformed_yaml_names_file_line_column_and_others_still_load() {
     let l = load(&[
-        ("bad.yaml", "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: [oops\n"),
+        (
+            "bad.yaml",
+            "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: [oops\n",
+        ),
         ("good.yaml", GOOD),
     ]);
     let ls = lines(&l);
     assert_eq!(ls.len(), 1, "{ls:?}");
-    assert!(ls[0].starts_with("LOAD001 bad.yaml:5:1 YAML syntax error"), "{ls:?}");
+    assert!(
+        ls[0].starts_with("LOAD001 bad.yaml:5:1 YAML syntax error"),
+        "{ls:?}"
+    );
     assert_eq!(l.platform.namespaces.len(), 1);
     assert!(l.has_input_errors());
 }
 
 #[test]
 fn malformed_json_is_reported_as_json() {
-    let l = load(&[("cluster.json", "{\n  \"cluster\": {\n    \"name\": \"x\",,\n  }\n}\n")]);
+    let l = load(&[(
+        "cluster.json",
+        "{\n  \"cluster\": {\n    \"name\": \"x\",,\n  }\n}\n",
+    )]);
     let ls = lines(&l);
     assert_eq!(ls.len(), 1, "{ls:?}");
     assert!(ls[0].starts_with("LOAD001 cluster.json:3:"), "{ls:?}");
@@ -59,7 +68,9 @@ fn billion_laughs_is_refused() {
     let mut text = String::from("a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
     for i in 1..9 {
         let p = i - 1;
-        text.push_str(&format!("a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"));
+        text.push_str(&format!(
+            "a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"
+        ));
     }
     let l = load(&[("bomb.yaml", &text)]);
     let ls = lines(&l);
@@ -90,13 +101,24 @@ fn size_limits() {
     };
     let big_doc = format!("{GOOD}---\ndata: {}\n", "x".repeat(200));
     let l = load_inputs(
-        &[Input::Stdin(big_doc.into_bytes()), Input::Stdin(vec![b'#'; 2000])],
+        &[
+            Input::Stdin(big_doc.into_bytes()),
+            Input::Stdin(vec![b'#'; 2000]),
+        ],
         opts,
     );
     let ls = lines(&l);
     assert_eq!(l.platform.namespaces.len(), 1, "the first document is kept");
-    assert!(ls.iter().any(|m| m.contains("document is over the limit of 100 bytes")), "{ls:?}");
-    assert!(ls.iter().any(|m| m.contains("file is 2000 bytes, over the limit of 1000 bytes")), "{ls:?}");
+    assert!(
+        ls.iter()
+            .any(|m| m.contains("document is over the limit of 100 bytes")),
+        "{ls:?}"
+    );
+    assert!(
+        ls.iter()
+            .any(|m| m.contains("file is 2000 bytes, over the limit of 1000 bytes")),
+        "{ls:?}"
+    );
 }
 
 #[test]
@@ -121,8 +143,15 @@ fn broken_aws_auth_points_into_outer_file() {
     let ls = lines(&l);
     assert_eq!(ls.len(), 1, "{ls:?}");
     assert!(ls[0].starts_with("LOAD001 aws-auth.yaml:"), "{ls:?}");
-    assert!(ls[0].contains("aws-auth mapRoles: YAML syntax error"), "{ls:?}");
-    let line_no: u32 = ls[0].split(':').nth(1).and_then(|n| n.parse().ok()).unwrap_or(0);
+    assert!(
+        ls[0].contains("aws-auth mapRoles: YAML syntax error"),
+        "{ls:?}"
+    );
+    let line_no: u32 = ls[0]
+        .split(':')
+        .nth(1)
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
     assert!(line_no >= 9, "points into the outer file: {ls:?}");
 }
 
@@ -138,10 +167,17 @@ fn missing_path_is_an_input_error() {
 
 #[test]
 fn duplicate_keys_are_reported_with_both_places() {
-    let l = load(&[("dup.yaml", "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n  name: b\n")]);
+    let l = load(&[(
+        "dup.yaml",
+        "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n  name: b\n",
+    )]);
+    assert_eq!(lines(&l).len(), 1, "{:?}", lines(&l));
     let f = &l.findings[0];
     assert_eq!(f.rule.as_str(), "LOAD006");
-    assert_eq!((f.primary.span.start.line, f.related[0].span.start.line), (5, 4));
+    assert_eq!(
+        (f.primary.span.start.line, f.related[0].span.start.line),
+        (5, 4)
+    );
     assert_eq!(l.platform.namespaces[0].meta().name.value, "b");
 }
 

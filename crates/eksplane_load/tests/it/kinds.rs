@@ -91,36 +91,63 @@ fn karpenter_node_class_and_pool() {
     let nc = &l.platform.node_classes[0];
     assert_eq!(nc.name(), "default");
     assert_eq!(nc.meta().name.span.start.line, 5);
-    let role = nc.spec.role.as_ref().map(|r| (r.value.as_str(), r.span.start.line));
+    let role = nc
+        .spec
+        .role
+        .as_ref()
+        .map(|r| (r.value.as_str(), r.span.start.line));
     assert_eq!(role, Some(("KarpenterNodeRole-platform-prod", 7)));
     let k = nc.kubelet().unwrap_or_else(|| panic!("kubelet"));
-    let mp = k.max_pods.as_ref().map(|m| (m.value, m.span.start.line, m.span.start.col));
+    let mp = k
+        .max_pods
+        .as_ref()
+        .map(|m| (m.value, m.span.start.line, m.span.start.col));
     assert_eq!(mp, Some((110, 17, 14)));
     assert_eq!(k.kube_reserved["memory"].value.units_ceil(), 1 << 30);
     assert_eq!(k.eviction_hard["memory.available"].span.start.line, 25);
-    let hop = nc.spec.metadata_options.as_ref().and_then(|m| m.value.http_put_response_hop_limit.as_ref());
+    let hop = nc
+        .spec
+        .metadata_options
+        .as_ref()
+        .and_then(|m| m.value.http_put_response_hop_limit.as_ref());
     assert_eq!(hop.map(|h| (h.value, h.span.start.line)), Some((1, 28)));
     assert_eq!(nc.spec.tags["team"].span.start.line, 30);
-    assert_eq!(nc.ami_family(), Some(eksplane_model::karpenter::AmiFamily::Al2023));
+    assert_eq!(
+        nc.ami_family(),
+        Some(eksplane_model::karpenter::AmiFamily::Al2023)
+    );
     assert_eq!(nc.spec.block_device_mappings[0].span.start.line, 32);
 
     let np = &l.platform.node_pools[0];
-    assert_eq!((np.name(), np.origin.span.start.line), ("default", 39));
+    assert_eq!((np.name(), np.origin.span.start.line), ("default", 38));
     let reqs = &np.spec.template.spec.requirements;
     assert_eq!(reqs.len(), 3);
-    assert_eq!((reqs[1].value.operator, reqs[1].span.start.line), (Operator::Gt, 57));
+    assert_eq!(
+        (reqs[1].value.operator, reqs[1].span.start.line),
+        (Operator::Gt, 56)
+    );
     assert!(reqs[1].value.matches(Some("6")) && !reqs[1].value.matches(Some("5")));
     assert!(reqs[2].value.matches(None));
-    assert_eq!(np.spec.template.spec.taints[0].span.start.line, 63);
+    assert_eq!(np.spec.template.spec.taints[0].span.start.line, 62);
     assert_eq!(np.consolidation_policy(), ConsolidationPolicy::WhenEmpty);
-    let d = np.spec.disruption.as_ref().unwrap_or_else(|| panic!("disruption"));
+    let d = np
+        .spec
+        .disruption
+        .as_ref()
+        .unwrap_or_else(|| panic!("disruption"));
     assert_eq!(d.budgets[1].value.reasons, vec!["Drifted", "Underutilized"]);
-    assert_eq!(d.budgets[1].span.start.line, 72);
+    assert_eq!(d.budgets[1].span.start.line, 71);
     let limits = np.spec.limits.as_ref().unwrap_or_else(|| panic!("limits"));
     assert_eq!(limits["cpu"].value.milli(), 1_000_000);
-    assert_eq!(limits["memory"].span.start.line, 78);
-    assert_eq!(np.spec.weight.as_ref().map(|w| (w.value, w.span.start.line)), Some((10, 79)));
-    assert_eq!(np.origin.locate(&["spec", "limits", "cpu"]).start.line, 77);
+    assert_eq!(limits["memory"].span.start.line, 77);
+    assert_eq!(
+        np.spec
+            .weight
+            .as_ref()
+            .map(|w| (w.value, w.span.start.line)),
+        Some((10, 78))
+    );
+    assert_eq!(np.origin.locate(&["spec", "limits", "cpu"]).start.line, 76);
 }
 
 const AWS_NODE: &str = r#"apiVersion: apps/v1
@@ -162,10 +189,17 @@ spec:
 #[test]
 fn aws_node_settings_typed_with_defaults() {
     let l = load(&[("aws-node.yaml", AWS_NODE)]);
-    let a = l.platform.aws_node.as_ref().unwrap_or_else(|| panic!("aws-node"));
+    let a = l
+        .platform
+        .aws_node
+        .as_ref()
+        .unwrap_or_else(|| panic!("aws-node"));
     let s = &a.settings;
     assert!(s.enable_prefix_delegation.value);
-    assert_eq!(s.enable_prefix_delegation.span.map(|x| x.start.line), Some(26));
+    assert_eq!(
+        s.enable_prefix_delegation.span.map(|x| x.start.line),
+        Some(26)
+    );
     assert_eq!(s.warm_prefix_target.value, Some(1));
     assert_eq!(s.warm_eni_target.value, 1, "default");
     assert!(s.warm_eni_target.span.is_none());
@@ -178,7 +212,9 @@ fn aws_node_settings_typed_with_defaults() {
     assert_eq!(s.warm_ip_target.value, None);
     assert_eq!(
         lines(&l),
-        vec!["LOAD002 aws-node.yaml:30:22 aws-node env WARM_IP_TARGET is \"five\", expected a non-negative integer; the CNI would fail to start or use its default"]
+        vec![
+            "LOAD002 aws-node.yaml:30:22 aws-node env WARM_IP_TARGET is \"five\", expected a non-negative integer; the CNI would fail to start or use its default"
+        ]
     );
     // The DaemonSet is also a workload.
     assert_eq!(l.platform.workloads.len(), 1);
@@ -212,13 +248,20 @@ data:
 fn aws_auth_embedded_yaml_points_into_outer_file() {
     let l = load(&[("aws-auth.yaml", AWS_AUTH)]);
     assert!(l.findings.is_empty(), "{:?}", lines(&l));
-    let a = l.platform.aws_auth.as_ref().unwrap_or_else(|| panic!("aws-auth"));
+    let a = l
+        .platform
+        .aws_auth
+        .as_ref()
+        .unwrap_or_else(|| panic!("aws-auth"));
     assert_eq!(a.map_roles.len(), 2);
     assert!(a.map_roles[0].value.is_node_role());
     let admin = &a.map_roles[1];
     assert_eq!(admin.span.start.line, 13);
     assert_eq!(
-        (admin.value.rolearn.span.start.line, admin.value.rolearn.span.start.col),
+        (
+            admin.value.rolearn.span.start.line,
+            admin.value.rolearn.span.start.col
+        ),
         (13, 16)
     );
     assert_eq!(admin.value.groups[0].span.start.line, 16);
@@ -312,27 +355,54 @@ fn workloads_in_a_list_with_pod_template() {
     let l = load(&[("list.yaml", WORKLOADS)]);
     assert!(l.findings.is_empty(), "{:?}", lines(&l));
     let d = &l.platform.workloads[0];
-    assert_eq!((d.kind(), d.name(), d.namespace()), ("Deployment", "checkout", Some("payments")));
-    assert_eq!(d.replicas.as_ref().map(|r| (r.value, r.span.start.line)), Some((3, 10)));
+    assert_eq!(
+        (d.kind(), d.name(), d.namespace()),
+        ("Deployment", "checkout", Some("payments"))
+    );
+    assert_eq!(
+        d.replicas.as_ref().map(|r| (r.value, r.span.start.line)),
+        Some((3, 10))
+    );
     assert_eq!(d.service_account_name(), "checkout-sa");
     assert_eq!(
-        d.pod_annotation(eksplane_model::k8s::DO_NOT_DISRUPT).map(|a| (a.value.as_str(), a.span.start.line)),
+        d.pod_annotation(eksplane_model::k8s::DO_NOT_DISRUPT)
+            .map(|a| (a.value.as_str(), a.span.start.line)),
         Some(("true", 17))
     );
     let spec = &d.template.spec;
     assert_eq!(spec.tolerations.as_ref().map(Vec::len), Some(1));
-    assert_eq!(spec.topology_spread_constraints.as_ref().map(|t| t[0].max_skew), Some(1));
-    let req = spec.containers[0].resources.as_ref().and_then(|r| r.requests.as_ref());
-    assert_eq!(req.and_then(|r| r.get("cpu")).map(|q| q.0.as_str()), Some("500m"));
-    assert_eq!(d.origin.span.start.line, 4, "item of a List keeps its own position");
+    assert_eq!(
+        spec.topology_spread_constraints
+            .as_ref()
+            .map(|t| t[0].max_skew),
+        Some(1)
+    );
+    let req = spec.containers[0]
+        .resources
+        .as_ref()
+        .and_then(|r| r.requests.as_ref());
+    assert_eq!(
+        req.and_then(|r| r.get("cpu")).map(|q| q.0.as_str()),
+        Some("500m")
+    );
+    assert_eq!(
+        d.origin.span.start.line, 4,
+        "item of a List keeps its own position"
+    );
     let cj = &l.platform.workloads[1];
-    assert_eq!(cj.schedule.as_ref().map(|s| s.value.as_str()), Some("0 2 * * *"));
+    assert_eq!(
+        cj.schedule.as_ref().map(|s| s.value.as_str()),
+        Some("0 2 * * *")
+    );
     assert_eq!(cj.active_deadline_seconds, Some(14400));
     assert_eq!(cj.effective_replicas(), None);
     let pdb = &l.platform.pdbs[0];
-    assert_eq!(pdb.spec.min_available.as_ref().map(|m| m.span.start.line), Some(68));
+    assert_eq!(
+        pdb.spec.min_available.as_ref().map(|m| m.span.start.line),
+        Some(67)
+    );
     let sa = &l.platform.service_accounts[0];
-    assert_eq!(sa.irsa_role_arn().map(|a| a.span.start.line), Some(78));
+    assert_eq!(sa.irsa_role_arn().map(|a| a.span.start.line), Some(76));
 }
 
 const HELM: &str = r#"---
@@ -393,8 +463,14 @@ fn helm_output_keeps_sources_and_alb_annotations() {
     assert!(l.findings.is_empty(), "{:?}", lines(&l));
     let sa = &l.platform.service_accounts[0];
     assert_eq!(
-        sa.origin.helm_source.as_ref().map(|s| (s.value.as_str(), s.span.start.line)),
-        Some(("aws-load-balancer-controller/templates/serviceaccount.yaml", 2))
+        sa.origin
+            .helm_source
+            .as_ref()
+            .map(|s| (s.value.as_str(), s.span.start.line)),
+        Some((
+            "aws-load-balancer-controller/templates/serviceaccount.yaml",
+            2
+        ))
     );
     assert!(l.platform.ingress_classes[0].is_alb());
     let ing = &l.platform.ingresses[0];
@@ -405,16 +481,31 @@ fn helm_output_keeps_sources_and_alb_annotations() {
     let a = ing.alb();
     assert_eq!(a.effective_scheme(), Scheme::InternetFacing);
     assert_eq!(a.effective_target_type(), TargetType::Ip);
-    assert_eq!(a.group_name.as_ref().map(|g| (g.value.as_str(), g.span.start.line)), Some(("public", 25)));
-    assert_eq!(a.group_order.as_ref().map(|g| g.value.clone()), Some(Ok(10)));
+    assert_eq!(
+        a.group_name
+            .as_ref()
+            .map(|g| (g.value.as_str(), g.span.start.line)),
+        Some(("public", 26))
+    );
+    assert_eq!(
+        a.group_order.as_ref().map(|g| g.value.clone()),
+        Some(Ok(10))
+    );
     assert_eq!(a.effective_listen_ports().len(), 1);
-    assert_eq!(a.healthcheck_path.as_ref().map(|h| h.span.start.line), Some(29));
+    assert_eq!(
+        a.healthcheck_path.as_ref().map(|h| h.span.start.line),
+        Some(30)
+    );
     assert_eq!(ing.class_name(), Some("alb"));
     // Unknown kinds are kept, counted, and never an error.
     assert_eq!(l.platform.opaque.len(), 1);
     assert_eq!(l.stats.opaque, 1);
     assert_eq!(
-        l.platform.opaque[0].origin.helm_source.as_ref().map(|s| s.value.as_str()),
+        l.platform.opaque[0]
+            .origin
+            .helm_source
+            .as_ref()
+            .map(|s| s.value.as_str()),
         Some("app/templates/crd-thing.yaml")
     );
 }
@@ -489,10 +580,22 @@ fn networking_rbac_and_core_kinds() {
     let p = &l.platform;
     let sgp = &p.security_group_policies[0];
     assert_eq!(sgp.spec.security_groups.group_ids[0].span.start.line, 12);
-    assert_eq!(p.eni_configs[0].spec.subnet.as_ref().map(|s| s.span.start.line), Some(19));
+    assert_eq!(
+        p.eni_configs[0]
+            .spec
+            .subnet
+            .as_ref()
+            .map(|s| s.span.start.line),
+        Some(19)
+    );
     assert!(p.services[0].is_load_balancer());
     assert_eq!(
-        p.ingress_class_params[0].spec.group.as_ref().and_then(|g| g.name.as_ref()).map(|n| n.span.start.line),
+        p.ingress_class_params[0]
+            .spec
+            .group
+            .as_ref()
+            .and_then(|g| g.name.as_ref())
+            .map(|n| n.span.start.line),
         Some(40)
     );
     assert_eq!(p.namespaces[0].name(), "payments");

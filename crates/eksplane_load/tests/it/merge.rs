@@ -41,40 +41,72 @@ fn describe_cluster(name: &str, version: &str, mode: &str) -> String {
 #[test]
 fn agreeing_sources_merge_into_one_view() {
     let dc = describe_cluster("platform-prod", "1.31", "API_AND_CONFIG_MAP");
-    let l = load(&[("cluster.yaml", CLUSTER_YAML), ("describe-cluster.json", &dc)]);
+    let l = load(&[
+        ("cluster.yaml", CLUSTER_YAML),
+        ("describe-cluster.json", &dc),
+    ]);
     assert!(l.findings.is_empty(), "{:?}", lines(&l));
     let c = &l.platform.cluster;
     let name = c.name.as_ref().unwrap_or_else(|| panic!("name"));
-    assert_eq!((name.value.as_str(), name.span.start.line), ("platform-prod", 4));
+    assert_eq!(
+        (name.value.as_str(), name.span.start.line),
+        ("platform-prod", 4)
+    );
     assert_eq!(name.also.len(), 1);
     assert_eq!(name.also[0].start.line, 3);
     assert_eq!(c.version.as_ref().map(|v| v.value.as_str()), Some("1.31"));
-    assert_eq!(c.authentication_mode.as_ref().map(|v| v.span.start.line), Some(8));
+    assert_eq!(
+        c.authentication_mode.as_ref().map(|v| v.span.start.line),
+        Some(8)
+    );
     assert_eq!(
         c.public_access_cidrs.as_ref().map(|v| v.value.clone()),
         Some(vec!["0.0.0.0/0".to_string()])
     );
-    assert_eq!(c.region.as_ref().map(|r| r.value.as_str()), Some("us-east-1"));
+    assert_eq!(
+        c.region.as_ref().map(|r| r.value.as_str()),
+        Some("us-east-1")
+    );
 }
 
 #[test]
 fn contradictions_are_reported_with_both_locations() {
     let dc = describe_cluster("platform-prod", "1.30", "CONFIG_MAP");
-    let l = load(&[("cluster.yaml", CLUSTER_YAML), ("describe-cluster.json", &dc)]);
+    let l = load(&[
+        ("cluster.yaml", CLUSTER_YAML),
+        ("describe-cluster.json", &dc),
+    ]);
     let ls = lines(&l);
     assert_eq!(ls.len(), 2, "{ls:?}");
     assert!(ls.iter().any(|m| m.starts_with("LOAD003 describe-cluster.json:5:20 Kubernetes version is 1.30 in the aws eks describe-cluster but 1.31 in the eksctl ClusterConfig")), "{ls:?}");
-    assert!(ls.iter().any(|m| m.starts_with("LOAD003 describe-cluster.json:13:37 authentication mode is CONFIG_MAP")), "{ls:?}");
+    assert!(
+        ls.iter().any(|m| m
+            .starts_with("LOAD003 describe-cluster.json:13:35 authentication mode is CONFIG_MAP")),
+        "{ls:?}"
+    );
     let f = &l.findings[0];
-    assert_eq!(l.db.display(f.related[0].span).split(':').next(), Some("cluster.yaml"));
+    assert_eq!(
+        l.db.display(f.related[0].span).split(':').next(),
+        Some("cluster.yaml")
+    );
     // The first source wins.
-    assert_eq!(l.platform.cluster.version.as_ref().map(|v| v.value.as_str()), Some("1.31"));
+    assert_eq!(
+        l.platform
+            .cluster
+            .version
+            .as_ref()
+            .map(|v| v.value.as_str()),
+        Some("1.31")
+    );
 }
 
 #[test]
 fn two_clusters_are_an_error() {
     let dc = describe_cluster("platform-staging", "1.31", "API_AND_CONFIG_MAP");
-    let l = load(&[("cluster.yaml", CLUSTER_YAML), ("describe-cluster.json", &dc)]);
+    let l = load(&[
+        ("cluster.yaml", CLUSTER_YAML),
+        ("describe-cluster.json", &dc),
+    ]);
     let f = l
         .findings
         .iter()
@@ -90,6 +122,11 @@ fn duplicate_objects_are_reported() {
     let ns = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: payments\n";
     let l = load(&[("a.yaml", ns), ("b.yaml", ns)]);
     let ls = lines(&l);
-    assert_eq!(ls, vec!["LOAD005 b.yaml:1:1 Namespace/payments is defined more than once; applied in order, the last one wins"]);
+    assert_eq!(
+        ls,
+        vec![
+            "LOAD005 b.yaml:1:1 Namespace/payments is defined more than once; applied in order, the last one wins"
+        ]
+    );
     assert_eq!(l.db.display(l.findings[0].related[0].span), "a.yaml:1:1");
 }

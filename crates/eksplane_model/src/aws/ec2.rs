@@ -209,7 +209,10 @@ mod tests {
         assert_eq!(s.cidr(), Some("10.20.0.0/20"));
         assert_eq!(s.cidr_block.as_ref().map(|v| v.span.start.line), Some(7));
         assert_eq!(s.az(), Some("us-east-1a"));
-        let free = s.available_ip_address_count.as_ref().unwrap_or_else(|| panic!("count"));
+        let free = s
+            .available_ip_address_count
+            .as_ref()
+            .unwrap_or_else(|| panic!("count"));
         assert_eq!((free.value, free.span.start.line), (3811, 6));
         assert_eq!(s.name(), Some("platform-prod-private-us-east-1a"));
         assert_eq!(s.tag(subnet_tags::ROLE_INTERNAL_ELB), Some("1"));
@@ -227,7 +230,10 @@ mod tests {
         );
 
         let public = &out.subnets[1];
-        assert_eq!(public.map_public_ip_on_launch.as_ref().map(|b| b.value), Some(true));
+        assert_eq!(
+            public.map_public_ip_on_launch.as_ref().map(|b| b.value),
+            Some(true)
+        );
         assert!(public.tags.is_empty());
         assert_eq!(public.az(), None);
     }

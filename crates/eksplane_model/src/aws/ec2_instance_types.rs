@@ -235,7 +235,11 @@ mod tests {
         assert_eq!(t.value.vcpus(), Some(16));
         assert_eq!(t.value.memory_mib(), Some(65536));
         assert_eq!(t.value.architectures(), ["x86_64"]);
-        let n = t.value.network_info.as_ref().unwrap_or_else(|| panic!("net"));
+        let n = t
+            .value
+            .network_info
+            .as_ref()
+            .unwrap_or_else(|| panic!("net"));
         assert_eq!(n.network_cards[0].maximum_network_interfaces, Some(8));
         assert_eq!(n.ipv4_addresses_per_interface, Some(30));
     }

@@ -904,10 +904,15 @@ mod tests {
         assert_eq!(c.version(), Some("1.31"));
         assert_eq!(c.version.as_ref().map(|n| n.span.start.line), Some(6));
         let mode = c.authentication_mode().unwrap_or_else(|| panic!("mode"));
-        assert_eq!((mode.value.as_str(), mode.span.start.line), ("API_AND_CONFIG_MAP", 38));
+        assert_eq!(
+            (mode.value.as_str(), mode.span.start.line),
+            ("API_AND_CONFIG_MAP", 38)
+        );
         assert!(authentication_mode::uses_access_entries(&mode.value));
         assert!(authentication_mode::uses_config_map(&mode.value));
-        let public = c.endpoint_public_access().unwrap_or_else(|| panic!("public"));
+        let public = c
+            .endpoint_public_access()
+            .unwrap_or_else(|| panic!("public"));
         assert_eq!((public.value, public.span.start.line), (true, 14));
         let cidrs = c.public_access_cidrs().unwrap_or_else(|| panic!("cidrs"));
         assert_eq!(cidrs.span.start.line, 16);
@@ -919,12 +924,21 @@ mod tests {
         );
         assert_eq!(c.enabled_log_types(), vec!["audit", "authenticator"]);
         assert_eq!(c.tag("team"), Some("platform"));
-        assert_eq!(c.created_at.as_ref().map(Timestamp::as_str), Some("2024-03-14T09:26:53.123000+00:00"));
-        let vpc = c.resources_vpc_config.as_ref().unwrap_or_else(|| panic!("vpc"));
+        assert_eq!(
+            c.created_at.as_ref().map(Timestamp::as_str),
+            Some("2024-03-14T09:26:53.123000+00:00")
+        );
+        let vpc = c
+            .resources_vpc_config
+            .as_ref()
+            .unwrap_or_else(|| panic!("vpc"));
         assert_eq!(vpc.subnet_ids.len(), 2);
         assert_eq!(vpc.subnet_ids[1].span.start.line, 10);
         assert!(!c.auto_mode_enabled());
-        let support = c.upgrade_policy.as_ref().and_then(|u| u.support_type.as_ref());
+        let support = c
+            .upgrade_policy
+            .as_ref()
+            .and_then(|u| u.support_type.as_ref());
         assert_eq!(support.map(|s| s.value.as_str()), Some("EXTENDED"));
     }
 
@@ -933,7 +947,10 @@ mod tests {
         let out: DescribeClusterOutput =
             decode(r#"{"cluster": {"name": "a", "createdAt": 1710408413.123}}"#);
         let c = out.cluster.unwrap_or_else(|| panic!("cluster"));
-        assert_eq!(c.created_at.as_ref().map(|t| t.0.clone()), Some("1710408413.123".to_string()));
+        assert_eq!(
+            c.created_at.as_ref().map(|t| t.0.clone()),
+            Some("1710408413.123".to_string())
+        );
         assert!(c.authentication_mode().is_none());
         assert!(c.public_access_cidrs().is_none());
     }
@@ -967,9 +984,15 @@ mod tests {
 }"#,
         );
         let e = d.access_entry.unwrap_or_else(|| panic!("entry"));
-        let p = e.principal_arn.as_ref().unwrap_or_else(|| panic!("principal"));
+        let p = e
+            .principal_arn
+            .as_ref()
+            .unwrap_or_else(|| panic!("principal"));
         assert_eq!(p.span.start.line, 4);
-        assert_eq!(e.principal_arn(), Some("arn:aws:iam::111122223333:role/payments-developers"));
+        assert_eq!(
+            e.principal_arn(),
+            Some("arn:aws:iam::111122223333:role/payments-developers")
+        );
         assert_eq!(e.kubernetes_groups[0].value, "payments-oncall");
         assert_eq!(e.kubernetes_groups[0].span.start.line, 5);
         assert_eq!(e.entry_type(), access_entry_type::STANDARD);
@@ -992,7 +1015,10 @@ mod tests {
     ]
 }"#,
         );
-        assert_eq!(out.principal_arn.as_ref().map(|p| p.span.start.line), Some(3));
+        assert_eq!(
+            out.principal_arn.as_ref().map(|p| p.span.start.line),
+            Some(3)
+        );
         let p = &out.associated_access_policies[0];
         assert_eq!(p.span.start.line, 5);
         assert_eq!(p.policy_arn(), Some(EDIT_POLICY));
@@ -1004,25 +1030,43 @@ mod tests {
 
         let mut snaps = crate::aws::AwsSnapshots::default();
         let principal = "arn:aws:iam::111122223333:role/payments-developers";
-        snaps.associated_access_policies.push(Spanned::detached(out));
+        snaps
+            .associated_access_policies
+            .push(Spanned::detached(out));
         assert_eq!(snaps.access_policies_of(principal).count(), 1);
         assert_eq!(snaps.access_policies_of("arn:aws:iam::1:role/x").count(), 0);
     }
 
     #[test]
     fn access_policy_names() {
-        assert_eq!(access_policy_name(CLUSTER_ADMIN_POLICY), Some("AmazonEKSClusterAdminPolicy"));
+        assert_eq!(
+            access_policy_name(CLUSTER_ADMIN_POLICY),
+            Some("AmazonEKSClusterAdminPolicy")
+        );
         assert!(is_known_access_policy(
             "arn:aws-cn:eks::aws:cluster-access-policy/AmazonEKSViewPolicy"
         ));
         assert!(!is_known_access_policy(
             "arn:aws:eks::aws:cluster-access-policy/AmazonEKSMadeUpPolicy"
         ));
-        assert_eq!(access_policy_name("arn:aws:iam::aws:policy/AdministratorAccess"), None);
-        for p in [CLUSTER_ADMIN_POLICY, ADMIN_POLICY, ADMIN_VIEW_POLICY, EDIT_POLICY, VIEW_POLICY] {
+        assert_eq!(
+            access_policy_name("arn:aws:iam::aws:policy/AdministratorAccess"),
+            None
+        );
+        for p in [
+            CLUSTER_ADMIN_POLICY,
+            ADMIN_POLICY,
+            ADMIN_VIEW_POLICY,
+            EDIT_POLICY,
+            VIEW_POLICY,
+        ] {
             assert!(KNOWN_ACCESS_POLICIES.contains(&p), "{p}");
         }
-        assert!(KNOWN_ACCESS_POLICIES.iter().all(|p| p.starts_with(ACCESS_POLICY_ARN_PREFIX)));
+        assert!(
+            KNOWN_ACCESS_POLICIES
+                .iter()
+                .all(|p| p.starts_with(ACCESS_POLICY_ARN_PREFIX))
+        );
     }
 
     #[test]
@@ -1043,7 +1087,10 @@ mod tests {
         );
         let s = &list.associations[0];
         assert_eq!(s.span.start.line, 3);
-        assert_eq!(s.service_account.as_ref().map(|v| v.span.start.line), Some(6));
+        assert_eq!(
+            s.service_account.as_ref().map(|v| v.span.start.line),
+            Some(6)
+        );
         assert!(s.owner_arn.is_some());
 
         let d: DescribePodIdentityAssociationOutput = decode(
@@ -1067,10 +1114,19 @@ mod tests {
         let a = d.association.unwrap_or_else(|| panic!("association"));
         assert_eq!(a.namespace(), Some("payments"));
         assert_eq!(a.service_account(), Some("checkout-sa"));
-        assert_eq!(a.role_arn(), Some("arn:aws:iam::111122223333:role/checkout-app"));
+        assert_eq!(
+            a.role_arn(),
+            Some("arn:aws:iam::111122223333:role/checkout-app")
+        );
         assert_eq!(a.role_arn.as_ref().map(|r| r.span.start.line), Some(6));
-        assert_eq!(a.disable_session_tags.as_ref().map(|b| b.value), Some(false));
-        assert_eq!(a.target_role_arn.as_ref().map(|r| r.span.start.line), Some(13));
+        assert_eq!(
+            a.disable_session_tags.as_ref().map(|b| b.value),
+            Some(false)
+        );
+        assert_eq!(
+            a.target_role_arn.as_ref().map(|r| r.span.start.line),
+            Some(13)
+        );
     }
 
     #[test]
@@ -1152,8 +1208,13 @@ mod tests {
         assert_eq!(info.default_version_for("1.30"), Some("v1.19.2-eksbuild.1"));
         assert_eq!(info.versions_for("1.31").count(), 2);
         assert_eq!(info.versions_for("1.29").count(), 0);
-        let latest = info.version("v1.19.2-eksbuild.1").unwrap_or_else(|| panic!("v"));
+        let latest = info
+            .version("v1.19.2-eksbuild.1")
+            .unwrap_or_else(|| panic!("v"));
         assert_eq!(latest.requires_iam_permissions, Some(true));
-        assert_eq!(latest.addon_version.as_ref().map(|s| s.span.start.line), Some(8));
+        assert_eq!(
+            latest.addon_version.as_ref().map(|s| s.span.start.line),
+            Some(8)
+        );
     }
 }

@@ -284,7 +284,7 @@ impl<'de> Deserialize<'de> for PolicyDocument {
                             let list: Spanned<StatementList> = m.next_value()?;
                             let span = list.span;
                             doc.statements = match list.value {
-                                StatementList::One(s) => vec![Spanned::new(s, span)],
+                                StatementList::One(s) => vec![Spanned::new(*s, span)],
                                 StatementList::Many(v) => v,
                             };
                         }
@@ -318,7 +318,7 @@ fn spanned_policy_document<'de, D: Deserializer<'de>>(
 
 /// `Statement` as written: one object or a list (with positions).
 enum StatementList {
-    One(Statement),
+    One(Box<Statement>),
     Many(Vec<Spanned<Statement>>),
 }
 
@@ -331,7 +331,8 @@ impl<'de> Deserialize<'de> for StatementList {
                 f.write_str("a statement or a list of statements")
             }
             fn visit_map<A: MapAccess<'de>>(self, m: A) -> Result<StatementList, A::Error> {
-                Statement::deserialize(MapAccessDeserializer::new(m)).map(StatementList::One)
+                Statement::deserialize(MapAccessDeserializer::new(m))
+                    .map(|s| StatementList::One(Box::new(s)))
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut s: A) -> Result<StatementList, A::Error> {
                 let mut v = Vec::new();
@@ -370,7 +371,8 @@ impl<'de> Deserialize<'de> for PlainStatements {
                 f.write_str("a statement or a list of statements")
             }
             fn visit_map<A: MapAccess<'de>>(self, m: A) -> Result<PlainStatements, A::Error> {
-                Statement::deserialize(MapAccessDeserializer::new(m)).map(|s| PlainStatements(vec![s]))
+                Statement::deserialize(MapAccessDeserializer::new(m))
+                    .map(|s| PlainStatements(vec![s]))
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut s: A) -> Result<PlainStatements, A::Error> {
                 let mut v = Vec::new();
@@ -429,7 +431,11 @@ impl Statement {
         if !self.action.0.is_empty() {
             self.action.0.iter().any(|p| glob_match(p, action, true))
         } else if !self.not_action.0.is_empty() {
-            !self.not_action.0.iter().any(|p| glob_match(p, action, true))
+            !self
+                .not_action
+                .0
+                .iter()
+                .any(|p| glob_match(p, action, true))
         } else {
             false
         }
@@ -497,9 +503,7 @@ impl Principal {
     pub fn is_anyone(&self) -> bool {
         match self {
             Principal::Any => true,
-            Principal::Map(m) => m
-                .get("AWS")
-                .is_some_and(|v| v.0.iter().any(|x| x == "*")),
+            Principal::Map(m) => m.get("AWS").is_some_and(|v| v.0.iter().any(|x| x == "*")),
         }
     }
 }
@@ -755,16 +759,25 @@ mod tests {
         assert_eq!(role.span.start.line, 2);
         assert_eq!(role.name(), Some("report-irsa"));
         assert_eq!(role.role_name.as_ref().map(|n| n.span.start.line), Some(4));
-        assert_eq!(role.arn(), Some("arn:aws:iam::111122223333:role/report-irsa"));
+        assert_eq!(
+            role.arn(),
+            Some("arn:aws:iam::111122223333:role/report-irsa")
+        );
         assert_eq!(role.tag("team"), Some("data"));
-        let doc = role.assume_role_policy_document.as_ref().unwrap_or_else(|| panic!("doc"));
+        let doc = role
+            .assume_role_policy_document
+            .as_ref()
+            .unwrap_or_else(|| panic!("doc"));
         assert_eq!(doc.span.start.line, 8);
         assert!(!doc.from_text);
         assert_eq!(doc.version.as_deref(), Some("2012-10-17"));
         assert_eq!(doc.statements.len(), 2);
         assert_eq!(doc.statements[0].span.start.line, 11);
         assert_eq!(doc.statements[1].span.start.line, 24);
-        assert_eq!(doc.statements[0].actions(), ["sts:AssumeRoleWithWebIdentity"]);
+        assert_eq!(
+            doc.statements[0].actions(),
+            ["sts:AssumeRoleWithWebIdentity"]
+        );
 
         let provider = "oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE";
         assert_eq!(role.oidc_providers(), vec![provider]);
@@ -795,7 +808,10 @@ mod tests {
 }}"#;
         let out: GetRoleOutput = decode(text);
         let role = out.role.unwrap_or_else(|| panic!("role"));
-        let doc = role.assume_role_policy_document.as_ref().unwrap_or_else(|| panic!("doc"));
+        let doc = role
+            .assume_role_policy_document
+            .as_ref()
+            .unwrap_or_else(|| panic!("doc"));
         assert!(doc.from_text);
         assert_eq!(doc.span.start.line, 4);
         assert_eq!(doc.statements.len(), 1);
@@ -807,11 +823,17 @@ mod tests {
         );
         assert!(role.trusts_service(POD_IDENTITY_SERVICE));
         for action in POD_IDENTITY_ACTIONS {
-            assert!(role.allows_action_for_service(POD_IDENTITY_SERVICE, action), "{action}");
+            assert!(
+                role.allows_action_for_service(POD_IDENTITY_SERVICE, action),
+                "{action}"
+            );
         }
         assert!(!role.allows_action_for_service(POD_IDENTITY_SERVICE, IRSA_ACTION));
         assert!(!role.allows_action_for_service("ec2.amazonaws.com", "sts:AssumeRole"));
-        assert_eq!(role.trust_principals(), vec![("Service", POD_IDENTITY_SERVICE)]);
+        assert_eq!(
+            role.trust_principals(),
+            vec![("Service", POD_IDENTITY_SERVICE)]
+        );
         assert!(role.oidc_providers().is_empty());
     }
 
@@ -822,7 +844,12 @@ mod tests {
         assert_eq!(doc.statements.len(), 1);
         assert_eq!(doc.statements[0].principal, Some(Principal::Any));
         assert!(doc.statements[0].matches_action("STS:TagSession"));
-        assert!(doc.statements[0].principal.as_ref().is_some_and(Principal::is_anyone));
+        assert!(
+            doc.statements[0]
+                .principal
+                .as_ref()
+                .is_some_and(Principal::is_anyone)
+        );
 
         let plain = r#"{"Statement": [{"Effect": "Allow", "NotAction": "iam:*", "Principal": {"AWS": ["arn:aws:iam::1:root", "arn:aws:iam::2:root"]}, "Condition": {"Bool": {"aws:SecureTransport": true}}}]}"#;
         let doc = PolicyDocument::parse_text(plain).unwrap_or_else(|e| panic!("{e}"));
@@ -849,7 +876,9 @@ mod tests {
         assert!(!role.allows_action_for_service(POD_IDENTITY_SERVICE, "sts:TagSession"));
         assert_eq!(role.trust_statements()[0].span.start.line, 4);
 
-        let n = crate::aws::test_support::root("{\"Role\": {\"AssumeRolePolicyDocument\": \"%7Bnope\"}}");
+        let n = crate::aws::test_support::root(
+            "{\"Role\": {\"AssumeRolePolicyDocument\": \"%7Bnope\"}}",
+        );
         let e = eksplane_source::decode::<GetRoleOutput>(&n)
             .err()
             .unwrap_or_else(|| panic!("should fail"));
@@ -860,8 +889,16 @@ mod tests {
     fn globs() {
         assert!(glob_match("sts:*", "sts:TagSession", false));
         assert!(glob_match("*", "", false));
-        assert!(glob_match("system:serviceaccount:ns:*", "system:serviceaccount:ns:a", false));
-        assert!(!glob_match("system:serviceaccount:ns:*", "system:serviceaccount:other:a", false));
+        assert!(glob_match(
+            "system:serviceaccount:ns:*",
+            "system:serviceaccount:ns:a",
+            false
+        ));
+        assert!(!glob_match(
+            "system:serviceaccount:ns:*",
+            "system:serviceaccount:other:a",
+            false
+        ));
         assert!(glob_match("a?c", "abc", false));
         assert!(!glob_match("a?c", "ac", false));
         assert!(glob_match("*a*b", "xxaxxb", false));

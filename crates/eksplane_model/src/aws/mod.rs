@@ -157,8 +157,11 @@ impl AwsSnapshots {
     /// Principals with an access entry, from `list-access-entries` and
     /// `describe-access-entry` together (each principal once).
     pub fn access_entry_count(&self) -> usize {
-        let mut arns: std::collections::BTreeSet<&str> =
-            self.access_entry_arns.iter().map(|a| a.value.as_str()).collect();
+        let mut arns: std::collections::BTreeSet<&str> = self
+            .access_entry_arns
+            .iter()
+            .map(|a| a.value.as_str())
+            .collect();
         arns.extend(self.access_entries.iter().filter_map(|e| e.principal_arn()));
         arns.len()
     }
@@ -179,7 +182,11 @@ impl AwsSnapshots {
             .collect();
         keys.extend(self.pod_identity_association_summaries.iter().map(|a| {
             (
-                a.value.namespace.as_ref().map(|v| v.value.clone()).unwrap_or_default(),
+                a.value
+                    .namespace
+                    .as_ref()
+                    .map(|v| v.value.clone())
+                    .unwrap_or_default(),
                 a.value
                     .service_account
                     .as_ref()
@@ -210,7 +217,9 @@ impl AwsSnapshots {
     ) -> impl Iterator<Item = &'a Spanned<eks::AssociatedAccessPolicy>> + 'a {
         self.associated_access_policies
             .iter()
-            .filter(move |o| o.principal_arn.as_ref().map(|p| p.value.as_str()) == Some(principal_arn))
+            .filter(move |o| {
+                o.principal_arn.as_ref().map(|p| p.value.as_str()) == Some(principal_arn)
+            })
             .flat_map(|o| o.value.associated_access_policies.iter())
     }
 
@@ -221,9 +230,9 @@ impl AwsSnapshots {
         namespace: &str,
         service_account: &str,
     ) -> Option<&Spanned<eks::PodIdentityAssociation>> {
-        self.pod_identity_associations
-            .iter()
-            .find(|a| a.namespace() == Some(namespace) && a.service_account() == Some(service_account))
+        self.pod_identity_associations.iter().find(|a| {
+            a.namespace() == Some(namespace) && a.service_account() == Some(service_account)
+        })
     }
 
     /// The installed add-on `name`, from `describe-addon`.
@@ -285,7 +294,9 @@ mod tests {
 
     #[test]
     fn timestamps_keep_text_or_number() {
-        let t: T = decode("{\"a\": \"2024-05-01T12:00:00.123000+00:00\", \"b\": 1714564800, \"c\": 1714564800.5}");
+        let t: T = decode(
+            "{\"a\": \"2024-05-01T12:00:00.123000+00:00\", \"b\": 1714564800, \"c\": 1714564800.5}",
+        );
         assert_eq!(t.a.as_str(), "2024-05-01T12:00:00.123000+00:00");
         assert_eq!(t.b.as_str(), "1714564800");
         assert_eq!(t.c.as_str(), "1714564800.5");
@@ -293,8 +304,9 @@ mod tests {
 
     #[test]
     fn tags_by_key() {
-        let tags: Vec<Spanned<Tag>> =
-            decode("[{\"Key\": \"Name\", \"Value\": \"a\"},\n {\"Key\": \"team\", \"Value\": \"b\"}]");
+        let tags: Vec<Spanned<Tag>> = decode(
+            "[{\"Key\": \"Name\", \"Value\": \"a\"},\n {\"Key\": \"team\", \"Value\": \"b\"}]",
+        );
         assert_eq!(tag_value(&tags, "team"), Some("b"));
         assert_eq!(tags[1].span.start.line, 2);
         assert_eq!(tag_value(&tags, "missing"), None);

@@ -213,11 +213,7 @@ impl AwsNode {
         let mut version = None;
         for (list, ci, c) in containers {
             let mut base: Vec<PathSeg> = tpl.iter().map(|k| PathSeg::Key(k)).collect();
-            base.extend([
-                PathSeg::Key("spec"),
-                PathSeg::Key(list),
-                PathSeg::Index(ci),
-            ]);
+            base.extend([PathSeg::Key("spec"), PathSeg::Key(list), PathSeg::Index(ci)]);
             if c.name == "aws-node"
                 && let Some(image) = &c.image
                 && let Some(tag) = image.rsplit_once(':').map(|(_, t)| t)

@@ -429,14 +429,25 @@ managedNodeGroups:
             .map(|s| s.value.namespaces.len());
         assert_eq!(scope, Some(2));
         let ep = cc.cluster_endpoints().map(|e| &e.value);
-        assert_eq!(ep.and_then(|e| e.public_access.as_ref()).map(|b| b.value), Some(false));
+        assert_eq!(
+            ep.and_then(|e| e.public_access.as_ref()).map(|b| b.value),
+            Some(false)
+        );
         assert_eq!(cc.public_access_cidrs().map(|c| c.value.len()), Some(1));
         let pias = cc.pod_identity_associations();
         assert_eq!(pias.len(), 2);
         assert_eq!(pias[1].value.service_account_name.value, "aws-node");
         assert_eq!(pias[1].span.start.line, 27);
-        assert_eq!(cc.iam_service_accounts()[0].value.metadata.name.value, "legacy");
-        assert_eq!(cc.addon("vpc-cni").and_then(|a| a.value.version.as_ref()).map(|v| v.value.as_str()), Some("latest"));
+        assert_eq!(
+            cc.iam_service_accounts()[0].value.metadata.name.value,
+            "legacy"
+        );
+        assert_eq!(
+            cc.addon("vpc-cni")
+                .and_then(|a| a.value.version.as_ref())
+                .map(|v| v.value.as_str()),
+            Some("latest")
+        );
         let ngs = cc.node_groups();
         assert_eq!(ngs.len(), 1);
         assert_eq!(ngs[0].instance_types().len(), 2);

@@ -347,7 +347,10 @@ impl NodeGroupIamAddonPolicies {
             ("ebs", &self.ebs),
             ("fsx", &self.fsx),
             ("efs", &self.efs),
-            ("awsLoadBalancerController", &self.aws_load_balancer_controller),
+            (
+                "awsLoadBalancerController",
+                &self.aws_load_balancer_controller,
+            ),
             ("albIngress", &self.alb_ingress),
             ("xRay", &self.x_ray),
             ("cloudWatch", &self.cloud_watch),
@@ -421,7 +424,9 @@ fn taints<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Spanned<NodeGroupTaint>
     impl<'de> Visitor<'de> for V {
         type Value = Vec<Spanned<NodeGroupTaint>>;
         fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("a list of taints ({key, value, effect}) or a map of key to \"value:effect\"")
+            f.write_str(
+                "a list of taints ({key, value, effect}) or a map of key to \"value:effect\"",
+            )
         }
         fn visit_seq<A: SeqAccess<'de>>(self, mut s: A) -> Result<Self::Value, A::Error> {
             let mut v = Vec::new();
@@ -435,7 +440,10 @@ fn taints<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Spanned<NodeGroupTaint>
             while let Some(key) = m.next_key::<Spanned<String>>()? {
                 let value: Spanned<Option<String>> = m.next_value()?;
                 let span = key.span.cover(value.span);
-                v.push(Spanned::new(NodeGroupTaint::from_map_entry(key, value), span));
+                v.push(Spanned::new(
+                    NodeGroupTaint::from_map_entry(key, value),
+                    span,
+                ));
             }
             Ok(v)
         }

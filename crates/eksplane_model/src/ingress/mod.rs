@@ -74,8 +74,8 @@ pub struct AlbAnnotations {
 }
 
 fn parse_listen_ports(s: &str) -> Result<Vec<ListenPort>, String> {
-    let v: Vec<BTreeMap<String, serde_json::Value>> =
-        serde_json::from_str(s).map_err(|e| format!("not a JSON list of {{\"PROTOCOL\": port}}: {e}"))?;
+    let v: Vec<BTreeMap<String, serde_json::Value>> = serde_json::from_str(s)
+        .map_err(|e| format!("not a JSON list of {{\"PROTOCOL\": port}}: {e}"))?;
     let mut out = Vec::new();
     for m in v {
         for (proto, port) in m {
@@ -107,18 +107,24 @@ impl AlbAnnotations {
             let s = v.value.trim();
             match suffix {
                 "scheme" => {
-                    a.scheme = Some(Spanned::new(match s {
-                        "internal" => Ok(Scheme::Internal),
-                        "internet-facing" => Ok(Scheme::InternetFacing),
-                        o => Err(format!("{o:?} is neither internal nor internet-facing")),
-                    }, v.span))
+                    a.scheme = Some(Spanned::new(
+                        match s {
+                            "internal" => Ok(Scheme::Internal),
+                            "internet-facing" => Ok(Scheme::InternetFacing),
+                            o => Err(format!("{o:?} is neither internal nor internet-facing")),
+                        },
+                        v.span,
+                    ))
                 }
                 "target-type" => {
-                    a.target_type = Some(Spanned::new(match s {
-                        "instance" => Ok(TargetType::Instance),
-                        "ip" => Ok(TargetType::Ip),
-                        o => Err(format!("{o:?} is neither instance nor ip")),
-                    }, v.span))
+                    a.target_type = Some(Spanned::new(
+                        match s {
+                            "instance" => Ok(TargetType::Instance),
+                            "ip" => Ok(TargetType::Ip),
+                            o => Err(format!("{o:?} is neither instance nor ip")),
+                        },
+                        v.span,
+                    ))
                 }
                 "group.name" => a.group_name = Some(Spanned::new(s.to_string(), v.span)),
                 "group.order" => {
@@ -135,7 +141,9 @@ impl AlbAnnotations {
                         v.span,
                     ))
                 }
-                "listen-ports" => a.listen_ports = Some(Spanned::new(parse_listen_ports(s), v.span)),
+                "listen-ports" => {
+                    a.listen_ports = Some(Spanned::new(parse_listen_ports(s), v.span))
+                }
                 "certificate-arn" => {
                     a.certificate_arns = Some(Spanned::new(
                         s.split(',')
@@ -146,7 +154,9 @@ impl AlbAnnotations {
                         v.span,
                     ))
                 }
-                "healthcheck-path" => a.healthcheck_path = Some(Spanned::new(s.to_string(), v.span)),
+                "healthcheck-path" => {
+                    a.healthcheck_path = Some(Spanned::new(s.to_string(), v.span))
+                }
                 "load-balancer-name" => {
                     a.load_balancer_name = Some(Spanned::new(s.to_string(), v.span))
                 }
@@ -179,7 +189,11 @@ impl AlbAnnotations {
         if let Some(Spanned { value: Ok(p), .. }) = &self.listen_ports {
             return p.clone();
         }
-        if self.certificate_arns.as_ref().is_some_and(|c| !c.value.is_empty()) {
+        if self
+            .certificate_arns
+            .as_ref()
+            .is_some_and(|c| !c.value.is_empty())
+        {
             vec![ListenPort {
                 protocol: "HTTPS".into(),
                 port: 443,

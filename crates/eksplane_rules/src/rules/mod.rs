@@ -8,9 +8,5 @@ pub mod load;
 use crate::Rule;
 
 /// Every area's rule list.
-pub(crate) static AREAS: &[&[&Rule]] = &[
-    access::RULES,
-    ingress::RULES,
-    karpenter::RULES,
-    load::RULES,
-];
+pub(crate) static AREAS: &[&[&Rule]] =
+    &[access::RULES, ingress::RULES, karpenter::RULES, load::RULES];

@@ -72,7 +72,10 @@ fn check(p: &Platform) -> Vec<Finding> {
         f = f.related(*s, "also states CONFIG_MAP");
     }
     if let Some(a) = &p.aws_auth {
-        f = f.related(a.origin.span, "the aws-auth ConfigMap this cluster depends on");
+        f = f.related(
+            a.origin.span,
+            "the aws-auth ConfigMap this cluster depends on",
+        );
     }
     vec![f]
 }

@@ -48,7 +48,11 @@ pub const HOURS_PER_MONTH: f64 = 730.0;
 pub fn is_alb(p: &Platform, ing: &Ingress) -> bool {
     match ing.class_name() {
         Some(c) => match p.ingress_classes.iter().find(|ic| ic.name() == c) {
-            Some(ic) => ic.spec.controller.as_ref().is_some_and(|x| x.value == ALB_CONTROLLER),
+            Some(ic) => ic
+                .spec
+                .controller
+                .as_ref()
+                .is_some_and(|x| x.value == ALB_CONTROLLER),
             None => c == "alb",
         },
         // No class: the cluster's default IngressClass, if it is an ALB one.
@@ -101,13 +105,14 @@ fn check(p: &Platform) -> Vec<Finding> {
                 .finding(
                     format!(
                         "Ingress {}/{} has no group.name, so it gets an ALB of its own: the inputs \
-                         create {total} ALBs ({} ungrouped Ingresses, {} groups); grouping the \
-                         ungrouped ones by scheme would remove {saved} ALB(s), about ${monthly:.2} \
-                         a month in us-east-1 before LCUs",
+                         create {total} ALBs ({} ungrouped, {}); grouping the ungrouped ones by \
+                         scheme would remove {saved} ALB{}, about ${monthly:.2} a month in \
+                         us-east-1 before LCUs",
                         ing.namespace().unwrap_or("default"),
                         ing.name(),
                         ungrouped.len(),
-                        groups.len()
+                        plural(groups.len(), "IngressGroup"),
+                        if saved == 1 { "" } else { "s" },
                     ),
                     span,
                 )
@@ -121,10 +126,18 @@ fn check(p: &Platform) -> Vec<Finding> {
             for other in ungrouped.iter().filter(|o| o.object_ref() != ing.object_ref()) {
                 f = f.related(
                     other.origin.span,
-                    format!("Ingress {} also has an ALB of its own", other.object_ref()),
+                    format!("{} also has an ALB of its own", other.object_ref()),
                 );
             }
             f
         })
         .collect()
+}
+
+fn plural(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
 }
