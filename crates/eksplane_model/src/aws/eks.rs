@@ -1203,7 +1203,7 @@ mod tests {
         let info = &v.addons[0];
         assert_eq!(info.span.start.line, 3);
         assert_eq!(info.name(), Some("vpc-cni"));
-        assert_eq!(info.addon_versions[1].span.start.line, 19);
+        assert_eq!(info.addon_versions[1].span.start.line, 18);
         assert_eq!(info.default_version_for("1.31"), Some("v1.18.5-eksbuild.1"));
         assert_eq!(info.default_version_for("1.30"), Some("v1.19.2-eksbuild.1"));
         assert_eq!(info.versions_for("1.31").count(), 2);
