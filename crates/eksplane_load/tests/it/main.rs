@@ -1,6 +1,7 @@
 //! Loader tests: recognition by content, positions, merging, bad input.
 //! One integration test binary (matklad, "How to Test").
 
+mod aws;
 mod bad_input;
 mod kinds;
 mod merge;
