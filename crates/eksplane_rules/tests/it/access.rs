@@ -1,4 +1,4 @@
-use crate::{check, only};
+use crate::{check_lines as check, only};
 
 const EKSCTL: &str = "apiVersion: eksctl.io/v1alpha5
 kind: ClusterConfig

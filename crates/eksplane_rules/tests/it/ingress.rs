@@ -1,4 +1,4 @@
-use crate::{check, only};
+use crate::{check_lines as check, only};
 
 fn ingress(ns: &str, name: &str, annotations: &str, class: &str) -> String {
     format!(

@@ -1,4 +1,4 @@
-use crate::{check, only};
+use crate::{check_lines as check, only};
 
 fn pool(name: &str, limits: &str) -> String {
     format!(

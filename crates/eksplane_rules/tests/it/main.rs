@@ -4,6 +4,7 @@
 
 mod access;
 mod engine;
+mod fixtures;
 mod ingress;
 mod karpenter;
 mod registry;
@@ -68,10 +69,20 @@ pub fn lines(loaded: &Loaded, result: &CheckResult) -> String {
     out
 }
 
+/// Loads `files` and runs every rule, without configuration.
+pub fn check(files: &[(&str, &str)]) -> (Loaded, CheckResult) {
+    check_with(files, None)
+}
+
 /// Findings of `files` as snapshot lines.
-pub fn check(files: &[(&str, &str)]) -> String {
+pub fn check_lines(files: &[(&str, &str)]) -> String {
     let (l, r) = check_with(files, None);
     lines(&l, &r)
+}
+
+/// Alias of [`lines`] for the fixture harness.
+pub fn lines_of(loaded: &Loaded, result: &CheckResult) -> String {
+    lines(loaded, result)
 }
 
 /// Only the lines of rule `id`.
