@@ -8,6 +8,7 @@ mod aws;
 mod files;
 mod kinds;
 mod merge;
+pub mod synthetic;
 
 pub use files::{Input, expand_inputs};
 
