@@ -1,1 +1,284 @@
-fn main() {}
+//! Project automation. `cargo xtask gen-data [--shared DIR] [--moto-json FILE] [--check]`
+//! regenerates the embedded data of `eksplane_aws_data` from AWS-format inputs:
+//!
+//! - the moto PyPI package's `moto/ec2/resources/instance_types.json.gz`
+//!   (DescribeInstanceTypes output), found with `python3 -c 'import moto'`
+//!   and decompressed with `gzip -dc` (or `--moto-json` for a plain JSON file);
+//! - `../shared/data/karpenter-provider-aws/vpc-limits.csv` (trunk / branch
+//!   ENIs, and network facts for the types moto lacks);
+//! - `../shared/data/karpenter-provider-aws/on-demand-prices.csv` (us-east-1).
+//!
+//! Each written file records its sources and the generation date in a header.
+//! `--check` regenerates in memory and fails if a committed file differs
+//! (ignoring the `generated:` date line).
+
+#![allow(
+    clippy::print_stdout,
+    clippy::print_stderr,
+    reason = "xtask is a command-line tool: it reports to the terminal"
+)]
+
+use anyhow::{Context, Result, bail};
+use eksplane_aws_data::{Catalog, FactSource, PRICE_REGION, tables};
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn main() -> Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        Some("gen-data") => gen_data(&args[1..]),
+        _ => {
+            eprintln!("usage: cargo xtask gen-data [--shared DIR] [--moto-json FILE] [--check]");
+            std::process::exit(2);
+        }
+    }
+}
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+}
+
+struct Options {
+    shared: PathBuf,
+    moto_json: Option<PathBuf>,
+    check: bool,
+}
+
+fn parse_options(args: &[String]) -> Result<Options> {
+    let mut o = Options {
+        shared: workspace_root().join("../shared"),
+        moto_json: None,
+        check: false,
+    };
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--shared" => {
+                o.shared = PathBuf::from(it.next().context("--shared needs a directory")?)
+            }
+            "--moto-json" => {
+                o.moto_json = Some(PathBuf::from(
+                    it.next().context("--moto-json needs a file")?,
+                ));
+            }
+            "--check" => o.check = true,
+            other => bail!("unknown argument {other:?}"),
+        }
+    }
+    Ok(o)
+}
+
+/// Where the moto snapshot came from, for the header.
+struct MotoSource {
+    text: String,
+    description: String,
+}
+
+fn load_moto(o: &Options) -> Result<MotoSource> {
+    if let Some(p) = &o.moto_json {
+        let text =
+            std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?;
+        return Ok(MotoSource {
+            description: format!("DescribeInstanceTypes JSON from {}", p.display()),
+            text,
+        });
+    }
+    let out = Command::new("python3")
+        .args([
+            "-c",
+            "import moto,os;print(os.path.dirname(moto.__file__));print(moto.__version__)",
+        ])
+        .output()
+        .context("running python3 to locate the moto package (or pass --moto-json FILE)")?;
+    if !out.status.success() {
+        bail!(
+            "python3 could not import moto: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        );
+    }
+    let stdout = String::from_utf8(out.stdout).context("python3 output is not UTF-8")?;
+    let mut lines = stdout.lines();
+    let dir = lines.next().context("no moto directory printed")?;
+    let version = lines.next().context("no moto version printed")?;
+    let gz = Path::new(dir).join("ec2/resources/instance_types.json.gz");
+    let gz_len = std::fs::metadata(&gz)
+        .with_context(|| format!("reading {}", gz.display()))?
+        .len();
+    let out = Command::new("gzip")
+        .arg("-dc")
+        .arg(&gz)
+        .output()
+        .with_context(|| format!("running gzip -dc {}", gz.display()))?;
+    if !out.status.success() {
+        bail!("gzip -dc {} failed", gz.display());
+    }
+    let text = String::from_utf8(out.stdout).context("moto's JSON is not UTF-8")?;
+    Ok(MotoSource {
+        text,
+        description: format!(
+            "PyPI package moto {version}: moto/ec2/resources/instance_types.json.gz ({gz_len} bytes; \
+             DescribeInstanceTypes output keyed by type)"
+        ),
+    })
+}
+
+/// The origin and commit `SOURCES.md` gives for a file (`| file | origin | commit | ...`).
+fn source_row(sources_md: &str, file: &str) -> Result<(String, String)> {
+    for l in sources_md.lines() {
+        let cols: Vec<&str> = l.split('|').map(str::trim).collect();
+        if cols.len() > 3 && cols[1] == file {
+            return Ok((cols[2].to_string(), cols[3].to_string()));
+        }
+    }
+    bail!("SOURCES.md has no row for {file}")
+}
+
+/// Today's date (UTC) as YYYY-MM-DD, from the system clock.
+fn today_utc() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let days = i64::try_from(secs / 86_400).unwrap_or(0);
+    // Howard Hinnant's civil_from_days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+fn gen_data(args: &[String]) -> Result<()> {
+    let o = parse_options(args)?;
+    let data = o.shared.join("data");
+    let sources_md = std::fs::read_to_string(data.join("SOURCES.md"))
+        .with_context(|| format!("reading {}", data.join("SOURCES.md").display()))?;
+    let vpc_path = data.join("karpenter-provider-aws/vpc-limits.csv");
+    let price_path = data.join("karpenter-provider-aws/on-demand-prices.csv");
+    let (vpc_origin, vpc_commit) =
+        source_row(&sources_md, "karpenter-provider-aws/vpc-limits.csv")?;
+    let (price_origin, price_commit) =
+        source_row(&sources_md, "karpenter-provider-aws/on-demand-prices.csv")?;
+
+    let moto = load_moto(&o)?;
+    let described = eksplane_aws_data::import::parse_describe_instance_types(&moto.text)
+        .context("reading the DescribeInstanceTypes snapshot")?;
+    let vpc_text = std::fs::read_to_string(&vpc_path)
+        .with_context(|| format!("reading {}", vpc_path.display()))?;
+    let vpc = tables::parse_vpc_limits_csv(&vpc_text).context("reading vpc-limits.csv")?;
+    let price_text = std::fs::read_to_string(&price_path)
+        .with_context(|| format!("reading {}", price_path.display()))?;
+    let prices = tables::parse_on_demand_prices_csv(&price_text, PRICE_REGION)
+        .context("reading on-demand-prices.csv")?;
+
+    let described_names: HashSet<&str> = described.iter().map(|t| t.name.as_str()).collect();
+    let fill_ins: Vec<_> = vpc
+        .iter()
+        .filter(|v| !described_names.contains(v.instance_type.as_str()))
+        .map(tables::VpcLimits::to_instance_type)
+        .collect();
+    let n_described = described.len();
+    let n_fill = fill_ins.len();
+    let catalog = Catalog::from_types(described.into_iter().chain(fill_ins));
+    debug_assert_eq!(
+        catalog
+            .iter()
+            .filter(|t| t.source == FactSource::VpcLimits)
+            .count(),
+        n_fill
+    );
+
+    let date = today_utc();
+    let generated = format!("generated: {date} by `cargo xtask gen-data`");
+    let catalog_header = vec![
+        "Instance catalog for eksplane_aws_data. Do not edit: regenerate with `cargo xtask gen-data`.".to_string(),
+        generated.clone(),
+        format!("source d ({n_described} types): {}", moto.description),
+        format!(
+            "source v ({n_fill} types that snapshot lacks): network facts, hypervisor and bare metal from \
+             ../shared/data/karpenter-provider-aws/vpc-limits.csv = {vpc_origin} at commit {vpc_commit}"
+        ),
+        "Prices and trunk limits are separate tables (on-demand-prices-us-east-1.tsv, trunk-limits.tsv), \
+         merged by name when a catalog is read."
+            .to_string(),
+    ];
+    let price_header = vec![
+        format!(
+            "On-demand USD per hour, {PRICE_REGION}. Do not edit: regenerate with `cargo xtask gen-data`."
+        ),
+        generated.clone(),
+        format!(
+            "source: ../shared/data/karpenter-provider-aws/on-demand-prices.csv = {price_origin} at commit {price_commit}"
+        ),
+        "columns: instance_type usd_per_hour".to_string(),
+    ];
+    let trunk_header = vec![
+        "Trunk ENI (security groups for pods) limits. Do not edit: regenerate with `cargo xtask gen-data`."
+            .to_string(),
+        generated,
+        format!(
+            "source: ../shared/data/karpenter-provider-aws/vpc-limits.csv = {vpc_origin} at commit {vpc_commit}"
+        ),
+        "columns: instance_type trunking_compatible(0|1) branch_enis".to_string(),
+    ];
+
+    let out_dir = workspace_root().join("crates/eksplane_aws_data/data");
+    let files = [
+        (
+            "instance-types.tsv",
+            catalog.to_catalog_text(&catalog_header),
+        ),
+        (
+            "on-demand-prices-us-east-1.tsv",
+            tables::write_price_table(&prices, &price_header),
+        ),
+        (
+            "trunk-limits.tsv",
+            tables::write_trunk_table(&vpc, &trunk_header),
+        ),
+    ];
+    let mut stale = Vec::new();
+    for (name, content) in &files {
+        let path = out_dir.join(name);
+        if o.check {
+            let old = std::fs::read_to_string(&path).unwrap_or_default();
+            if strip_date(&old) != strip_date(content) {
+                stale.push(*name);
+            }
+        } else {
+            std::fs::write(&path, content)
+                .with_context(|| format!("writing {}", path.display()))?;
+            println!("wrote {} ({} bytes)", path.display(), content.len());
+        }
+    }
+    if o.check {
+        if !stale.is_empty() {
+            bail!(
+                "stale generated data: {}; run `cargo xtask gen-data`",
+                stale.join(", ")
+            );
+        }
+        println!("generated data is up to date");
+    }
+    println!(
+        "{} types ({n_described} from DescribeInstanceTypes, {n_fill} from vpc-limits.csv only), {} prices, {} trunk limits",
+        catalog.len(),
+        prices.len(),
+        vpc.len()
+    );
+    Ok(())
+}
+
+fn strip_date(s: &str) -> String {
+    s.lines()
+        .filter(|l| !l.starts_with("# generated: "))
+        .collect::<Vec<_>>()
+        .join("\n")
+}

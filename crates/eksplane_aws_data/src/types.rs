@@ -1,0 +1,209 @@
+//! The compact record kept per instance type.
+//!
+//! Field meanings follow the EC2 API's `InstanceTypeInfo` (botocore
+//! `ec2/*/service-2.json`, shapes `InstanceTypeInfo`, `NetworkInfo`,
+//! `NetworkCardInfo`, `EfaInfo`, `GpuInfo`, `InstanceStorageInfo`).
+
+use std::fmt;
+
+/// Which input an entry's facts came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FactSource {
+    /// `aws ec2 describe-instance-types` output (for the embedded snapshot: the
+    /// one bundled by the PyPI package moto). All facts present.
+    DescribeInstanceTypes,
+    /// Only in karpenter-provider-aws `zz_generated.vpclimits.go` (from
+    /// aws/amazon-vpc-resource-controller-k8s): network facts, hypervisor and
+    /// bare metal; no vCPUs, memory, GPUs, storage or usage classes.
+    VpcLimits,
+}
+
+impl FactSource {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FactSource::DescribeInstanceTypes => "describe-instance-types",
+            FactSource::VpcLimits => "vpc-limits",
+        }
+    }
+}
+
+/// `InstanceTypeInfo.Hypervisor`: `nitro` or `xen`; EC2 omits it on bare metal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Hypervisor {
+    Nitro,
+    Xen,
+    /// No hypervisor: bare metal.
+    None,
+}
+
+impl Hypervisor {
+    /// The value as EC2 (and Karpenter's `instance-hypervisor` label) spell it;
+    /// empty for [`Hypervisor::None`].
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Hypervisor::Nitro => "nitro",
+            Hypervisor::Xen => "xen",
+            Hypervisor::None => "",
+        }
+    }
+
+    /// Reads EC2's spelling; `""` (or absent) is bare metal.
+    pub fn parse(s: &str) -> Option<Hypervisor> {
+        match s {
+            "nitro" => Some(Hypervisor::Nitro),
+            "xen" => Some(Hypervisor::Xen),
+            "" | "none" => Some(Hypervisor::None),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Hypervisor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Hypervisor::None => f.write_str("none"),
+            h => f.write_str(h.as_str()),
+        }
+    }
+}
+
+/// One network card: `NetworkCardInfo.{NetworkCardIndex, MaximumNetworkInterfaces}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct NetworkCard {
+    pub index: u32,
+    pub max_enis: u32,
+}
+
+/// `InstanceTypeInfo.NetworkInfo`, reduced to what capacity needs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NetworkFacts {
+    /// Every card with its ENI limit, by index.
+    pub cards: Vec<NetworkCard>,
+    /// `DefaultNetworkCardIndex`: the card the VPC CNI uses for pods.
+    pub default_card_index: u32,
+    /// `MaximumNetworkInterfaces`: all cards together.
+    pub max_enis: u32,
+    /// `Ipv4AddressesPerInterface`.
+    pub ipv4_per_eni: u32,
+    /// `Ipv6AddressesPerInterface`.
+    pub ipv6_per_eni: Option<u32>,
+    /// `EfaSupported`.
+    pub efa_supported: bool,
+    /// `EfaInfo.MaximumEfaInterfaces`.
+    pub max_efa_interfaces: Option<u32>,
+    /// `EncryptionInTransitSupported`.
+    pub encryption_in_transit: Option<bool>,
+    /// Sum of `NetworkCards[].BaselineBandwidthInGbps`, in Mbit/s.
+    pub baseline_bandwidth_mbps: Option<u64>,
+}
+
+impl NetworkFacts {
+    /// Max ENIs of the default network card: the only card the VPC CNI uses
+    /// (aws/amazon-vpc-cni-k8s scripts/gen_vpc_ip_limits.go; awslabs/amazon-eks-ami
+    /// templates/al2/runtime/max-pods-calculator.sh reads
+    /// `NetworkCards[DefaultNetworkCardIndex].MaximumNetworkInterfaces`).
+    /// Falls back to `max_enis` when no card lists the default index (inputs
+    /// older than multi-card support have no `NetworkCards`).
+    pub fn default_card_max_enis(&self) -> u32 {
+        self.cards
+            .iter()
+            .find(|c| c.index == self.default_card_index)
+            .map_or(self.max_enis, |c| c.max_enis)
+    }
+}
+
+/// One `GpuInfo.Gpus[]` entry.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Gpu {
+    pub count: u32,
+    pub manufacturer: String,
+    pub name: String,
+    /// Memory per GPU (`MemoryInfo.SizeInMiB`).
+    pub memory_mib: Option<u64>,
+}
+
+/// One Neuron device (`NeuronInfo.NeuronDevices[]`) or inference accelerator
+/// (`InferenceAcceleratorInfo.Accelerators[]`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Accelerator {
+    pub count: u32,
+    pub manufacturer: String,
+    pub name: String,
+}
+
+/// Trunk-ENI support for security groups for pods, from karpenter-provider-aws
+/// `zz_generated.vpclimits.go` (`IsTrunkingCompatible`, `BranchInterface`),
+/// itself generated from aws/amazon-vpc-resource-controller-k8s.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Trunking {
+    pub trunking_compatible: bool,
+    /// Branch ENIs per node: the `vpc.amazonaws.com/pod-eni` capacity.
+    pub branch_enis: u32,
+}
+
+/// One instance type as the catalog keeps it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InstanceType {
+    pub name: String,
+    pub source: FactSource,
+    /// `VCpuInfo.DefaultVCpus`; `None` for [`FactSource::VpcLimits`] entries.
+    pub vcpus: Option<u32>,
+    /// `MemoryInfo.SizeInMiB`; `None` for [`FactSource::VpcLimits`] entries.
+    pub memory_mib: Option<u64>,
+    /// `ProcessorInfo.SupportedArchitectures` (`x86_64`, `arm64`, ...).
+    pub architectures: Vec<String>,
+    /// `ProcessorInfo.Manufacturer`.
+    pub cpu_manufacturer: Option<String>,
+    pub hypervisor: Hypervisor,
+    pub bare_metal: bool,
+    pub current_generation: Option<bool>,
+    /// `SupportedUsageClasses` (`on-demand`, `spot`, `capacity-block`).
+    pub usage_classes: Vec<String>,
+    pub network: NetworkFacts,
+    pub gpus: Vec<Gpu>,
+    pub accelerators: Vec<Accelerator>,
+    /// `InstanceStorageInfo.TotalSizeInGB`.
+    pub instance_storage_gb: Option<u64>,
+    /// Instance storage is NVMe (`InstanceStorageInfo.NvmeSupport` is not `unsupported`).
+    pub local_nvme: bool,
+    /// On-demand USD per hour in us-east-1 (merged by name from the price table).
+    pub on_demand_price_usd: Option<f64>,
+    /// Trunk / branch ENI limits (merged by name from the VPC-limits table).
+    pub trunking: Option<Trunking>,
+}
+
+impl InstanceType {
+    pub fn supports_on_demand(&self) -> bool {
+        self.usage_classes.iter().any(|c| c == "on-demand")
+    }
+
+    pub fn supports_spot(&self) -> bool {
+        self.usage_classes.iter().any(|c| c == "spot")
+    }
+
+    /// Total GPUs over all `GpuInfo.Gpus[]` entries.
+    pub fn gpu_count(&self) -> u32 {
+        self.gpus
+            .iter()
+            .map(|g| g.count)
+            .fold(0, u32::saturating_add)
+    }
+
+    /// Local NVMe instance storage in GB (Karpenter's `instance-local-nvme`).
+    pub fn local_nvme_gb(&self) -> Option<u64> {
+        if self.local_nvme {
+            self.instance_storage_gb
+        } else {
+            None
+        }
+    }
+
+    /// The EFA-capable interfaces, when EFA is supported.
+    pub fn efa_interfaces(&self) -> Option<u32> {
+        if self.network.efa_supported {
+            Some(self.network.max_efa_interfaces.unwrap_or(0))
+        } else {
+            None
+        }
+    }
+}

@@ -1,0 +1,10 @@
+//! eksplane_capacity integration tests (one binary).
+
+mod calculator;
+mod cni;
+mod compare;
+mod eni_max_pods;
+mod karpenter;
+mod nodeadm;
+mod props;
+mod support;
