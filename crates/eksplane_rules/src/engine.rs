@@ -2,6 +2,7 @@
 //! (object annotations and `.eksplane.yaml`) and severity overrides.
 
 use crate::registry::{Rule, all, find};
+use eksplane_aws_data::Catalog;
 use eksplane_diagnostics::{Config, Finding, Severity, Suppressed, input};
 use eksplane_model::Platform;
 use eksplane_source::{SourceDb, Span};
@@ -15,6 +16,9 @@ pub const IGNORE_ANNOTATION: &str = "eksplane.io/ignore";
 #[derive(Debug, Default, Clone, Copy)]
 pub struct CheckOptions<'a> {
     pub config: Option<&'a Config>,
+    /// The instance catalog capacity rules use (`--catalog`); the embedded
+    /// one when `None`.
+    pub catalog: Option<&'a Catalog>,
 }
 
 #[derive(Debug, Default)]
@@ -27,11 +31,13 @@ pub struct CheckResult {
     pub rules_run: usize,
 }
 
-fn run_rule(rule: &Rule, platform: &Platform) -> Vec<Finding> {
-    let Some(check) = rule.check else {
-        return Vec::new();
+fn run_rule(rule: &Rule, platform: &Platform, catalog: &Catalog) -> Vec<Finding> {
+    let result = match (rule.check, rule.catalog_check) {
+        (Some(check), _) => catch_unwind(AssertUnwindSafe(|| check(platform))),
+        (None, Some(check)) => catch_unwind(AssertUnwindSafe(|| check(platform, catalog))),
+        (None, None) => return Vec::new(),
     };
-    match catch_unwind(AssertUnwindSafe(|| check(platform))) {
+    match result {
         Ok(f) => f,
         // A rule must never panic; if one does, say so instead of aborting
         // the whole run (and keep the other rules' findings).
@@ -65,10 +71,11 @@ pub fn run(
     let rules = all();
     let mut findings = extra;
     let mut rules_run = 0;
+    let catalog = opts.catalog.unwrap_or_else(|| Catalog::embedded());
     for rule in &rules {
-        if rule.check.is_some() {
+        if rule.runs() {
             rules_run += 1;
-            findings.extend(run_rule(rule, platform));
+            findings.extend(run_rule(rule, platform, catalog));
         }
     }
     let known = |id: &str| find(id).is_some();

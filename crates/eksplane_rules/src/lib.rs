@@ -4,6 +4,7 @@
 //! Adding a rule: one file under `rules/<area>/` declaring it with
 //! [`declare_rule!`], and one line in that area's `RULES` list.
 
+pub mod capacity;
 mod engine;
 mod registry;
 pub mod rules;

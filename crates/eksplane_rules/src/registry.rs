@@ -1,3 +1,4 @@
+use eksplane_aws_data::Catalog;
 use eksplane_diagnostics::{Finding, RuleId, Severity};
 use eksplane_model::Platform;
 use eksplane_source::Span;
@@ -15,6 +16,17 @@ pub struct Rule {
     /// `None` for findings the loader emits (area `LOAD`) or the engine emits
     /// (area `CFG`): they are documented here but not run as checks.
     pub check: Option<fn(&Platform) -> Vec<Finding>>,
+    /// For rules that need the instance catalog (capacity rules): the
+    /// embedded one, or the one given with `--catalog`.
+    pub catalog_check: Option<fn(&Platform, &Catalog) -> Vec<Finding>>,
+}
+
+impl Rule {
+    /// Whether the engine runs this rule (loader and config rules are
+    /// documentation only).
+    pub fn runs(&self) -> bool {
+        self.check.is_some() || self.catalog_check.is_some()
+    }
 }
 
 /// The rule's documentation, in markdown with fixed sections (`## What it
@@ -80,6 +92,18 @@ macro_rules! declare_rule {
             title: $title,
             docs: $crate::RuleDocs(concat!($($doc, "\n"),*)),
             check: $check,
+            catalog_check: None,
+        };
+    };
+    ($(#[doc = $doc:literal])* pub $name:ident = ($id:literal, $slug:literal, $sev:ident, $title:literal, catalog $check:expr);) => {
+        pub static $name: $crate::Rule = $crate::Rule {
+            id: eksplane_diagnostics::RuleId($id),
+            name: $slug,
+            severity: eksplane_diagnostics::Severity::$sev,
+            title: $title,
+            docs: $crate::RuleDocs(concat!($($doc, "\n"),*)),
+            check: None,
+            catalog_check: Some($check),
         };
     };
 }

@@ -34,6 +34,7 @@ pub fn run(args: CheckArgs, color: ColorChoice) -> anyhow::Result<ExitCode> {
         extra,
         CheckOptions {
             config: config.as_ref(),
+            catalog: None,
         },
     );
     let report = Report {

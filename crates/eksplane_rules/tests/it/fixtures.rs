@@ -89,7 +89,7 @@ fn every_rule_with_a_check_has_both_fixtures() {
     let dirs: Vec<String> = rule_dirs().into_iter().map(|(id, _)| id).collect();
     let missing: Vec<&str> = eksplane_rules::all()
         .into_iter()
-        .filter(|r| r.check.is_some())
+        .filter(|r| r.runs())
         .map(|r| r.id.as_str())
         .filter(|id| !dirs.iter().any(|d| d == id))
         .collect();

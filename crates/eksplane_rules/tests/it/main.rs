@@ -31,6 +31,7 @@ pub fn check_with(files: &[(&str, &str)], config: Option<&str>) -> (Loaded, Chec
         extra,
         CheckOptions {
             config: cfg.as_ref(),
+            catalog: None,
         },
     );
     (loaded, result)
