@@ -28,10 +28,13 @@ declare_rule! {
     ///   annotation (no `AWS_ROLE_ARN` / `AWS_WEB_IDENTITY_TOKEN_FILE`).
     /// - Pods created before the association existed keep the IRSA variables
     ///   until they are recreated. The AWS SDKs' default credential chain tries
-    ///   the web identity provider before the container provider, so those pods
-    ///   stay on IRSA.
-    /// - An SDK older than the Pod Identity minimum versions ignores the
-    ///   container credentials and falls through to the node's instance role.
+    ///   the web identity provider before the container provider, and the EKS
+    ///   User Guide is explicit: credentials earlier in the chain "will continue
+    ///   to be used even if you configure an EKS Pod Identity association for
+    ///   the same workload". Those pods stay on IRSA.
+    /// - An SDK older than the Pod Identity minimum versions does not read the
+    ///   container credentials and falls further down the chain, usually to the
+    ///   node's instance role.
     ///
     /// During a migration that is expected for a few minutes; left in place it
     /// hides which trust policy is really used, and the annotation keeps the
