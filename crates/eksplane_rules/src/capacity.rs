@@ -251,6 +251,47 @@ pub fn node_class_of<'a>(p: &'a Platform, pool: &NodePool) -> Option<&'a Ec2Node
     p.node_classes.iter().find(|c| c.name() == name)
 }
 
+/// The Karpenter controller Deployment in the inputs (named `karpenter`, or
+/// with a container named `controller` in a namespace called `karpenter`).
+pub fn karpenter_deployment(p: &Platform) -> Option<&eksplane_model::k8s::Workload> {
+    p.workloads.iter().find(|w| {
+        w.kind == eksplane_model::k8s::WorkloadKind::Deployment
+            && (w.name() == "karpenter"
+                || (w.namespace() == Some("karpenter")
+                    && w.template.spec.containers.iter().any(|c| c.name == "controller")))
+    })
+}
+
+/// A Karpenter controller env var (`RESERVED_ENIS`, ...), when the Deployment
+/// is in the inputs and sets it.
+pub fn karpenter_env<'a>(p: &'a Platform, name: &str) -> Option<&'a str> {
+    karpenter_deployment(p)?
+        .template
+        .spec
+        .containers
+        .iter()
+        .flat_map(|c| c.env.iter().flatten())
+        .find(|e| e.name == name)
+        .and_then(|e| e.value.as_deref())
+}
+
+/// Karpenter's global settings from its Deployment's env (helm
+/// `settings.reservedENIs`, `settings.vmMemoryOverheadPercent`), else the
+/// defaults (karpenter-provider-aws `pkg/operator/options/options.go`).
+pub fn karpenter_settings(p: &Platform) -> eksplane_capacity::KarpenterSettings {
+    let mut s = eksplane_capacity::KarpenterSettings::default();
+    if let Some(n) = karpenter_env(p, "RESERVED_ENIS").and_then(|v| v.trim().parse().ok()) {
+        s.reserved_enis = n;
+    }
+    if let Some(f) = karpenter_env(p, "VM_MEMORY_OVERHEAD_PERCENT")
+        .and_then(|v| v.trim().parse::<f64>().ok())
+        .filter(|f| f.is_finite() && (0.0..1.0).contains(f))
+    {
+        s.vm_memory_overhead_percent = f;
+    }
+    s
+}
+
 /// Every NodePool's capacity against `catalog`.
 pub fn pools<'a>(p: &'a Platform, catalog: &Catalog) -> Vec<PoolCapacity<'a>> {
     let (cni, _) = cni_options(p);
@@ -268,7 +309,8 @@ pub fn pool_capacity<'a>(
     cni: CniOptions,
 ) -> PoolCapacity<'a> {
     let class = node_class_of(p, pool);
-    let inputs = karpenter_inputs(class);
+    let mut inputs = karpenter_inputs(class);
+    inputs.settings = karpenter_settings(p);
     let mut rows = Vec::new();
     let mut incomplete = Vec::new();
     for t in allowed_types(pool, catalog) {
