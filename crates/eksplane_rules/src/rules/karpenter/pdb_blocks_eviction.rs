@@ -14,10 +14,12 @@ declare_rule! {
     /// - `minAvailable` (a count, or a percentage rounded up as Kubernetes
     ///   does) at or above the replica count of the workloads it selects in the
     ///   inputs (Deployments, StatefulSets and ReplicaSets of its namespace
-    ///   whose pod labels match; a single-replica workload with
-    ///   `minAvailable: 1` counts). When it also selects a DaemonSet, Job or
-    ///   CronJob the pod count is unknown and only the first two cases are
-    ///   judged; a workload scaled to 0 is not flagged.
+    ///   whose pod labels match; a workload with `replicas: 1` and
+    ///   `minAvailable: 1` counts). When a selected workload leaves
+    ///   `replicas` unset (often because a HorizontalPodAutoscaler owns it),
+    ///   or the budget also selects a DaemonSet, Job or CronJob, the pod count
+    ///   is unknown and only the first two cases are judged; a workload scaled
+    ///   to 0 is not flagged.
     ///
     /// ## Why it matters
     /// The eviction API refuses every eviction such a budget covers. Karpenter
@@ -82,7 +84,12 @@ fn selected<'a>(p: &'a Platform, pdb: &PodDisruptionBudget) -> (Vec<&'a Workload
     for w in &ws {
         match w.kind {
             WorkloadKind::Deployment | WorkloadKind::StatefulSet | WorkloadKind::ReplicaSet => {
-                total += i64::from(w.effective_replicas().unwrap_or(0));
+                // An unset `replicas` is often owned by a HorizontalPodAutoscaler:
+                // the pod count is unknown.
+                let Some(r) = &w.replicas else {
+                    return (ws, None);
+                };
+                total += i64::from(r.value.max(0));
             }
             _ => return (ws, None),
         }
@@ -172,13 +179,24 @@ fn check(p: &Platform) -> Vec<Finding> {
             .object(pdb.object_ref().to_string());
         for w in &ws {
             let span = w.replicas.as_ref().map(|r| r.span).unwrap_or(w.origin.span);
-            let mut msg = match w.effective_replicas() {
+            let mut msg = match w.replicas.as_ref().map(|r| r.value) {
                 Some(r) => format!(
                     "{} {ns}/{} runs {r} replica{}",
                     w.kind.as_str(),
                     w.name(),
                     if r == 1 { "" } else { "s" }
                 ),
+                None if matches!(
+                    w.kind,
+                    WorkloadKind::Deployment | WorkloadKind::StatefulSet | WorkloadKind::ReplicaSet
+                ) =>
+                {
+                    format!(
+                        "{} {ns}/{} leaves replicas unset (an autoscaler may own it)",
+                        w.kind.as_str(),
+                        w.name()
+                    )
+                }
                 None => format!("{} {ns}/{} is selected", w.kind.as_str(), w.name()),
             };
             if w.pod_annotation(DO_NOT_DISRUPT)
@@ -268,8 +286,10 @@ spec:
             f[0].message
         );
         assert!(run("  minAvailable: 2\n", "  replicas: 3\n").is_empty());
-        // Unset replicas is 1.
-        assert_eq!(run("  minAvailable: 1\n", "").len(), 1);
+        assert_eq!(run("  minAvailable: 1\n", "  replicas: 1\n").len(), 1);
+        // Unset replicas (an HPA may own it): unknown, not judged.
+        assert!(run("  minAvailable: 1\n", "").is_empty());
+        assert_eq!(run("  maxUnavailable: 0\n", "").len(), 1);
     }
 
     #[test]
