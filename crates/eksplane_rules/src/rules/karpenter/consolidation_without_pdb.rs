@@ -1,0 +1,308 @@
+use super::util::{can_land, yaml_scalar};
+use crate::declare_rule;
+use eksplane_diagnostics::{Finding, Fix};
+use eksplane_model::k8s::{DO_NOT_DISRUPT, Workload, WorkloadKind, selector_matches};
+use eksplane_model::karpenter::{ConsolidationPolicy, NodePool};
+use eksplane_model::{KubeObject, Platform};
+use eksplane_source::Span;
+use std::collections::BTreeMap;
+
+declare_rule! {
+    /// ## What it does
+    /// Flags a Deployment or StatefulSet with more than one replica (an unset
+    /// `replicas` means 1, and is not flagged) that no PodDisruptionBudget in
+    /// its namespace selects, when its pods can land on a NodePool that
+    /// consolidates underutilized nodes: `consolidationPolicy:
+    /// WhenEmptyOrUnderutilized` (the v1 CRD default), `consolidateAfter` not
+    /// `Never`, and no static `replicas`. "Can land" means the pods tolerate
+    /// the pool's taints and their nodeSelector and required node affinity fit
+    /// the pool's labels and requirements, so workloads pinned to a managed
+    /// node group (a nodeSelector on its label, a toleration of its taint) are
+    /// skipped. Pods annotated `karpenter.sh/do-not-disrupt: "true"` are
+    /// skipped too: Karpenter does not voluntarily disrupt their nodes.
+    ///
+    /// ## Why it matters
+    /// Consolidation drains underutilized nodes and replaces them with fewer or
+    /// cheaper ones, several at a time (the NodePool's disruption budget, 10%
+    /// of its nodes by default). Drift and expiry drain nodes the same way.
+    /// Without a PDB nothing stops Karpenter from evicting most replicas of a
+    /// service at once; with one, each eviction waits until enough replicas are
+    /// ready elsewhere. The guide lists "Karpenter with no limits and no PDBs"
+    /// among its pitfalls.
+    ///
+    /// ## Example
+    /// A Deployment `web/storefront` with `replicas: 6`, no PDB, and the
+    /// `default` NodePool with `consolidationPolicy: WhenEmptyOrUnderutilized`.
+    ///
+    /// ## Fix
+    /// Add a PodDisruptionBudget selecting the workload's pods:
+    /// ```yaml
+    /// apiVersion: policy/v1
+    /// kind: PodDisruptionBudget
+    /// metadata:
+    ///   name: storefront
+    ///   namespace: web
+    /// spec:
+    ///   maxUnavailable: 1
+    ///   selector:
+    ///     matchLabels:
+    ///       app: storefront
+    /// ```
+    ///
+    /// ## References
+    /// - https://karpenter.sh/docs/concepts/disruption/#consolidation
+    /// - https://karpenter.sh/docs/concepts/disruption/#pod-level-controls
+    /// - https://docs.aws.amazon.com/eks/latest/best-practices/karpenter.html
+    /// - https://kubernetes.io/docs/tasks/run-application/configure-pdb/
+    pub RULE = ("KAR002", "consolidation-without-pdb", Warning, "Multi-replica workload without a PodDisruptionBudget on a consolidating NodePool", Some(check));
+}
+
+/// Whether Karpenter consolidates this pool's underutilized nodes.
+/// Source: aws/karpenter-provider-aws pkg/apis/crds/karpenter.sh_nodepools.yaml
+/// (consolidationPolicy default `WhenEmptyOrUnderutilized`, "When replicas is
+/// set, ConsolidationPolicy is simply ignored"; consolidateAfter `Never`
+/// disables consolidation).
+pub fn consolidates_underutilized(np: &NodePool) -> bool {
+    let never = np
+        .spec
+        .disruption
+        .as_ref()
+        .and_then(|d| d.consolidate_after.as_ref())
+        .is_some_and(|a| a.value == "Never");
+    np.consolidation_policy() == ConsolidationPolicy::WhenEmptyOrUnderutilized
+        && !never
+        && np.spec.replicas.is_none()
+}
+
+/// The place that states the pool's consolidation policy, and how to say it.
+fn policy_location(np: &NodePool) -> (Span, String) {
+    match np
+        .spec
+        .disruption
+        .as_ref()
+        .and_then(|d| d.consolidation_policy.as_ref())
+    {
+        Some(p) => (
+            p.span,
+            format!(
+                "NodePool {} consolidates underutilized nodes (consolidationPolicy: WhenEmptyOrUnderutilized)",
+                np.name()
+            ),
+        ),
+        None => match &np.spec.disruption {
+            Some(_) => (
+                np.origin.locate_key(&["spec"], "disruption"),
+                format!(
+                    "NodePool {} consolidates underutilized nodes (no consolidationPolicy: the default WhenEmptyOrUnderutilized)",
+                    np.name()
+                ),
+            ),
+            None => (
+                np.metadata.name.span,
+                format!(
+                    "NodePool {} has no disruption settings, so it consolidates underutilized nodes (the default WhenEmptyOrUnderutilized)",
+                    np.name()
+                ),
+            ),
+        },
+    }
+}
+
+fn has_pdb(p: &Platform, w: &Workload) -> bool {
+    p.pdbs.iter().any(|pdb| {
+        pdb.namespace() == w.namespace()
+            && pdb
+                .spec
+                .selector
+                .as_ref()
+                .is_some_and(|s| selector_matches(s, &w.template.metadata.labels))
+    })
+}
+
+/// The labels a new PDB should select: the workload's `matchLabels`, else its
+/// pod template labels.
+fn pdb_labels(w: &Workload) -> BTreeMap<String, String> {
+    let from_selector: BTreeMap<String, String> = w
+        .selector
+        .as_ref()
+        .and_then(|s| s.match_labels.clone())
+        .unwrap_or_default();
+    if from_selector.is_empty() {
+        w.template
+            .metadata
+            .labels
+            .iter()
+            .map(|(k, v)| (k.clone(), v.value.clone()))
+            .collect()
+    } else {
+        from_selector
+    }
+}
+
+fn check(p: &Platform) -> Vec<Finding> {
+    let pools: Vec<&NodePool> = p
+        .node_pools
+        .iter()
+        .filter(|np| consolidates_underutilized(np))
+        .collect();
+    if pools.is_empty() {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for w in &p.workloads {
+        if !matches!(w.kind, WorkloadKind::Deployment | WorkloadKind::StatefulSet) {
+            continue;
+        }
+        let replicas = w.effective_replicas().unwrap_or(0);
+        if replicas <= 1 {
+            continue;
+        }
+        if w.pod_annotation(DO_NOT_DISRUPT)
+            .is_some_and(|v| v.value == "true")
+        {
+            continue;
+        }
+        let landing: Vec<&&NodePool> = pools
+            .iter()
+            .filter(|np| can_land(&w.template, np))
+            .collect();
+        if landing.is_empty() || has_pdb(p, w) {
+            continue;
+        }
+        let ns = w.namespace().unwrap_or("default");
+        let labels = pdb_labels(w);
+        let shown: Vec<String> = labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        let names: Vec<&str> = landing.iter().map(|np| np.name()).collect();
+        let span = w
+            .replicas
+            .as_ref()
+            .map(|r| r.span)
+            .unwrap_or_else(|| w.origin.locate_key(&["spec"], "replicas"));
+        let mut f = RULE
+            .finding(
+                format!(
+                    "{} {ns}/{} runs {replicas} replicas and no PodDisruptionBudget selects its pods \
+                     ({}), yet it can run on NodePool{} {} that consolidate{} underutilized nodes: \
+                     consolidation, drift and expiry may evict several replicas at once",
+                    w.kind.as_str(),
+                    w.name(),
+                    if shown.is_empty() { "no labels".to_string() } else { shown.join(", ") },
+                    if names.len() == 1 { "" } else { "s" },
+                    names.join(", "),
+                    if names.len() == 1 { "s" } else { "" },
+                ),
+                span,
+            )
+            .object(w.object_ref().to_string());
+        for np in &landing {
+            let (s, msg) = policy_location(np);
+            f = f.related(s, msg);
+        }
+        let mut snippet = format!(
+            "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata:\n  name: {}\n  namespace: {ns}\nspec:\n  maxUnavailable: 1\n  selector:\n    matchLabels:\n",
+            w.name()
+        );
+        for (k, v) in &labels {
+            snippet.push_str(&format!("      {k}: {}\n", yaml_scalar(v)));
+        }
+        f = f.fix(
+            Fix::new(format!(
+                "add a PodDisruptionBudget for {} {ns}/{} so Karpenter evicts one replica at a time",
+                w.kind.as_str(),
+                w.name()
+            ))
+            .with_snippet(snippet),
+        );
+        out.push(f);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use eksplane_load::load_texts;
+
+    fn run(yaml: &str) -> Vec<Finding> {
+        let l = load_texts([("t.yaml", yaml)]);
+        check(&l.platform)
+    }
+
+    const POOL: &str = "apiVersion: karpenter.sh/v1
+kind: NodePool
+metadata: {name: default}
+spec:
+  template:
+    spec:
+      nodeClassRef: {group: karpenter.k8s.aws, kind: EC2NodeClass, name: default}
+      requirements: []
+  disruption:
+    consolidateAfter: 1m
+";
+
+    fn deploy(replicas: &str, extra: &str) -> String {
+        format!(
+            "{POOL}---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {{name: api, namespace: shop}}
+spec:
+{replicas}  selector: {{matchLabels: {{app: api}}}}
+  template:
+    metadata:
+      labels: {{app: api}}
+    spec:
+{extra}      containers: [{{name: c, image: busybox}}]
+"
+        )
+    }
+
+    #[test]
+    fn default_policy_consolidates() {
+        let f = run(&deploy("  replicas: 3\n", ""));
+        assert_eq!(f.len(), 1);
+        assert!(f[0].message.contains("Deployment shop/api runs 3 replicas"));
+        assert!(
+            f[0].related[0]
+                .message
+                .as_deref()
+                .unwrap_or("")
+                .contains("default WhenEmptyOrUnderutilized")
+        );
+    }
+
+    #[test]
+    fn unset_replicas_is_one_and_not_flagged() {
+        assert!(run(&deploy("", "")).is_empty());
+        assert!(run(&deploy("  replicas: 1\n", "")).is_empty());
+    }
+
+    #[test]
+    fn pinned_to_a_managed_node_group_is_skipped() {
+        let extra = "      nodeSelector: {role: system}\n      tolerations: [{key: CriticalAddonsOnly, operator: Exists}]\n";
+        assert!(run(&deploy("  replicas: 2\n", extra)).is_empty());
+    }
+
+    #[test]
+    fn a_pdb_in_another_namespace_does_not_count() {
+        let pdb = "---
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata: {name: api, namespace: other}
+spec:
+  maxUnavailable: 1
+  selector: {matchLabels: {app: api}}
+";
+        let text = format!("{}{pdb}", deploy("  replicas: 2\n", ""));
+        assert_eq!(run(&text).len(), 1);
+        let text = text.replace("namespace: other", "namespace: shop");
+        assert!(run(&text).is_empty());
+    }
+
+    #[test]
+    fn never_consolidate_after_is_off() {
+        let text = deploy("  replicas: 2\n", "")
+            .replace("consolidateAfter: 1m", "consolidateAfter: Never");
+        assert!(run(&text).is_empty());
+    }
+}

@@ -1,0 +1,311 @@
+use crate::declare_rule;
+use eksplane_diagnostics::{Finding, Fix};
+use eksplane_model::k8s::{
+    DO_NOT_DISRUPT, IntOrString, PodDisruptionBudget, Workload, WorkloadKind, selector_matches,
+};
+use eksplane_model::{KubeObject, Platform};
+use eksplane_source::Spanned;
+
+declare_rule! {
+    /// ## What it does
+    /// Flags a PodDisruptionBudget that can never allow a voluntary eviction:
+    /// - `maxUnavailable: 0` or `"0%"`;
+    /// - `minAvailable: "100%"`;
+    /// - `minAvailable` (a count, or a percentage rounded up as Kubernetes
+    ///   does) at or above the replica count of the workloads it selects in the
+    ///   inputs (Deployments, StatefulSets and ReplicaSets of its namespace
+    ///   whose pod labels match; a workload with `replicas: 1` and
+    ///   `minAvailable: 1` counts). When a selected workload leaves
+    ///   `replicas` unset (often because a HorizontalPodAutoscaler owns it),
+    ///   or the budget also selects a DaemonSet, Job or CronJob, the pod count
+    ///   is unknown and only the first two cases are judged; a workload scaled
+    ///   to 0 is not flagged.
+    ///
+    /// ## Why it matters
+    /// The eviction API refuses every eviction such a budget covers. Karpenter
+    /// consolidation and drift skip or stall on every node running these pods,
+    /// node expiry and managed node group upgrades hang until a forced
+    /// deletion (Karpenter's `terminationGracePeriod`, the node group's update
+    /// timeout), and `kubectl drain` never finishes. The guide's upgrade
+    /// runbook relies on nodes being "recycled gracefully under PDBs".
+    ///
+    /// ## Example
+    /// A StatefulSet with `replicas: 3` and a PDB with `minAvailable: 3`.
+    ///
+    /// ## Fix
+    /// Allow one pod at a time to be evicted (a PDB sets either
+    /// `minAvailable` or `maxUnavailable`, not both):
+    /// ```yaml
+    /// spec:
+    ///   maxUnavailable: 1
+    /// ```
+    ///
+    /// ## References
+    /// - https://kubernetes.io/docs/tasks/run-application/configure-pdb/#think-about-how-your-application-reacts-to-disruptions
+    /// - https://karpenter.sh/docs/concepts/disruption/#pod-level-controls
+    /// - https://docs.aws.amazon.com/eks/latest/userguide/managed-node-update-behavior.html
+    pub RULE = ("KAR003", "pdb-blocks-eviction", Warning, "PodDisruptionBudget never allows an eviction", Some(check));
+}
+
+/// A percentage (`"25%"`) as a number.
+fn percent(s: &str) -> Option<u64> {
+    s.trim().strip_suffix('%')?.trim().parse().ok()
+}
+
+/// How an IntOrString reads in a message.
+fn shown(v: &IntOrString) -> String {
+    match v {
+        IntOrString::Int(i) => i.to_string(),
+        IntOrString::String(s) => format!("\"{s}\""),
+    }
+}
+
+/// The workloads the PDB selects, and their total replicas when every one of
+/// them has a known count.
+fn selected<'a>(p: &'a Platform, pdb: &PodDisruptionBudget) -> (Vec<&'a Workload>, Option<i64>) {
+    let Some(sel) = &pdb.spec.selector else {
+        // policy/v1: a null selector selects no pods.
+        return (Vec::new(), Some(0));
+    };
+    let ws: Vec<&Workload> = p
+        .workloads
+        .iter()
+        .filter(|w| w.kind != WorkloadKind::Pod)
+        .filter(|w| w.namespace() == pdb.namespace())
+        .filter(|w| selector_matches(sel, &w.template.metadata.labels))
+        .collect();
+    // A Deployment's ReplicaSet selects the same pods: count the Deployment.
+    let has_deployment = ws.iter().any(|w| w.kind == WorkloadKind::Deployment);
+    let ws: Vec<&Workload> = ws
+        .into_iter()
+        .filter(|w| !(has_deployment && w.kind == WorkloadKind::ReplicaSet))
+        .collect();
+    let mut total = 0i64;
+    for w in &ws {
+        match w.kind {
+            WorkloadKind::Deployment | WorkloadKind::StatefulSet | WorkloadKind::ReplicaSet => {
+                // An unset `replicas` is often owned by a HorizontalPodAutoscaler:
+                // the pod count is unknown.
+                let Some(r) = &w.replicas else {
+                    return (ws, None);
+                };
+                total += i64::from(r.value.max(0));
+            }
+            _ => return (ws, None),
+        }
+    }
+    (ws, Some(total))
+}
+
+/// How the budget blocks every eviction, if it does: the field and a phrase.
+fn blocks(
+    pdb: &PodDisruptionBudget,
+    total: Option<i64>,
+) -> Option<(&Spanned<IntOrString>, String)> {
+    if let Some(mu) = &pdb.spec.max_unavailable {
+        let zero = match &mu.value {
+            IntOrString::Int(i) => *i <= 0,
+            IntOrString::String(s) => percent(s) == Some(0),
+        };
+        return zero.then(|| (mu, format!("sets maxUnavailable {}", shown(&mu.value))));
+    }
+    let ma = pdb.spec.min_available.as_ref()?;
+    if let IntOrString::String(s) = &ma.value
+        && percent(s).is_some_and(|p| p >= 100)
+    {
+        return Some((ma, format!("requires minAvailable {}", shown(&ma.value))));
+    }
+    let n = total.filter(|n| *n > 0)?;
+    let pods = if n == 1 { "pod" } else { "pods" };
+    // Kubernetes rounds a minAvailable percentage up
+    // (pkg/controller/disruption: GetScaledValueFromIntOrPercent(..., true)).
+    match &ma.value {
+        IntOrString::Int(i) => (i64::from(*i) >= n).then(|| {
+            (
+                ma,
+                format!("requires minAvailable {i} and selects only {n} {pods}"),
+            )
+        }),
+        IntOrString::String(s) => {
+            let p = i64::try_from(percent(s)?).ok()?;
+            let required = (p * n + 99) / 100;
+            (required >= n).then(|| {
+                (
+                    ma,
+                    format!(
+                        "requires minAvailable {} ({required} of the {n} {pods} it selects, rounded up)",
+                        shown(&ma.value)
+                    ),
+                )
+            })
+        }
+    }
+}
+
+fn check(p: &Platform) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for pdb in &p.pdbs {
+        if pdb.spec.selector.is_none() {
+            continue;
+        }
+        let (ws, total) = selected(p, pdb);
+        if total == Some(0) && !ws.is_empty() {
+            // Scaled to zero: nothing to evict.
+            continue;
+        }
+        let Some((field, why)) = blocks(pdb, total) else {
+            continue;
+        };
+        let ns = pdb.namespace().unwrap_or("default");
+        let who = if ws.is_empty() {
+            String::new()
+        } else {
+            let names: Vec<String> = ws
+                .iter()
+                .map(|w| format!("{} {}/{}", w.kind.as_str(), ns, w.name()))
+                .collect();
+            format!(" ({})", names.join(", "))
+        };
+        let mut f = RULE
+            .finding(
+                format!(
+                    "PodDisruptionBudget {ns}/{} {why}{who}: it never allows a voluntary eviction, so \
+                     Karpenter consolidation, drift and expiry, node group upgrades and kubectl drain \
+                     stall on every node running these pods",
+                    pdb.name()
+                ),
+                field.span,
+            )
+            .object(pdb.object_ref().to_string());
+        for w in &ws {
+            let span = w.replicas.as_ref().map(|r| r.span).unwrap_or(w.origin.span);
+            let mut msg = match w.replicas.as_ref().map(|r| r.value) {
+                Some(r) => format!(
+                    "{} {ns}/{} runs {r} replica{}",
+                    w.kind.as_str(),
+                    w.name(),
+                    if r == 1 { "" } else { "s" }
+                ),
+                None if matches!(
+                    w.kind,
+                    WorkloadKind::Deployment | WorkloadKind::StatefulSet | WorkloadKind::ReplicaSet
+                ) =>
+                {
+                    format!(
+                        "{} {ns}/{} leaves replicas unset (an autoscaler may own it)",
+                        w.kind.as_str(),
+                        w.name()
+                    )
+                }
+                None => format!("{} {ns}/{} is selected", w.kind.as_str(), w.name()),
+            };
+            if w.pod_annotation(DO_NOT_DISRUPT)
+                .is_some_and(|v| v.value == "true")
+            {
+                msg.push_str(&format!(
+                    "; its pods are also annotated {DO_NOT_DISRUPT}, which blocks voluntary disruption on its own"
+                ));
+            }
+            f = f.related(span, msg);
+        }
+        let suggestion = match total {
+            Some(n) if n > 1 => format!(
+                "allow one eviction at a time: replace {} with maxUnavailable: 1 (or minAvailable: {})",
+                if pdb.spec.min_available.is_some() {
+                    "minAvailable"
+                } else {
+                    "maxUnavailable 0"
+                },
+                n - 1
+            ),
+            _ => format!(
+                "allow one eviction at a time: replace {} with maxUnavailable: 1; a single replica cannot \
+                 stay available during a drain, so run at least 2",
+                if pdb.spec.min_available.is_some() {
+                    "minAvailable"
+                } else {
+                    "maxUnavailable 0"
+                },
+            ),
+        };
+        f = f.fix(Fix::new(suggestion).with_snippet("spec:\n  maxUnavailable: 1\n"));
+        out.push(f);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use eksplane_load::load_texts;
+
+    fn run(pdb_spec: &str, replicas: &str) -> Vec<Finding> {
+        let yaml = format!(
+            "apiVersion: apps/v1
+kind: StatefulSet
+metadata: {{name: db, namespace: data}}
+spec:
+{replicas}  selector: {{matchLabels: {{app: db}}}}
+  template:
+    metadata:
+      labels: {{app: db}}
+    spec:
+      containers: [{{name: c, image: busybox}}]
+---
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata: {{name: db, namespace: data}}
+spec:
+{pdb_spec}  selector: {{matchLabels: {{app: db}}}}
+"
+        );
+        let l = load_texts([("t.yaml", yaml.as_str())]);
+        assert!(l.findings.is_empty());
+        check(&l.platform)
+    }
+
+    #[test]
+    fn max_unavailable_zero_blocks() {
+        assert_eq!(run("  maxUnavailable: 0\n", "  replicas: 3\n").len(), 1);
+        assert_eq!(
+            run("  maxUnavailable: \"0%\"\n", "  replicas: 3\n").len(),
+            1
+        );
+        assert!(run("  maxUnavailable: \"10%\"\n", "  replicas: 3\n").is_empty());
+        assert!(run("  maxUnavailable: 1\n", "  replicas: 3\n").is_empty());
+    }
+
+    #[test]
+    fn min_available_at_replicas_blocks() {
+        let f = run("  minAvailable: 3\n", "  replicas: 3\n");
+        assert_eq!(f.len(), 1);
+        assert!(
+            f[0].message
+                .contains("requires minAvailable 3 and selects only 3 pods"),
+            "{}",
+            f[0].message
+        );
+        assert!(run("  minAvailable: 2\n", "  replicas: 3\n").is_empty());
+        assert_eq!(run("  minAvailable: 1\n", "  replicas: 1\n").len(), 1);
+        // Unset replicas (an HPA may own it): unknown, not judged.
+        assert!(run("  minAvailable: 1\n", "").is_empty());
+        assert_eq!(run("  maxUnavailable: 0\n", "").len(), 1);
+    }
+
+    #[test]
+    fn min_available_percent_rounds_up() {
+        // ceil(0.9 * 3) = 3.
+        assert_eq!(run("  minAvailable: \"90%\"\n", "  replicas: 3\n").len(), 1);
+        // ceil(0.5 * 3) = 2.
+        assert!(run("  minAvailable: \"50%\"\n", "  replicas: 3\n").is_empty());
+        assert_eq!(
+            run("  minAvailable: \"100%\"\n", "  replicas: 10\n").len(),
+            1
+        );
+    }
+
+    #[test]
+    fn scaled_to_zero_is_not_flagged() {
+        assert!(run("  minAvailable: 1\n", "  replicas: 0\n").is_empty());
+    }
+}
