@@ -137,9 +137,23 @@ pub struct Disruption {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+/// `spec.disruption.consolidationPolicy`: the CRD's enum (karpenter.sh_nodepools.yaml,
+/// karpenter-provider-aws v1.14: `WhenEmpty`, `WhenEmptyOrUnderutilized`,
+/// `Balanced`; default `WhenEmptyOrUnderutilized`).
 pub enum ConsolidationPolicy {
     WhenEmpty,
     WhenEmptyOrUnderutilized,
+    Balanced,
+}
+
+impl ConsolidationPolicy {
+    /// Whether Karpenter replaces or removes nodes that still run pods.
+    pub fn consolidates_underutilized(self) -> bool {
+        matches!(
+            self,
+            ConsolidationPolicy::WhenEmptyOrUnderutilized | ConsolidationPolicy::Balanced
+        )
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]

@@ -76,7 +76,7 @@ fn check(p: &Platform, catalog: &Catalog) -> Vec<Finding> {
             Some(m) => format!("kubelet maxPods {}", m.value),
             None => "Karpenter's per-IP ENI-limited default (no kubelet maxPods)".to_string(),
         };
-        let mut f = crate::rules::cni::max_pods_under_used::RULE
+        let mut f = RULE
             .finding(
                 format!(
                     "NodePool {} sizes nodes from {source}, but the VPC CNI ({}) could carry more on \

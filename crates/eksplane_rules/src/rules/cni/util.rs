@@ -20,11 +20,7 @@ pub(crate) fn pool_anchor(pc: &PoolCapacity<'_>) -> Span {
         return m.span;
     }
     if let Some(c) = pc.class {
-        return c
-            .origin
-            .locate(&["spec", "kubelet"])
-            .or_else(|| Some(c.origin.locate(&["spec"])))
-            .unwrap_or(c.origin.span);
+        return c.origin.locate(&["spec", "kubelet"]);
     }
     pc.pool
         .spec

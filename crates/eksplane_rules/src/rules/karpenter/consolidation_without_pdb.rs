@@ -2,7 +2,7 @@ use super::util::{can_land, yaml_scalar};
 use crate::declare_rule;
 use eksplane_diagnostics::{Finding, Fix};
 use eksplane_model::k8s::{DO_NOT_DISRUPT, Workload, WorkloadKind, selector_matches};
-use eksplane_model::karpenter::{ConsolidationPolicy, NodePool};
+use eksplane_model::karpenter::NodePool;
 use eksplane_model::{KubeObject, Platform};
 use eksplane_source::Span;
 use std::collections::BTreeMap;
@@ -69,7 +69,7 @@ pub fn consolidates_underutilized(np: &NodePool) -> bool {
         .as_ref()
         .and_then(|d| d.consolidate_after.as_ref())
         .is_some_and(|a| a.value == "Never");
-    np.consolidation_policy() == ConsolidationPolicy::WhenEmptyOrUnderutilized
+    np.consolidation_policy().consolidates_underutilized()
         && !never
         && np.spec.replicas.is_none()
 }

@@ -1,0 +1,127 @@
+use super::util::{list, setting_span};
+use crate::capacity::pools;
+use crate::declare_rule;
+use eksplane_aws_data::Catalog;
+use eksplane_capacity::PrefixFallback;
+use eksplane_diagnostics::{Finding, Fix};
+use eksplane_model::{KubeObject, Platform};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags NodePools that allow instance types on which prefix delegation
+    /// cannot apply while `ENABLE_PREFIX_DELEGATION=true`: types that are
+    /// neither Nitro nor bare metal (Xen: c4, m4, r4, t2, ...), or every type
+    /// when the CNI is older than 1.9.0.
+    ///
+    /// ## Why it matters
+    /// On those nodes ipamd falls back to one secondary IP per pod
+    /// (amazon-vpc-cni-k8s `awsutils.IsPrefixDelegationSupported`), so their
+    /// capacity is the per-IP figure while everything else in the platform
+    /// (maxPods, subnet sizing, warm targets) was planned for prefixes. A
+    /// NodeClass-wide `maxPods` then over-commits them (see CNI002).
+    ///
+    /// ## Example
+    /// ```yaml
+    /// # aws-node: ENABLE_PREFIX_DELEGATION=true
+    /// kind: NodePool
+    /// spec:
+    ///   template:
+    ///     spec:
+    ///       requirements:
+    ///         - {key: karpenter.k8s.aws/instance-category, operator: In, values: [c, m]}
+    ///         # no generation or hypervisor requirement: c4/m4 are allowed
+    /// ```
+    ///
+    /// ## Fix
+    /// Require Nitro in the pool:
+    /// ```yaml
+    /// - key: karpenter.k8s.aws/instance-hypervisor
+    ///   operator: In
+    ///   values: ["nitro"]
+    /// ```
+    /// (or `instance-generation Gt 4`), and run CNI 1.9.0 or later.
+    ///
+    /// ## References
+    /// - https://docs.aws.amazon.com/eks/latest/userguide/cni-increase-ip-addresses.html
+    /// - https://github.com/aws/amazon-vpc-cni-k8s/blob/master/docs/prefix-and-ip-target.md
+    pub RULE = ("CNI003", "prefix-delegation-non-nitro", Warning, "Prefix delegation cannot apply to some allowed types", catalog check);
+}
+
+fn check(p: &Platform, catalog: &Catalog) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for pc in pools(p, catalog) {
+        if !pc.cni.prefix_delegation {
+            continue;
+        }
+        let mut not_nitro = Vec::new();
+        let mut too_old = None;
+        for c in &pc.rows {
+            match c.cni.prefix_fallback {
+                Some(PrefixFallback::NotNitro) => not_nitro.push(format!(
+                    "{} ({} pods instead of prefixes)",
+                    c.instance_type, c.cni_max_pods
+                )),
+                Some(PrefixFallback::CniTooOld(v)) => too_old = Some(v),
+                None => {}
+            }
+        }
+        let span = setting_span(p, |s| s.enable_prefix_delegation.span);
+        if let Some(v) = too_old {
+            let mut f = RULE
+                .finding(
+                    format!(
+                        "ENABLE_PREFIX_DELEGATION is on but the VPC CNI is {}.{}.{}: prefix \
+                         delegation needs 1.9.0 or later, so no node of NodePool {} gets prefixes",
+                        v.major,
+                        v.minor,
+                        v.patch,
+                        pc.name()
+                    ),
+                    span.unwrap_or(pc.pool.origin.span),
+                )
+                .related(pc.pool.origin.span, format!("NodePool {}", pc.name()))
+                .object(pc.pool.object_ref().to_string())
+                .fix(Fix::new("upgrade the vpc-cni add-on to 1.9.0 or later (one minor version at a time with the cluster's supported versions)"));
+            if let Some(a) = &p.aws_node
+                && let Some(ver) = &a.version
+            {
+                f = f.related(ver.span, "the CNI image version");
+            }
+            out.push(f);
+            continue;
+        }
+        if not_nitro.is_empty() {
+            continue;
+        }
+        let anchor = pc
+            .pool
+            .spec
+            .template
+            .spec
+            .requirements
+            .first()
+            .map_or(pc.pool.origin.span, |r| r.span);
+        let mut f = RULE
+            .finding(
+                format!(
+                    "NodePool {} allows {} instance type(s) that are not Nitro, where the VPC CNI \
+                     cannot use prefix delegation and falls back to one IP per pod: {}",
+                    pc.name(),
+                    not_nitro.len(),
+                    list(&not_nitro, 6)
+                ),
+                anchor,
+            )
+            .object(pc.pool.object_ref().to_string())
+            .fix(
+                Fix::new("require Nitro instance types in the NodePool").with_snippet(
+                    "spec:\n  template:\n    spec:\n      requirements:\n        - key: karpenter.k8s.aws/instance-hypervisor\n          operator: In\n          values: [\"nitro\"]\n",
+                ),
+            );
+        if let Some(s) = span {
+            f = f.related(s, "prefix delegation is on");
+        }
+        out.push(f);
+    }
+    out
+}
