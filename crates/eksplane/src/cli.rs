@@ -83,7 +83,7 @@ pub struct CheckArgs {
     #[arg(long, value_enum, default_value_t = FailOn::Warning)]
     pub fail_on: FailOn,
     /// Configuration file (ignores, severity overrides). Default: `.eksplane.yaml`
-    /// in the current directory, if present.
+    /// in the current directory, else in the first input directory that has one.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// Also list suppressed findings and the configuration used.
@@ -92,6 +92,10 @@ pub struct CheckArgs {
     /// Write the report to this file instead of stdout (written whole or not at all).
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Judge support windows as of this date (YYYY-MM-DD) instead of today.
+    /// Default: the EKSPLANE_TODAY environment variable, else the system clock.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub today: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -13,6 +13,8 @@ fn eksplane(args: &[&str], stdin: Option<&str>) -> Output {
     cmd.args(args)
         .current_dir(root())
         .env("NO_COLOR", "1")
+        // Support-window findings judged as of a fixed day.
+        .env("EKSPLANE_TODAY", "2026-01-15")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());

@@ -9,6 +9,7 @@
 
 mod catalog;
 mod error;
+pub mod eks_versions;
 pub mod import;
 pub mod labels;
 pub mod tables;

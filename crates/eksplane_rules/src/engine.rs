@@ -19,6 +19,9 @@ pub struct CheckOptions<'a> {
     /// The instance catalog capacity rules use (`--catalog`); the embedded
     /// one when `None`.
     pub catalog: Option<&'a Catalog>,
+    /// The date to judge as of (support windows); date-dependent rules are
+    /// silent without one. The binary passes today's date.
+    pub today: Option<eksplane_aws_data::eks_versions::Date>,
 }
 
 #[derive(Debug, Default)]
@@ -72,12 +75,14 @@ pub fn run(
     let mut findings = extra;
     let mut rules_run = 0;
     let catalog = opts.catalog.unwrap_or_else(|| Catalog::embedded());
-    for rule in &rules {
-        if rule.runs() {
-            rules_run += 1;
-            findings.extend(run_rule(rule, platform, catalog));
+    crate::context::with_today(opts.today, || {
+        for rule in &rules {
+            if rule.runs() {
+                rules_run += 1;
+                findings.extend(run_rule(rule, platform, catalog));
+            }
         }
-    }
+    });
     let known = |id: &str| find(id).is_some();
 
     // Annotation suppressions, by object.

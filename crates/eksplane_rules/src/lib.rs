@@ -5,6 +5,7 @@
 //! [`declare_rule!`], and one line in that area's `RULES` list.
 
 pub mod capacity;
+pub mod context;
 mod engine;
 mod registry;
 pub mod rules;

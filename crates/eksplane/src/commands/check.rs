@@ -4,6 +4,7 @@ use crate::output;
 use eksplane_diagnostics::Severity;
 use eksplane_report::{Report, human, json, sarif};
 use eksplane_rules::CheckOptions;
+use eksplane_aws_data::eks_versions::Date;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -35,6 +36,7 @@ pub fn run(args: CheckArgs, color: ColorChoice) -> anyhow::Result<ExitCode> {
         CheckOptions {
             config: config.as_ref(),
             catalog: None,
+            today: Some(today(args.today.as_deref())?),
         },
     );
     let report = Report {
@@ -88,4 +90,23 @@ fn discover_config(inputs: &[PathBuf]) -> Option<PathBuf> {
                 .map(|d| d.join(DEFAULT_CONFIG)),
         )
         .find(|p| p.is_file())
+}
+
+/// The environment variable `--today` defaults to.
+const TODAY_ENV: &str = "EKSPLANE_TODAY";
+
+/// The date to judge as of: `--today`, else `EKSPLANE_TODAY`, else the system
+/// clock's UTC date.
+fn today(given: Option<&str>) -> anyhow::Result<Date> {
+    let from_env = std::env::var(TODAY_ENV).ok().filter(|s| !s.trim().is_empty());
+    if let Some(s) = given.map(str::to_string).or(from_env) {
+        return Date::parse(s.trim()).ok_or_else(|| {
+            anyhow::anyhow!("{s:?} is not a date (YYYY-MM-DD) for --today / {TODAY_ENV}")
+        });
+    }
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    Ok(Date::from_days(i64::try_from(secs / 86_400).unwrap_or(0)))
 }

@@ -12,6 +12,11 @@ mod registry;
 use eksplane_load::{Loaded, load_config, load_texts};
 use eksplane_rules::{CheckOptions, CheckResult, run};
 
+/// The date rule tests judge as of, so support-window findings do not change
+/// with the calendar.
+pub const TODAY: eksplane_aws_data::eks_versions::Date =
+    eksplane_aws_data::eks_versions::Date::new(2026, 1, 15);
+
 /// Loads `files`, optionally a `.eksplane.yaml`, and runs every rule.
 pub fn check_with(files: &[(&str, &str)], config: Option<&str>) -> (Loaded, CheckResult) {
     let mut loaded = load_texts(files.iter().copied());
@@ -32,6 +37,7 @@ pub fn check_with(files: &[(&str, &str)], config: Option<&str>) -> (Loaded, Chec
         CheckOptions {
             config: cfg.as_ref(),
             catalog: None,
+            today: Some(TODAY),
         },
     );
     (loaded, result)

@@ -1,4 +1,4 @@
-use super::eks_versions::minor_of;
+use eksplane_aws_data::eks_versions::minor_of;
 use crate::declare_rule;
 use eksplane_diagnostics::{Finding, Fix, Severity};
 use eksplane_model::Platform;

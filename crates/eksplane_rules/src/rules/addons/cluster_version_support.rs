@@ -1,4 +1,4 @@
-use super::eks_versions::{self, Date, Support};
+use eksplane_aws_data::eks_versions::{self, Date, Support};
 use crate::declare_rule;
 use eksplane_diagnostics::{Finding, Fix, Severity};
 use eksplane_model::Platform;
@@ -12,10 +12,11 @@ declare_rule! {
     /// support, **warning** in extended support, **info** within 60 days of
     /// the end of standard support.
     ///
-    /// "Today" is the machine's UTC date; set `EKSPLANE_TODAY=YYYY-MM-DD` to
-    /// judge as of another day (reproducible CI, or planning ahead: "what
-    /// will be out of support next quarter?"). A version newer than the
-    /// newest in the calendar is not judged.
+    /// "Today" is the machine's UTC date; set `EKSPLANE_TODAY=YYYY-MM-DD` (or
+    /// `eksplane check --today YYYY-MM-DD`) to judge as of another day
+    /// (reproducible CI, or planning ahead: "what will be out of support next
+    /// quarter?"). A version newer than the newest in the calendar is not
+    /// judged.
     ///
     /// ## Why it matters
     /// A minor version gets 14 months of standard support on EKS, then 12
@@ -52,47 +53,6 @@ declare_rule! {
 
 /// How long before the end of standard support the rule starts to warn.
 pub const WARN_DAYS: i64 = 60;
-
-/// The environment variable that overrides "today" (`YYYY-MM-DD`).
-pub const TODAY_ENV: &str = "EKSPLANE_TODAY";
-
-thread_local! {
-    /// A date set by [`with_today`] for the current thread.
-    static TODAY_OVERRIDE: std::cell::Cell<Option<Date>> = const { std::cell::Cell::new(None) };
-}
-
-/// Runs `f` with "today" fixed to `date` on this thread (the engine runs the
-/// rules on the caller's thread): for in-process tests and snapshots that
-/// must not depend on the calendar, where setting `EKSPLANE_TODAY` is not an
-/// option.
-pub fn with_today<R>(date: Date, f: impl FnOnce() -> R) -> R {
-    /// Restores the previous date even if `f` panics.
-    struct Restore(Option<Date>);
-    impl Drop for Restore {
-        fn drop(&mut self) {
-            TODAY_OVERRIDE.with(|t| t.set(self.0));
-        }
-    }
-    let _restore = Restore(TODAY_OVERRIDE.with(|t| t.replace(Some(date))));
-    f()
-}
-
-/// Today's date: the [`with_today`] date, else `EKSPLANE_TODAY` when it holds
-/// a valid `YYYY-MM-DD`, else the system clock's UTC date. The only impure
-/// part of this rule; everything else goes through [`verdict`].
-pub fn today() -> Date {
-    if let Some(d) = TODAY_OVERRIDE.with(std::cell::Cell::get) {
-        return d;
-    }
-    if let Some(d) = std::env::var(TODAY_ENV).ok().and_then(|s| Date::parse(&s)) {
-        return d;
-    }
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
-    Date::from_days(i64::try_from(secs / 86_400).unwrap_or(0))
-}
 
 /// What the rule says about `version` on `today`, given the cluster's
 /// upgrade policy (`describe-cluster` `upgradePolicy.supportType`, `STANDARD`
@@ -168,7 +128,11 @@ fn next_version(version: &str) -> Option<String> {
 }
 
 fn check(p: &Platform) -> Vec<Finding> {
-    check_on(p, today())
+    // The run's date (`CheckOptions::today`); without one the rule cannot judge.
+    match crate::context::today() {
+        Some(today) => check_on(p, today),
+        None => Vec::new(),
+    }
 }
 
 fn check_on(p: &Platform, today: Date) -> Vec<Finding> {
@@ -291,19 +255,19 @@ mod tests {
     }
 
     #[test]
-    fn with_today_fixes_the_date_for_the_check() {
+    fn the_run_date_decides_and_no_date_is_silent() {
+        use crate::context::with_today;
         let l = eksplane_load::load_texts([(
             "cluster.yaml",
             "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata:\n  name: c\n  region: us-east-1\n  version: \"1.31\"\n",
         )]);
-        let before = with_today(d(2025, 6, 1), || check(&l.platform));
+        assert!(check(&l.platform).is_empty(), "no date, no verdict");
+        let before = with_today(Some(d(2025, 6, 1)), || check(&l.platform));
         assert!(before.is_empty());
-        let soon = with_today(d(2025, 11, 1), || check(&l.platform));
+        let soon = with_today(Some(d(2025, 11, 1)), || check(&l.platform));
         assert_eq!(soon.first().map(|f| f.severity), Some(Severity::Info));
-        let after = with_today(d(2027, 1, 1), || check(&l.platform));
+        let after = with_today(Some(d(2027, 1, 1)), || check(&l.platform));
         assert_eq!(after.first().map(|f| f.severity), Some(Severity::Error));
-        // Restored afterwards: back to EKSPLANE_TODAY or the clock.
-        assert!(TODAY_OVERRIDE.with(std::cell::Cell::get).is_none());
-        assert!(today() > d(2025, 1, 1));
+        assert!(crate::context::today().is_none(), "restored afterwards");
     }
 }

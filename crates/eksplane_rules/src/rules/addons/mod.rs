@@ -3,7 +3,6 @@
 pub mod addon_version_incompatible;
 pub mod cluster_version_support;
 pub mod core_addon_unmanaged;
-pub mod eks_versions;
 
 use crate::Rule;
 

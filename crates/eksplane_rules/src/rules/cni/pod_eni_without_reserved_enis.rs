@@ -69,8 +69,13 @@ fn check(p: &Platform) -> Vec<Finding> {
                     String::new()
                 } else {
                     format!(
-                        " (EC2NodeClass {} leave maxPods to that count)",
-                        unset.join(", ")
+                        " ({} {} maxPods to that count)",
+                        if unset.len() == 1 { "EC2NodeClass" } else { "EC2NodeClasses" },
+                        format_args!(
+                            "{} {}",
+                            unset.join(", "),
+                            if unset.len() == 1 { "leaves" } else { "leave" }
+                        )
                     )
                 }
             ),

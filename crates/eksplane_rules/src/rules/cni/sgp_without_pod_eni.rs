@@ -53,7 +53,7 @@ fn check(p: &Platform) -> Vec<Finding> {
             let mut f = RULE
                 .finding(
                     format!(
-                        "SecurityGroupPolicy {} has no effect: the VPC CNI does not have \
+                        "{} has no effect: the VPC CNI does not have \
                          ENABLE_POD_ENI=true, so its pods get no branch ENI and run with the node's \
                          security groups",
                         sgp.object_ref()
@@ -65,8 +65,19 @@ fn check(p: &Platform) -> Vec<Finding> {
                     Fix::new("turn on security groups for pods in the VPC CNI")
                         .with_snippet("kubectl set env daemonset aws-node -n kube-system ENABLE_POD_ENI=true\n"),
                 );
+            let set = p
+                .aws_node
+                .as_ref()
+                .is_some_and(|a| a.settings.enable_pod_eni.is_set());
             if let Some(s) = setting_span(p, |s| s.enable_pod_eni.span) {
-                f = f.related(s, "ENABLE_POD_ENI is not true here");
+                f = f.related(
+                    s,
+                    if set {
+                        "ENABLE_POD_ENI is not true here"
+                    } else {
+                        "aws-node does not set ENABLE_POD_ENI (default false)"
+                    },
+                );
             }
             f
         })

@@ -1,8 +1,7 @@
 //! The Amazon EKS Kubernetes version calendar: when each minor version was
 //! released on EKS, and when its standard and extended support end.
 //!
-//! Self-contained on purpose (plain data, a civil-date type and a lookup): it
-//! is meant to move to the `eksplane_aws_data` crate unchanged.
+//! Plain data, a civil-date type and a lookup; no clock: callers pass "today".
 //!
 //! Source: AWS, "Understand the Kubernetes version lifecycle on EKS",
 //! section "Amazon EKS Kubernetes release calendar",
