@@ -250,3 +250,41 @@ accessConfig:
         assert!(run(&[("auth.yaml", AUTH), ("cc.yaml", cc)]).is_empty());
     }
 }
+
+#[cfg(test)]
+mod planned {
+    use super::*;
+
+    #[test]
+    fn a_cluster_config_switching_to_api_is_a_planned_lockout() {
+        let cc = "apiVersion: eksctl.io/v1alpha5
+kind: ClusterConfig
+metadata: {name: prod, region: us-east-1}
+accessConfig:
+  authenticationMode: API
+";
+        let describe = r#"{"cluster": {"name": "prod", "accessConfig": {"authenticationMode": "API_AND_CONFIG_MAP"}}}"#;
+        let auth = "apiVersion: v1
+kind: ConfigMap
+metadata: {name: aws-auth, namespace: kube-system}
+data:
+  mapRoles: |
+    - rolearn: arn:aws:iam::111122223333:role/ci
+      groups: [ci-deployers]
+";
+        let l =
+            eksplane_load::load_texts([("cc.yaml", cc), ("d.json", describe), ("auth.yaml", auth)]);
+        let f = check(&l.platform);
+        assert_eq!(f.len(), 1);
+        assert!(
+            f[0].message.contains("applying that mode locks"),
+            "{}",
+            f[0].message
+        );
+        assert!(
+            f[0].message.contains("(eksctl ClusterConfig)"),
+            "{}",
+            f[0].message
+        );
+    }
+}

@@ -165,3 +165,118 @@ fn check(p: &Platform) -> Vec<Finding> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CC: &str = "apiVersion: eksctl.io/v1alpha5
+kind: ClusterConfig
+metadata: {name: prod, region: us-east-1}
+accessConfig:
+  authenticationMode: API_AND_CONFIG_MAP
+  accessEntries:
+    - principalARN: arn:aws:iam::111122223333:role/platform-admins
+";
+
+    fn run(files: &[(&str, &str)]) -> Vec<Finding> {
+        let l = eksplane_load::load_texts(files.iter().copied());
+        check(&l.platform)
+    }
+
+    fn auth(map_roles: &str) -> String {
+        format!(
+            "apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: aws-auth, namespace: kube-system}}\ndata:\n  mapRoles: |\n{map_roles}"
+        )
+    }
+
+    fn snippet(f: &Finding) -> &str {
+        f.fix
+            .as_ref()
+            .and_then(|x| x.snippet.as_deref())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn windows_nodes_and_role_paths() {
+        let a = auth(
+            "    - rolearn: arn:aws:iam::111122223333:role/win-nodes
+      username: system:node:{{EC2PrivateDNSName}}
+      groups: [system:bootstrappers, system:nodes, eks:kube-proxy-windows]
+",
+        );
+        // The role really has a path: get-role gives the ARN the entry needs.
+        let role = r#"{"Role": {"RoleName": "win-nodes", "Path": "/nodes/",
+  "Arn": "arn:aws:iam::111122223333:role/nodes/win-nodes"}}"#;
+        let f = run(&[("cc.yaml", CC), ("auth.yaml", &a), ("role.json", role)]);
+        assert_eq!(f.len(), 1);
+        let s = snippet(&f[0]);
+        assert!(s.contains("--type EC2_WINDOWS"), "{s}");
+        assert!(s.contains("role/nodes/win-nodes"), "{s}");
+    }
+
+    #[test]
+    fn usernames_that_entries_cannot_take_are_left_out() {
+        let a = auth(
+            "    - rolearn: arn:aws:iam::111122223333:role/devs
+      username: devs{{SessionName}}
+      groups: [devs, system:authenticated]
+",
+        );
+        let f = run(&[("cc.yaml", CC), ("auth.yaml", &a)]);
+        assert_eq!(f.len(), 1);
+        let s = snippet(&f[0]);
+        assert!(!s.contains("--username"), "{s}");
+        assert!(s.contains("--kubernetes-groups devs\n"), "{s}");
+        let desc = f[0]
+            .fix
+            .as_ref()
+            .map(|x| x.description.as_str())
+            .unwrap_or_default();
+        assert!(desc.contains("colon before {{SessionName}}"), "{desc}");
+        assert!(desc.contains("system:authenticated"), "{desc}");
+    }
+
+    #[test]
+    fn silent_without_a_source_of_entries() {
+        let cc = "apiVersion: eksctl.io/v1alpha5
+kind: ClusterConfig
+metadata: {name: prod, region: us-east-1}
+accessConfig:
+  authenticationMode: API_AND_CONFIG_MAP
+";
+        let a = auth("    - rolearn: arn:aws:iam::111122223333:role/devs\n      groups: [devs]\n");
+        assert!(run(&[("cc.yaml", cc), ("auth.yaml", &a)]).is_empty());
+    }
+
+    #[test]
+    fn cluster_admin_is_judged_from_the_policy_snapshot() {
+        let a = auth(
+            "    - rolearn: arn:aws:iam::111122223333:role/ops
+      groups: [system:masters]
+",
+        );
+        let describe = r#"{"accessEntry": {"principalArn": "arn:aws:iam::111122223333:role/ops",
+  "kubernetesGroups": [], "type": "STANDARD"}}"#;
+        let view = r#"{"principalArn": "arn:aws:iam::111122223333:role/ops",
+  "associatedAccessPolicies": [{"policyArn": "arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy",
+    "accessScope": {"type": "cluster", "namespaces": []}}]}"#;
+        let f = run(&[
+            ("cc.yaml", CC),
+            ("auth.yaml", &a),
+            ("d.json", describe),
+            ("p.json", view),
+        ]);
+        assert_eq!(f.len(), 1);
+        assert!(
+            f[0].message.contains("not an equivalent one"),
+            "{}",
+            f[0].message
+        );
+        assert!(
+            snippet(&f[0]).starts_with("aws eks associate-access-policy"),
+            "{}",
+            snippet(&f[0])
+        );
+    }
+}
