@@ -1,0 +1,993 @@
+//! Shared by the access rules: IAM principal ARNs, the access entries every
+//! source states (eksctl `accessConfig.accessEntries`, `aws eks
+//! list-access-entries`, `describe-access-entry`, `list-associated-access-policies`),
+//! the aws-auth mappings, and the CLI commands that replace one with the other.
+//!
+//! Sources for the facts used here:
+//! - "Create access entries",
+//!   <https://docs.aws.amazon.com/eks/latest/userguide/creating-access-entries.html>
+//!   (awsdocs/amazon-eks-user-guide `latest/ug/manage-access/k8s-access/creating-access-entries.adoc`):
+//!   aws-auth ARNs cannot carry a role path, access-entry ARNs can; node types
+//!   take no Kubernetes groups and no access policy; usernames cannot start with
+//!   `system:`, `eks:`, `aws:`, `amazon:` or `iam:` and need a colon before
+//!   `{{SessionName}}`; EKS creates the entries of managed node groups and
+//!   Fargate profiles itself.
+//! - "Migrating existing aws-auth ConfigMap entries to access entries",
+//!   <https://docs.aws.amazon.com/eks/latest/userguide/migrating-access-entries.html>:
+//!   an access entry overrides the aws-auth entry of the same principal.
+//! - `CreateAccessEntry` rejects Kubernetes groups that start with `system:`
+//!   ("The kubernetes group name system:masters is invalid, it cannot start
+//!   with system:").
+
+use eksplane_model::Platform;
+use eksplane_model::aws::eks::{self as aws_eks, access_entry_type};
+use eksplane_model::eksctl;
+use eksplane_model::k8s::AwsAuth;
+use eksplane_source::{Span, Spanned};
+
+/// The kind of IAM principal an ARN names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum PrincipalKind {
+    Role,
+    User,
+    /// `arn:aws:iam::ACCOUNT:root`: the account itself.
+    Root,
+}
+
+/// An IAM principal ARN, parsed: `arn:PARTITION:iam::ACCOUNT:role/PATH/NAME`,
+/// `...:user/PATH/NAME`, `...:root`, or an STS assumed-role ARN (read as its role).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Principal {
+    pub partition: String,
+    pub account: String,
+    pub kind: PrincipalKind,
+    /// The name without its path, as written.
+    pub name: String,
+    /// The path, `/` when none (`/aws-reserved/sso.amazonaws.com/` for SSO roles).
+    pub path: String,
+}
+
+impl Principal {
+    pub(crate) fn parse(arn: &str) -> Option<Principal> {
+        let mut it = arn.trim().splitn(6, ':');
+        let (Some("arn"), Some(partition), Some(service), Some(_region), Some(account), Some(res)) = (
+            it.next(),
+            it.next(),
+            it.next(),
+            it.next(),
+            it.next(),
+            it.next(),
+        ) else {
+            return None;
+        };
+        let named = |kind, rest: &str| {
+            let (path, name) = match rest.rsplit_once('/') {
+                Some((p, n)) => (format!("/{p}/"), n),
+                None => ("/".to_string(), rest),
+            };
+            (!name.is_empty()).then(|| Principal {
+                partition: partition.to_string(),
+                account: account.to_string(),
+                kind,
+                name: name.to_string(),
+                path,
+            })
+        };
+        match service {
+            "iam" if res == "root" => Some(Principal {
+                partition: partition.to_string(),
+                account: account.to_string(),
+                kind: PrincipalKind::Root,
+                name: String::new(),
+                path: "/".to_string(),
+            }),
+            "iam" => {
+                if let Some(rest) = res.strip_prefix("role/") {
+                    named(PrincipalKind::Role, rest)
+                } else if let Some(rest) = res.strip_prefix("user/") {
+                    named(PrincipalKind::User, rest)
+                } else {
+                    None
+                }
+            }
+            // arn:aws:sts::ACCOUNT:assumed-role/NAME/SESSION
+            "sts" => res
+                .strip_prefix("assumed-role/")
+                .and_then(|r| r.split('/').next())
+                .and_then(|n| named(PrincipalKind::Role, n)),
+            _ => None,
+        }
+    }
+
+    /// Whether two principals are the same IAM identity: same account and
+    /// kind, and the same name regardless of case and path (IAM names are
+    /// unique case-insensitively; aws-auth ARNs cannot carry a role's path).
+    pub(crate) fn same(&self, other: &Principal) -> bool {
+        self.account == other.account
+            && self.kind == other.kind
+            && self.name.eq_ignore_ascii_case(&other.name)
+    }
+
+    /// `role/NAME`, `user/NAME` or `account ACCOUNT (root)`, for messages.
+    pub(crate) fn short(&self) -> String {
+        match self.kind {
+            PrincipalKind::Role => format!("role/{}", self.name),
+            PrincipalKind::User => format!("user/{}", self.name),
+            PrincipalKind::Root => format!("account {} (root)", self.account),
+        }
+    }
+}
+
+/// Whether two ARNs name the same principal (exact text when either does not parse).
+pub(crate) fn same_principal(a: &str, b: &str) -> bool {
+    match (Principal::parse(a), Principal::parse(b)) {
+        (Some(x), Some(y)) => x.same(&y),
+        _ => a.trim() == b.trim(),
+    }
+}
+
+/// Whether `arn` is the role called `name` (a role name, or an ARN; the account
+/// is compared only when both sides state one).
+pub(crate) fn is_role_named(arn: &str, name_or_arn: &str) -> bool {
+    let Some(p) = Principal::parse(arn).filter(|p| p.kind == PrincipalKind::Role) else {
+        return false;
+    };
+    match Principal::parse(name_or_arn) {
+        Some(q) => p.same(&q),
+        None => p.name.eq_ignore_ascii_case(name_or_arn.trim()),
+    }
+}
+
+/// The cluster's name for commands, `CLUSTER` when no source states it.
+pub(crate) fn cluster_name(p: &Platform) -> String {
+    p.cluster
+        .name
+        .as_ref()
+        .map(|n| n.value.clone())
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| "CLUSTER".to_string())
+}
+
+/// The cluster's partition and account: from the `describe-cluster` ARN
+/// (`arn:PARTITION:eks:REGION:ACCOUNT:cluster/NAME`), else from any principal
+/// ARN the inputs hold, else `aws` and the placeholder `ACCOUNT_ID`.
+pub(crate) fn partition_and_account(p: &Platform) -> (String, String) {
+    if let Some(arn) = p.aws.cluster().and_then(|c| c.arn.as_ref()) {
+        let f: Vec<&str> = arn.value.split(':').collect();
+        if let (Some(part), Some(acct)) = (f.get(1), f.get(4))
+            && !acct.is_empty()
+        {
+            return (part.to_string(), acct.to_string());
+        }
+    }
+    let mut arns: Vec<&str> = Vec::new();
+    for cc in &p.cluster_configs {
+        arns.extend(
+            cc.access_entries()
+                .iter()
+                .map(|e| e.value.principal_arn.value.as_str()),
+        );
+        for ng in cc.node_groups() {
+            if let Some(r) = ng.iam().and_then(|i| i.value.instance_role_arn.as_ref()) {
+                arns.push(&r.value);
+            }
+        }
+    }
+    arns.extend(p.aws.access_entry_arns.iter().map(|a| a.value.as_str()));
+    if let Some(a) = &p.aws_auth {
+        arns.extend(a.map_roles.iter().map(|m| m.value.rolearn.value.as_str()));
+    }
+    arns.iter()
+        .filter_map(|a| Principal::parse(a))
+        .find(|pr| !pr.account.is_empty())
+        .map(|pr| (pr.partition, pr.account))
+        .unwrap_or_else(|| ("aws".to_string(), "ACCOUNT_ID".to_string()))
+}
+
+/// An access policy ARN in the cluster's partition.
+pub(crate) fn policy_arn(p: &Platform, name: &str) -> String {
+    format!(
+        "arn:{}:eks::aws:cluster-access-policy/{name}",
+        partition_and_account(p).0
+    )
+}
+
+// ---------------------------------------------------------------------------
+// authentication mode
+// ---------------------------------------------------------------------------
+
+/// Source name of facts read from eksctl's ClusterConfig.
+pub(crate) const EKSCTL: &str = "eksctl ClusterConfig";
+/// Source name of facts read from `aws eks describe-cluster`.
+pub(crate) const DESCRIBE_CLUSTER: &str = "aws eks describe-cluster";
+
+/// One source's statement of the authentication mode.
+#[derive(Debug, Clone)]
+pub(crate) struct ModeSource {
+    pub value: String,
+    pub span: Span,
+    /// `eksctl ClusterConfig` or `aws eks describe-cluster`.
+    pub source: &'static str,
+}
+
+/// Every place that states the authentication mode, ClusterConfigs first.
+pub(crate) fn mode_sources(p: &Platform) -> Vec<ModeSource> {
+    let mut v: Vec<ModeSource> = p
+        .cluster_configs
+        .iter()
+        .filter_map(|cc| cc.authentication_mode())
+        .map(|m| ModeSource {
+            value: m.value.clone(),
+            span: m.span,
+            source: EKSCTL,
+        })
+        .collect();
+    v.extend(
+        p.aws
+            .clusters
+            .iter()
+            .filter_map(|c| c.authentication_mode())
+            .map(|m| ModeSource {
+                value: m.value.clone(),
+                span: m.span,
+                source: DESCRIBE_CLUSTER,
+            }),
+    );
+    v
+}
+
+// ---------------------------------------------------------------------------
+// access entries
+// ---------------------------------------------------------------------------
+
+/// One place that states an access entry.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum EntrySource<'a> {
+    Eksctl(&'a Spanned<eksctl::AccessEntry>),
+    Described(&'a Spanned<aws_eks::AccessEntry>),
+    Listed(&'a Spanned<String>),
+}
+
+impl EntrySource<'_> {
+    /// The span of the principal ARN in this source.
+    pub(crate) fn span(&self) -> Span {
+        match self {
+            EntrySource::Eksctl(e) => e.value.principal_arn.span,
+            EntrySource::Described(e) => e
+                .value
+                .principal_arn
+                .as_ref()
+                .map(|a| a.span)
+                .unwrap_or(e.span),
+            EntrySource::Listed(a) => a.span,
+        }
+    }
+
+    pub(crate) fn describe(&self) -> &'static str {
+        match self {
+            EntrySource::Eksctl(_) => "access entry in the eksctl ClusterConfig",
+            EntrySource::Described(_) => "access entry (aws eks describe-access-entry)",
+            EntrySource::Listed(_) => "access entry (aws eks list-access-entries)",
+        }
+    }
+}
+
+/// An access policy association, from eksctl or `list-associated-access-policies`.
+#[derive(Debug, Clone)]
+pub(crate) struct Association<'a> {
+    pub principal_arn: &'a str,
+    pub policy_arn: &'a Spanned<String>,
+    /// `Some(true)` cluster scope, `Some(false)` namespace scope, `None` unstated.
+    pub cluster_scope: Option<bool>,
+    pub namespaces: Vec<&'a str>,
+    /// The whole association (list item).
+    pub span: Span,
+    /// Whether it was read from eksctl (else from an AWS snapshot).
+    pub from_eksctl: bool,
+}
+
+impl Association<'_> {
+    /// The policy's name (`AmazonEKSClusterAdminPolicy`), or the ARN when it is none.
+    pub(crate) fn policy_name(&self) -> &str {
+        aws_eks::access_policy_name(&self.policy_arn.value).unwrap_or(&self.policy_arn.value)
+    }
+}
+
+/// Every access policy association the inputs state, in input order.
+pub(crate) fn associations(p: &Platform) -> Vec<Association<'_>> {
+    let mut v = Vec::new();
+    for cc in &p.cluster_configs {
+        for e in cc.access_entries() {
+            for ap in &e.value.access_policies {
+                let scope = ap.value.access_scope.as_ref();
+                v.push(Association {
+                    principal_arn: &e.value.principal_arn.value,
+                    policy_arn: &ap.value.policy_arn,
+                    cluster_scope: scope
+                        .map(|s| s.value.scope_type.value == aws_eks::access_scope_type::CLUSTER),
+                    namespaces: scope
+                        .map(|s| {
+                            s.value
+                                .namespaces
+                                .iter()
+                                .map(|n| n.value.as_str())
+                                .collect()
+                        })
+                        .unwrap_or_default(),
+                    span: ap.span,
+                    from_eksctl: true,
+                });
+            }
+        }
+    }
+    for out in &p.aws.associated_access_policies {
+        let Some(principal) = out.value.principal_arn.as_ref() else {
+            continue;
+        };
+        for ap in &out.value.associated_access_policies {
+            let Some(arn) = ap.value.policy_arn.as_ref() else {
+                continue;
+            };
+            let scope = ap.value.access_scope.as_ref();
+            v.push(Association {
+                principal_arn: &principal.value,
+                policy_arn: arn,
+                cluster_scope: scope
+                    .and_then(|s| s.value.scope_type.as_ref())
+                    .map(|t| t.value == aws_eks::access_scope_type::CLUSTER),
+                namespaces: scope
+                    .map(|s| {
+                        s.value
+                            .namespaces
+                            .iter()
+                            .map(|n| n.value.as_str())
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+                span: ap.span,
+                from_eksctl: false,
+            });
+        }
+    }
+    v
+}
+
+/// One principal's access entry, with every source that states it.
+#[derive(Debug, Clone)]
+pub(crate) struct Entry<'a> {
+    /// The principal ARN as the first source writes it.
+    pub arn: &'a str,
+    pub sources: Vec<EntrySource<'a>>,
+}
+
+impl<'a> Entry<'a> {
+    pub(crate) fn span(&self) -> Span {
+        self.sources.first().map(|s| s.span()).unwrap_or_default()
+    }
+
+    /// The type, when a source states it (eksctl's default is `STANDARD`).
+    pub(crate) fn entry_type(&self) -> Option<&'a str> {
+        self.sources.iter().find_map(|s| match s {
+            EntrySource::Eksctl(e) => Some(
+                e.value
+                    .entry_type
+                    .as_ref()
+                    .map(|t| t.value.as_str())
+                    .unwrap_or(access_entry_type::STANDARD),
+            ),
+            EntrySource::Described(e) => Some(e.value.entry_type()),
+            EntrySource::Listed(_) => None,
+        })
+    }
+
+    /// The span of the type (or of the entry when the type is a default).
+    pub(crate) fn type_span(&self) -> Span {
+        self.sources
+            .iter()
+            .find_map(|s| match s {
+                EntrySource::Eksctl(e) => Some(
+                    e.value
+                        .entry_type
+                        .as_ref()
+                        .map(|t| t.span)
+                        .unwrap_or(e.span),
+                ),
+                EntrySource::Described(e) => Some(
+                    e.value
+                        .entry_type
+                        .as_ref()
+                        .map(|t| t.span)
+                        .unwrap_or(e.span),
+                ),
+                EntrySource::Listed(_) => None,
+            })
+            .unwrap_or_else(|| self.span())
+    }
+
+    /// The Kubernetes groups, when a detailed source (eksctl or
+    /// describe-access-entry) states the entry: the union over those sources.
+    pub(crate) fn kubernetes_groups(&self) -> Option<Vec<&'a Spanned<String>>> {
+        let mut out: Vec<&Spanned<String>> = Vec::new();
+        let mut known = false;
+        for s in &self.sources {
+            let groups: &[Spanned<String>] = match s {
+                EntrySource::Eksctl(e) => &e.value.kubernetes_groups,
+                EntrySource::Described(e) => &e.value.kubernetes_groups,
+                EntrySource::Listed(_) => continue,
+            };
+            known = true;
+            for g in groups {
+                if !out.iter().any(|o| o.value == g.value) {
+                    out.push(g);
+                }
+            }
+        }
+        known.then_some(out)
+    }
+
+    /// Whether the entry is of a node type (`EC2_LINUX`, `EC2_WINDOWS`).
+    pub(crate) fn is_ec2_node_type(&self) -> Option<bool> {
+        self.entry_type()
+            .map(|t| t == access_entry_type::EC2_LINUX || t == access_entry_type::EC2_WINDOWS)
+    }
+}
+
+/// The access entries of every source, one per principal.
+#[derive(Debug, Default)]
+pub(crate) struct Entries<'a> {
+    pub all: Vec<Entry<'a>>,
+    /// Whether `list-access-entries` was given: the complete list of the
+    /// cluster's entries, so a principal missing from it has none.
+    pub complete: bool,
+}
+
+impl<'a> Entries<'a> {
+    pub(crate) fn of(p: &'a Platform) -> Entries<'a> {
+        let mut e = Entries {
+            all: Vec::new(),
+            complete: !p.aws.access_entry_arns.is_empty(),
+        };
+        for cc in &p.cluster_configs {
+            for a in cc.access_entries() {
+                e.add(&a.value.principal_arn.value, EntrySource::Eksctl(a));
+            }
+        }
+        for a in &p.aws.access_entries {
+            if let Some(arn) = a.value.principal_arn() {
+                e.add(arn, EntrySource::Described(a));
+            }
+        }
+        for a in &p.aws.access_entry_arns {
+            e.add(&a.value, EntrySource::Listed(a));
+        }
+        e
+    }
+
+    fn add(&mut self, arn: &'a str, s: EntrySource<'a>) {
+        if arn.trim().is_empty() {
+            return;
+        }
+        match self.all.iter_mut().find(|x| same_principal(x.arn, arn)) {
+            Some(x) => x.sources.push(s),
+            None => self.all.push(Entry {
+                arn,
+                sources: vec![s],
+            }),
+        }
+    }
+
+    /// Whether any source of access entries is present.
+    pub(crate) fn any_source(&self) -> bool {
+        !self.all.is_empty()
+    }
+
+    pub(crate) fn find(&self, arn: &str) -> Option<&Entry<'a>> {
+        self.all.iter().find(|e| same_principal(e.arn, arn))
+    }
+
+    /// The entry of the role called `name_or_arn` (see [`is_role_named`]).
+    pub(crate) fn find_role(&self, name_or_arn: &str) -> Option<&Entry<'a>> {
+        self.all.iter().find(|e| is_role_named(e.arn, name_or_arn))
+    }
+
+    /// Where the entries are declared, for related locations: the first
+    /// source of each kind.
+    pub(crate) fn source_spans(&self, p: &Platform) -> Vec<(Span, &'static str)> {
+        let mut v = Vec::new();
+        if let Some(cc) = p
+            .cluster_configs
+            .iter()
+            .find(|cc| !cc.access_entries().is_empty())
+        {
+            v.push((
+                cc.origin.locate_key(&["accessConfig"], "accessEntries"),
+                "the access entries the eksctl ClusterConfig declares",
+            ));
+        }
+        if let Some(a) = p.aws.access_entry_arns.first() {
+            v.push((
+                a.span,
+                "the access entries AWS lists (aws eks list-access-entries)",
+            ));
+        }
+        v
+    }
+}
+
+/// The policies associated with `arn` in the inputs, or `None` when no source
+/// states its associations (no eksctl entry, no list-associated-access-policies).
+pub(crate) fn policies_of<'a>(
+    p: &'a Platform,
+    assocs: &'a [Association<'a>],
+    arn: &str,
+) -> Option<Vec<&'a Association<'a>>> {
+    let known = p
+        .cluster_configs
+        .iter()
+        .flat_map(|cc| cc.access_entries())
+        .any(|e| same_principal(&e.value.principal_arn.value, arn))
+        || p.aws.associated_access_policies.iter().any(|o| {
+            o.value
+                .principal_arn
+                .as_ref()
+                .is_some_and(|a| same_principal(&a.value, arn))
+        });
+    known.then(|| {
+        assocs
+            .iter()
+            .filter(|a| same_principal(a.principal_arn, arn))
+            .collect()
+    })
+}
+
+// ---------------------------------------------------------------------------
+// aws-auth
+// ---------------------------------------------------------------------------
+
+/// A `mapRoles` or `mapUsers` item of aws-auth.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Mapping<'a> {
+    pub arn: &'a Spanned<String>,
+    pub username: Option<&'a Spanned<String>>,
+    pub groups: &'a [Spanned<String>],
+    /// The whole item.
+    pub span: Span,
+    pub is_user: bool,
+}
+
+impl Mapping<'_> {
+    pub(crate) fn has_group(&self, g: &str) -> bool {
+        self.groups.iter().any(|x| x.value == g)
+    }
+
+    /// `rolearn` / `userarn` span, or the item's.
+    pub(crate) fn arn_span(&self) -> Span {
+        if self.arn.value.is_empty() {
+            self.span
+        } else {
+            self.arn.span
+        }
+    }
+
+    /// `role/NAME (groups a, b)` for messages.
+    pub(crate) fn describe(&self) -> String {
+        let who = Principal::parse(&self.arn.value)
+            .map(|p| p.short())
+            .unwrap_or_else(|| self.arn.value.clone());
+        let groups: Vec<&str> = self.groups.iter().map(|g| g.value.as_str()).collect();
+        if groups.is_empty() {
+            format!("{who} (no groups)")
+        } else {
+            format!("{who} (groups {})", groups.join(", "))
+        }
+    }
+
+    /// What an access entry needs to replace this mapping.
+    pub(crate) fn need(&self) -> Need {
+        let node = !self.is_user && aws_auth_node_groups().iter().all(|g| self.has_group(g));
+        if node {
+            // Fargate pod execution roles also carry system:node-proxier;
+            // Windows node roles eks:kube-proxy-windows (EKS user guide,
+            // "Fargate pod execution role" and "Deploy Windows nodes").
+            if self.has_group("system:node-proxier") {
+                return Need::Fargate;
+            }
+            if self.has_group("eks:kube-proxy-windows") {
+                return Need::Node(access_entry_type::EC2_WINDOWS);
+            }
+            return Need::Node(access_entry_type::EC2_LINUX);
+        }
+        Need::Standard {
+            groups: self
+                .groups
+                .iter()
+                .map(|g| g.value.clone())
+                .filter(|g| !g.starts_with("system:"))
+                .collect(),
+            masters: self.has_group("system:masters"),
+            dropped: self
+                .groups
+                .iter()
+                .map(|g| g.value.clone())
+                .filter(|g| g.starts_with("system:") && g != "system:masters")
+                .collect(),
+            username: self.username.map(|u| u.value.clone()),
+        }
+    }
+}
+
+fn aws_auth_node_groups() -> [&'static str; 2] {
+    eksplane_model::k8s::NODE_GROUPS
+}
+
+/// Every `mapRoles` and `mapUsers` item.
+pub(crate) fn mappings(a: &AwsAuth) -> Vec<Mapping<'_>> {
+    let roles = a.map_roles.iter().map(|m| Mapping {
+        arn: &m.value.rolearn,
+        username: m.value.username.as_ref(),
+        groups: &m.value.groups,
+        span: m.span,
+        is_user: false,
+    });
+    let users = a.map_users.iter().map(|m| Mapping {
+        arn: &m.value.userarn,
+        username: m.value.username.as_ref(),
+        groups: &m.value.groups,
+        span: m.span,
+        is_user: true,
+    });
+    roles.chain(users).collect()
+}
+
+/// What an access entry needs in order to replace an aws-auth mapping.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Need {
+    /// A node role: an entry of this type (`EC2_LINUX`, `EC2_WINDOWS`).
+    Node(&'static str),
+    /// A Fargate pod execution role: EKS creates its entry itself.
+    Fargate,
+    /// A `STANDARD` entry with these groups (without `system:` ones), an
+    /// `AmazonEKSClusterAdminPolicy` association when the mapping has
+    /// `system:masters`, and the username.
+    Standard {
+        groups: Vec<String>,
+        masters: bool,
+        /// `system:` groups other than `system:masters`: no access-entry equivalent.
+        dropped: Vec<String>,
+        username: Option<String>,
+    },
+}
+
+/// How far the access entries cover an aws-auth mapping.
+#[derive(Debug, Clone)]
+pub(crate) enum Coverage<'a> {
+    /// An entry replaces it (as far as the inputs tell).
+    Covered,
+    /// EKS creates the entry itself (a managed node group's role or a Fargate
+    /// role) and no complete listing says otherwise.
+    ByEks,
+    /// No access entry for the principal.
+    Missing,
+    /// An entry exists but does not grant what the mapping grants.
+    Partial(&'a Entry<'a>, Gaps),
+}
+
+/// What an existing access entry lacks to replace a mapping.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Gaps {
+    /// `(have, need)` when the entry's type is wrong (types cannot be changed).
+    pub wrong_type: Option<(String, String)>,
+    pub missing_groups: Vec<String>,
+    /// The mapping has `system:masters`; the entry no cluster-admin policy.
+    pub no_cluster_admin: bool,
+}
+
+impl Gaps {
+    pub(crate) fn is_empty(&self) -> bool {
+        self == &Gaps::default()
+    }
+
+    pub(crate) fn describe(&self) -> String {
+        let mut v = Vec::new();
+        if let Some((have, need)) = &self.wrong_type {
+            v.push(format!("its type is {have} where {need} is needed"));
+        }
+        if !self.missing_groups.is_empty() {
+            v.push(format!(
+                "it lacks the Kubernetes group{} {}",
+                if self.missing_groups.len() == 1 {
+                    ""
+                } else {
+                    "s"
+                },
+                self.missing_groups.join(", ")
+            ));
+        }
+        if self.no_cluster_admin {
+            v.push(
+                "it has no AmazonEKSClusterAdminPolicy association with cluster scope (the \
+                 access-entry equivalent of system:masters)"
+                    .to_string(),
+            );
+        }
+        v.join("; ")
+    }
+}
+
+/// Whether `arn` is the node role of an eksctl managed node group.
+pub(crate) fn is_managed_node_group_role(p: &Platform, arn: &str) -> bool {
+    p.cluster_configs.iter().any(|cc| {
+        cc.managed_node_groups.iter().any(|ng| {
+            ng.value
+                .instance_role_arn()
+                .is_some_and(|r| same_principal(&r.value, arn))
+        })
+    })
+}
+
+pub(crate) fn coverage<'a>(
+    p: &'a Platform,
+    entries: &'a Entries<'a>,
+    assocs: &'a [Association<'a>],
+    m: &Mapping<'_>,
+) -> Coverage<'a> {
+    let need = m.need();
+    let Some(entry) = entries.find(&m.arn.value) else {
+        if !entries.complete {
+            if need == Need::Fargate {
+                return Coverage::ByEks;
+            }
+            if matches!(need, Need::Node(_)) && is_managed_node_group_role(p, &m.arn.value) {
+                return Coverage::ByEks;
+            }
+        }
+        return Coverage::Missing;
+    };
+    let mut gaps = Gaps::default();
+    let have_type = entry.entry_type();
+    match &need {
+        Need::Node(t) => {
+            if entry.is_ec2_node_type() == Some(false) {
+                gaps.wrong_type = Some((
+                    have_type.unwrap_or(access_entry_type::STANDARD).to_string(),
+                    t.to_string(),
+                ));
+            }
+        }
+        Need::Fargate => {
+            if let Some(t) = have_type
+                && t != access_entry_type::FARGATE_LINUX
+            {
+                gaps.wrong_type =
+                    Some((t.to_string(), access_entry_type::FARGATE_LINUX.to_string()));
+            }
+        }
+        Need::Standard {
+            groups, masters, ..
+        } => {
+            if let Some(t) = have_type
+                && t != access_entry_type::STANDARD
+            {
+                gaps.wrong_type = Some((t.to_string(), access_entry_type::STANDARD.to_string()));
+            }
+            if let Some(have) = entry.kubernetes_groups() {
+                gaps.missing_groups = groups
+                    .iter()
+                    .filter(|g| !have.iter().any(|h| &h.value == *g))
+                    .cloned()
+                    .collect();
+            }
+            if *masters && let Some(pols) = policies_of(p, assocs, entry.arn) {
+                gaps.no_cluster_admin = !pols.iter().any(|a| {
+                    a.policy_name() == "AmazonEKSClusterAdminPolicy"
+                        && a.cluster_scope != Some(false)
+                });
+            }
+        }
+    }
+    if gaps.is_empty() {
+        Coverage::Covered
+    } else {
+        Coverage::Partial(entry, gaps)
+    }
+}
+
+// ---------------------------------------------------------------------------
+// commands
+// ---------------------------------------------------------------------------
+
+/// Why an aws-auth username cannot be carried over to an access entry, if it cannot.
+pub(crate) fn username_problem(u: &str) -> Option<&'static str> {
+    const RESERVED: [&str; 5] = ["system:", "eks:", "aws:", "amazon:", "iam:"];
+    if RESERVED.iter().any(|r| u.starts_with(r)) {
+        return Some(
+            "access-entry usernames cannot start with system:, eks:, aws:, amazon: or iam:",
+        );
+    }
+    let mut rest = u;
+    while let Some(i) = rest.find("{{") {
+        let after = &rest[i + 2..];
+        let Some(j) = after.find("}}") else { break };
+        let var = &after[..j];
+        if var != "SessionName" && var != "SessionNameRaw" {
+            return Some("access entries only expand {{SessionName}} and {{SessionNameRaw}}");
+        }
+        let before = &u[..u.len() - rest.len() + i];
+        if !before.contains(':') {
+            return Some("access entries need a colon before {{SessionName}}");
+        }
+        rest = &after[j + 2..];
+    }
+    None
+}
+
+/// The `aws eks create-access-entry` (and, for `system:masters`,
+/// `associate-access-policy`) commands that replace a mapping, with a note on
+/// what did not carry over.
+pub(crate) fn replacement_commands(
+    p: &Platform,
+    cluster: &str,
+    arn: &str,
+    need: &Need,
+) -> (String, Vec<String>) {
+    let mut notes = Vec::new();
+    let mut s =
+        format!("aws eks create-access-entry --cluster-name {cluster} \\\n  --principal-arn {arn}");
+    match need {
+        Need::Node(t) => s.push_str(&format!(" \\\n  --type {t}")),
+        Need::Fargate => s.push_str(" \\\n  --type FARGATE_LINUX"),
+        Need::Standard {
+            groups,
+            masters: _,
+            dropped,
+            username,
+        } => {
+            s.push_str(" \\\n  --type STANDARD");
+            if !groups.is_empty() {
+                s.push_str(&format!(" \\\n  --kubernetes-groups {}", groups.join(" ")));
+            }
+            if let Some(u) = username {
+                match username_problem(u) {
+                    None => s.push_str(&format!(" \\\n  --username '{u}'")),
+                    Some(why) => {
+                        notes.push(format!("username {u} is left to EKS's default: {why}"))
+                    }
+                }
+            }
+            if !dropped.is_empty() {
+                notes.push(format!(
+                    "group{} {} cannot be set on an access entry (EKS rejects system: groups)",
+                    if dropped.len() == 1 { "" } else { "s" },
+                    dropped.join(", ")
+                ));
+            }
+        }
+    }
+    s.push('\n');
+    if let Need::Standard { masters: true, .. } = need {
+        s.push_str(&associate_cluster_admin(p, cluster, arn));
+    }
+    (s, notes)
+}
+
+/// The commands that make an existing, non-equivalent entry replace a
+/// mapping: recreate it when the type is wrong (a type cannot be changed),
+/// else add the missing groups and the cluster-admin association.
+pub(crate) fn completion_commands(
+    p: &Platform,
+    cluster: &str,
+    entry: &Entry<'_>,
+    need: &Need,
+    gaps: &Gaps,
+) -> (String, Vec<String>) {
+    let arn = entry.arn;
+    if gaps.wrong_type.is_some() {
+        let (create, notes) = replacement_commands(p, cluster, arn, need);
+        return (
+            format!(
+                "aws eks delete-access-entry --cluster-name {cluster} \\\n  --principal-arn {arn}\n{create}"
+            ),
+            notes,
+        );
+    }
+    let mut s = String::new();
+    if !gaps.missing_groups.is_empty() {
+        let mut all: Vec<String> = entry
+            .kubernetes_groups()
+            .unwrap_or_default()
+            .iter()
+            .map(|g| g.value.clone())
+            .collect();
+        all.extend(gaps.missing_groups.iter().cloned());
+        s.push_str(&format!(
+            "aws eks update-access-entry --cluster-name {cluster} \\\n  --principal-arn {arn} \\\n  --kubernetes-groups {}\n",
+            all.join(" ")
+        ));
+    }
+    if gaps.no_cluster_admin {
+        s.push_str(&associate_cluster_admin(p, cluster, arn));
+    }
+    (s, Vec::new())
+}
+
+/// `aws eks associate-access-policy` of `AmazonEKSClusterAdminPolicy` at cluster scope.
+pub(crate) fn associate_cluster_admin(p: &Platform, cluster: &str, arn: &str) -> String {
+    format!(
+        "aws eks associate-access-policy --cluster-name {cluster} \\\n  --principal-arn {arn} \\\n  --policy-arn {} \\\n  --access-scope type=cluster\n",
+        policy_arn(p, "AmazonEKSClusterAdminPolicy")
+    )
+}
+
+/// The ARN to create an entry for: the role's full ARN (with its path) from an
+/// `aws iam get-role` snapshot when there is one, else the ARN as written.
+pub(crate) fn entry_arn(p: &Platform, arn: &str) -> String {
+    let Some(pr) = Principal::parse(arn).filter(|x| x.kind == PrincipalKind::Role) else {
+        return arn.trim().to_string();
+    };
+    p.aws
+        .roles
+        .iter()
+        .filter_map(|r| r.arn())
+        .find(|a| Principal::parse(a).is_some_and(|q| q.same(&pr)))
+        .map(str::to_string)
+        .unwrap_or_else(|| arn.trim().to_string())
+}
+
+/// Edit distance between two names (for "did you mean" hints). The
+/// indices stay within the two rows, sized from `b`.
+pub(crate) fn levenshtein(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev[j] + usize::from(ca != *cb);
+            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_principals() {
+        let p = Principal::parse("arn:aws:iam::111122223333:role/team/a/dev-Role")
+            .unwrap_or_else(|| panic!());
+        assert_eq!(
+            (p.kind, p.name.as_str(), p.path.as_str()),
+            (PrincipalKind::Role, "dev-Role", "/team/a/")
+        );
+        let r = Principal::parse("arn:aws:iam::111122223333:root").unwrap_or_else(|| panic!());
+        assert_eq!(r.kind, PrincipalKind::Root);
+        let s = Principal::parse("arn:aws:sts::111122223333:assumed-role/dev-role/alice")
+            .unwrap_or_else(|| panic!());
+        assert!(s.same(&p) && s.name == "dev-role");
+        assert!(same_principal(
+            "arn:aws:iam::111122223333:role/dev-role",
+            "arn:aws:iam::111122223333:role/x/DEV-ROLE"
+        ));
+        assert!(!same_principal(
+            "arn:aws:iam::111122223333:role/dev-role",
+            "arn:aws:iam::444455556666:role/dev-role"
+        ));
+        assert!(is_role_named(
+            "arn:aws:iam::1:role/KarpenterNodeRole-x",
+            "KarpenterNodeRole-x"
+        ));
+        assert!(Principal::parse("not-an-arn").is_none());
+        assert!(Principal::parse("arn:aws:iam::1:role/").is_none());
+    }
+
+    #[test]
+    fn usernames() {
+        assert_eq!(username_problem("ci:{{SessionName}}"), None);
+        assert_eq!(username_problem("breakglass-admin"), None);
+        assert!(username_problem("system:node:{{EC2PrivateDNSName}}").is_some());
+        assert!(username_problem("admin{{SessionName}}").is_some());
+        assert!(username_problem("a:{{AccountID}}").is_some());
+    }
+}
