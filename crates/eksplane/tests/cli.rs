@@ -50,15 +50,27 @@ fn tmp(name: &str) -> PathBuf {
 }
 
 #[test]
-fn check_example_exits_1_with_warnings_and_0_when_failing_only_on_errors() {
+fn check_example_exit_codes_follow_fail_on() {
     let o = eksplane(&["check", "examples/platform-prod"], None);
     assert_eq!(code(&o), 1, "{}", stderr(&o));
     assert!(stdout(&o).contains("warning[KAR001]"), "{}", stdout(&o));
+    // The example has errors too (an open public endpoint, over-committed nodes).
     let o = eksplane(
         &["check", "examples/platform-prod", "--fail-on", "error"],
         None,
     );
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let o = eksplane(
+        &["check", "examples/platform-prod", "--fail-on", "never"],
+        None,
+    );
     assert_eq!(code(&o), 0, "{}", stderr(&o));
+    // platform-good passes even failing on infos.
+    let o = eksplane(
+        &["check", "examples/platform-good", "--fail-on", "info"],
+        None,
+    );
+    assert_eq!(code(&o), 0, "{}", stdout(&o));
 }
 
 #[test]
@@ -162,7 +174,7 @@ fn config_in_the_input_directory_is_used_and_verbose_says_so() {
     let d = tmp("cfg");
     std::fs::write(
         d.join("np.yaml"),
-        "apiVersion: karpenter.sh/v1\nkind: NodePool\nmetadata: {name: a}\nspec: {}\n",
+        "apiVersion: karpenter.sh/v1\nkind: NodePool\nmetadata: {name: a}\nspec:\n  template:\n    spec:\n      nodeClassRef: {group: karpenter.k8s.aws, kind: EC2NodeClass, name: default}\n",
     )
     .unwrap_or_else(|e| panic!("{e}"));
     std::fs::write(

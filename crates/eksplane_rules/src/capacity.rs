@@ -258,7 +258,11 @@ pub fn karpenter_deployment(p: &Platform) -> Option<&eksplane_model::k8s::Worklo
         w.kind == eksplane_model::k8s::WorkloadKind::Deployment
             && (w.name() == "karpenter"
                 || (w.namespace() == Some("karpenter")
-                    && w.template.spec.containers.iter().any(|c| c.name == "controller")))
+                    && w.template
+                        .spec
+                        .containers
+                        .iter()
+                        .any(|c| c.name == "controller")))
     })
 }
 

@@ -1,10 +1,10 @@
 use crate::cli::{CheckArgs, CheckFormat, ColorChoice, FailOn};
 use crate::commands::{EXIT_BAD_INPUT, EXIT_CLEAN, EXIT_FINDINGS, load_inputs};
 use crate::output;
+use eksplane_aws_data::eks_versions::Date;
 use eksplane_diagnostics::Severity;
 use eksplane_report::{Report, human, json, sarif};
 use eksplane_rules::CheckOptions;
-use eksplane_aws_data::eks_versions::Date;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -98,7 +98,9 @@ const TODAY_ENV: &str = "EKSPLANE_TODAY";
 /// The date to judge as of: `--today`, else `EKSPLANE_TODAY`, else the system
 /// clock's UTC date.
 fn today(given: Option<&str>) -> anyhow::Result<Date> {
-    let from_env = std::env::var(TODAY_ENV).ok().filter(|s| !s.trim().is_empty());
+    let from_env = std::env::var(TODAY_ENV)
+        .ok()
+        .filter(|s| !s.trim().is_empty());
     if let Some(s) = given.map(str::to_string).or(from_env) {
         return Date::parse(s.trim()).ok_or_else(|| {
             anyhow::anyhow!("{s:?} is not a date (YYYY-MM-DD) for --today / {TODAY_ENV}")

@@ -1,5 +1,5 @@
-use eksplane_aws_data::eks_versions::minor_of;
 use crate::declare_rule;
+use eksplane_aws_data::eks_versions::minor_of;
 use eksplane_diagnostics::{Finding, Fix, Severity};
 use eksplane_model::Platform;
 use eksplane_model::aws::AddonInfo;

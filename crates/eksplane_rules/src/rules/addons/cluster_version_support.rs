@@ -1,5 +1,5 @@
-use eksplane_aws_data::eks_versions::{self, Date, Support};
 use crate::declare_rule;
+use eksplane_aws_data::eks_versions::{self, Date, Support};
 use eksplane_diagnostics::{Finding, Fix, Severity};
 use eksplane_model::Platform;
 

@@ -1,4 +1,4 @@
-use super::util::{fix_snippet, list, mode, pool_anchor, setting_span};
+use super::util::{fix_snippet, list_long, mode, pool_anchor, setting_span};
 use crate::capacity::pools;
 use crate::declare_rule;
 use eksplane_aws_data::Catalog;
@@ -54,10 +54,10 @@ fn check(p: &Platform, catalog: &Catalog) -> Vec<Finding> {
             .filter_map(|c| match c.verdict {
                 Verdict::OverCommitted { by } => {
                     let why = match c.cni.prefix_fallback {
-                        Some(PrefixFallback::NotNitro) => ", not Nitro: no prefixes",
-                        Some(PrefixFallback::CniTooOld(_)) => ", CNI < 1.9: no prefixes",
-                        None if c.cni.primary_eni_excluded => ", custom networking",
-                        None if c.cni.trunk_slot => ", trunk ENI slot",
+                        Some(PrefixFallback::NotNitro) => " (not Nitro: no prefixes)",
+                        Some(PrefixFallback::CniTooOld(_)) => " (CNI < 1.9: no prefixes)",
+                        None if c.cni.primary_eni_excluded => " (custom networking)",
+                        None if c.cni.trunk_slot => " (the trunk ENI takes a slot)",
                         None => "",
                     };
                     Some((
@@ -86,7 +86,7 @@ fn check(p: &Platform, catalog: &Catalog) -> Vec<Finding> {
                     mode(&pc.cni),
                     over.len(),
                     pc.rows.len(),
-                    list(&worst, 5)
+                    list_long(&worst, 5)
                 ),
                 pool_anchor(&pc),
             )

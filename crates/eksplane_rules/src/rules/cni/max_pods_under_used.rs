@@ -1,4 +1,4 @@
-use super::util::{fix_snippet, list, mode, pool_anchor, setting_span};
+use super::util::{fix_snippet, list_long, mode, pool_anchor, setting_span};
 use crate::capacity::pools;
 use crate::declare_rule;
 use eksplane_aws_data::Catalog;
@@ -85,7 +85,7 @@ fn check(p: &Platform, catalog: &Catalog) -> Vec<Finding> {
                     mode(&pc.cni),
                     lost.len(),
                     pc.rows.len(),
-                    list(&worst, 5)
+                    list_long(&worst, 5)
                 ),
                 pool_anchor(&pc),
             )

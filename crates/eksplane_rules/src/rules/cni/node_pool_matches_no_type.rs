@@ -49,7 +49,8 @@ fn check(p: &Platform, catalog: &Catalog) -> Vec<Finding> {
                         catalog.len(),
                         reqs.len()
                     ),
-                    np.origin.locate(&["spec", "template", "spec", "requirements"]),
+                    np.origin
+                        .locate(&["spec", "template", "spec", "requirements"]),
                 )
                 .object(np.object_ref().to_string())
                 .fix(Fix::new(
@@ -57,7 +58,13 @@ fn check(p: &Platform, catalog: &Catalog) -> Vec<Finding> {
                      architecture against the families)",
                 ));
             for r in reqs {
-                f = f.related(r.span, format!("{} {:?} {:?}", r.value.key, r.value.operator, r.value.values));
+                f = f.related(
+                    r.span,
+                    format!(
+                        "{} {:?} {:?}",
+                        r.value.key, r.value.operator, r.value.values
+                    ),
+                );
             }
             f
         })

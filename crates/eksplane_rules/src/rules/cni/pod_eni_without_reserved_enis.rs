@@ -70,7 +70,11 @@ fn check(p: &Platform) -> Vec<Finding> {
                 } else {
                     format!(
                         " ({} {} maxPods to that count)",
-                        if unset.len() == 1 { "EC2NodeClass" } else { "EC2NodeClasses" },
+                        if unset.len() == 1 {
+                            "EC2NodeClass"
+                        } else {
+                            "EC2NodeClasses"
+                        },
                         format_args!(
                             "{} {}",
                             unset.join(", "),
@@ -79,7 +83,8 @@ fn check(p: &Platform) -> Vec<Finding> {
                     )
                 }
             ),
-            dep.origin.locate(&["spec", "template", "spec", "containers"]),
+            dep.origin
+                .locate(&["spec", "template", "spec", "containers"]),
         )
         .object(dep.object_ref().to_string())
         .fix(

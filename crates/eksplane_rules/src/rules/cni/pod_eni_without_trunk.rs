@@ -77,7 +77,10 @@ fn check(p: &Platform, catalog: &Catalog) -> Vec<Finding> {
             f = f.related(s, "ENABLE_POD_ENI is on");
         }
         for sgp in &p.security_group_policies {
-            f = f.related(sgp.origin.span, format!("{} selects pods for branch ENIs", sgp.object_ref()));
+            f = f.related(
+                sgp.origin.span,
+                format!("{} selects pods for branch ENIs", sgp.object_ref()),
+            );
         }
         out.push(f);
     }

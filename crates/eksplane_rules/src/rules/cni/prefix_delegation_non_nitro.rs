@@ -1,4 +1,4 @@
-use super::util::{list, setting_span};
+use super::util::{list_long, setting_span};
 use crate::capacity::pools;
 use crate::declare_rule;
 use eksplane_aws_data::Catalog;
@@ -58,7 +58,7 @@ fn check(p: &Platform, catalog: &Catalog) -> Vec<Finding> {
         for c in &pc.rows {
             match c.cni.prefix_fallback {
                 Some(PrefixFallback::NotNitro) => not_nitro.push(format!(
-                    "{} ({} pods instead of prefixes)",
+                    "{}: {} pods on secondary IPs",
                     c.instance_type, c.cni_max_pods
                 )),
                 Some(PrefixFallback::CniTooOld(v)) => too_old = Some(v),
@@ -108,7 +108,7 @@ fn check(p: &Platform, catalog: &Catalog) -> Vec<Finding> {
                      cannot use prefix delegation and falls back to one IP per pod: {}",
                     pc.name(),
                     not_nitro.len(),
-                    list(&not_nitro, 6)
+                    list_long(&not_nitro, 6)
                 ),
                 anchor,
             )

@@ -33,11 +33,27 @@ pub(crate) fn pool_anchor(pc: &PoolCapacity<'_>) -> Span {
 
 /// `a, b, c and 12 more`.
 pub(crate) fn list(items: &[String], max: usize) -> String {
-    if items.len() <= max {
-        return items.join(", ");
-    }
-    format!("{} and {} more", items[..max].join(", "), items.len() - max)
+    list_with(items, max, ", ")
 }
+
+/// Like [`list`], for items that contain commas: `a; b; c; and 12 more`.
+pub(crate) fn list_long(items: &[String], max: usize) -> String {
+    list_with(items, max, "; ")
+}
+
+fn list_with(items: &[String], max: usize, sep: &str) -> String {
+    if items.len() <= max {
+        return items.join(sep);
+    }
+    format!(
+        "{}{sep}and {} more",
+        items[..max].join(sep),
+        items.len() - max
+    )
+}
+
+/// Groups shown in a finding's fix; `eksplane capacity` prints them all.
+const FIX_GROUPS: usize = 3;
 
 /// A short description of the CNI mode.
 pub(crate) fn mode(cni: &CniOptions) -> String {
@@ -61,7 +77,7 @@ pub(crate) fn fix_snippet(pc: &PoolCapacity<'_>, fix: &MaxPodsFix) -> String {
     use eksplane_capacity::GroupSelector;
     let class = pc.class.map_or("default", |c| c.name());
     let mut s = String::new();
-    for (i, g) in fix.groups.iter().enumerate() {
+    for (i, g) in fix.groups.iter().enumerate().take(FIX_GROUPS) {
         let name = if fix.groups.len() == 1 {
             class.to_string()
         } else {
@@ -93,6 +109,13 @@ pub(crate) fn fix_snippet(pc: &PoolCapacity<'_>, fix: &MaxPodsFix) -> String {
                 values.join(", ")
             );
         }
+    }
+    if fix.groups.len() > FIX_GROUPS {
+        let _ = writeln!(
+            s,
+            "# ... {} more group(s): `eksplane capacity` prints every one",
+            fix.groups.len() - FIX_GROUPS
+        );
     }
     let _ = writeln!(
         s,

@@ -69,9 +69,7 @@ pub fn consolidates_underutilized(np: &NodePool) -> bool {
         .as_ref()
         .and_then(|d| d.consolidate_after.as_ref())
         .is_some_and(|a| a.value == "Never");
-    np.consolidation_policy().consolidates_underutilized()
-        && !never
-        && np.spec.replicas.is_none()
+    np.consolidation_policy().consolidates_underutilized() && !never && np.spec.replicas.is_none()
 }
 
 /// The place that states the pool's consolidation policy, and how to say it.
