@@ -1,6 +1,7 @@
 //! The VPC CNI and pod capacity: what Karpenter admits against what the CNI
 //! can address, prefix delegation, security groups for pods, warm pools.
 
+pub mod custom_networking_eni_config;
 pub mod max_pods_over_committed;
 pub mod max_pods_under_used;
 pub mod node_pool_matches_no_type;
@@ -22,4 +23,5 @@ pub(crate) static RULES: &[&Rule] = &[
     &pod_eni_without_reserved_enis::RULE,
     &warm_prefix_target::RULE,
     &node_pool_matches_no_type::RULE,
+    &custom_networking_eni_config::RULE,
 ];
