@@ -8,10 +8,11 @@ pub fn run(args: RulesArgs) -> anyhow::Result<ExitCode> {
     let text = match args.format {
         ListFormat::Human => {
             let mut s = String::new();
+            let width = rules.iter().map(|r| r.name.len()).max().unwrap_or(0);
             for r in &rules {
                 let _ = writeln!(
                     s,
-                    "{:<7} {:<8} {:<32} {}",
+                    "{:<7} {:<8} {:<width$} {}",
                     r.id.as_str(),
                     r.severity.as_str(),
                     r.name,
