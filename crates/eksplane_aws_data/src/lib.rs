@@ -8,8 +8,8 @@
 //! format back ([`Catalog::to_catalog_text`]).
 
 mod catalog;
-mod error;
 pub mod eks_versions;
+mod error;
 pub mod import;
 pub mod labels;
 pub mod tables;
