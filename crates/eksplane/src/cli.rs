@@ -153,8 +153,8 @@ pub struct MaxPodsArgs {
     /// to compute, each NodePool's requirements against the catalog.
     #[arg(long = "node-pool", value_name = "PATH", num_args = 1..)]
     pub node_pool: Vec<PathBuf>,
-    /// VPC CNI version (default: 1.19.2, a current release); prefix
-    /// delegation needs 1.9.0 or later.
+    /// VPC CNI version (the default is a current release); prefix delegation
+    /// needs 1.9.0 or later.
     #[arg(long, value_name = "X.Y.Z", default_value = DEFAULT_CNI_VERSION,
           value_parser = parse_cni_version)]
     pub cni_version: eksplane_capacity::CniVersion,
