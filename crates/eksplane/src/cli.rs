@@ -25,6 +25,14 @@ pub enum Command {
     Rules(RulesArgs),
     /// Print a rule's documentation.
     Explain(ExplainArgs),
+    /// Max pods per instance type as AWS's max-pods calculator computes it.
+    MaxPods(MaxPodsArgs),
+    /// Per NodePool and allowed instance type: Karpenter's pods beside what
+    /// the VPC CNI can address, the verdict, and the maxPods fix.
+    Capacity(CapacityArgs),
+    /// The instance catalog: import describe-instance-types output, show a type.
+    #[command(subcommand)]
+    Catalog(CatalogCommand),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -96,6 +104,17 @@ pub struct CheckArgs {
     /// Default: the EKSPLANE_TODAY environment variable, else the system clock.
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub today: Option<String>,
+    #[command(flatten)]
+    pub catalog: CatalogArg,
+}
+
+#[derive(Debug, Args)]
+pub struct CatalogArg {
+    /// Instance catalog to use instead of the embedded one: `aws ec2
+    /// describe-instance-types --output json` output, or a file written by
+    /// `eksplane catalog import`.
+    #[arg(long, value_name = "FILE")]
+    pub catalog: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -114,4 +133,121 @@ pub struct RulesArgs {
 pub struct ExplainArgs {
     /// Rule id (`KAR001`) or name (`node-pool-without-limits`).
     pub rule: String,
+}
+
+/// The VPC CNI version `max-pods` assumes without `--cni-version`.
+pub const DEFAULT_CNI_VERSION: &str = "1.19.2";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MaxPodsFormat {
+    Table,
+    Json,
+    Csv,
+}
+
+#[derive(Debug, Args)]
+pub struct MaxPodsArgs {
+    /// Instance types (`m6i.4xlarge`).
+    #[arg(value_name = "TYPE")]
+    pub types: Vec<String>,
+    /// Every type in the catalog.
+    #[arg(long)]
+    pub all: bool,
+    /// Inputs (files or directories) whose NodePools' allowed instance types
+    /// to compute, each NodePool's requirements against the catalog.
+    #[arg(long = "node-pool", value_name = "PATH", num_args = 1..)]
+    pub node_pool: Vec<PathBuf>,
+    /// VPC CNI version (the default is a current release); prefix delegation
+    /// needs 1.9.0 or later.
+    #[arg(long, value_name = "X.Y.Z", default_value = DEFAULT_CNI_VERSION,
+          value_parser = parse_cni_version)]
+    pub cni_version: eksplane_capacity::CniVersion,
+    /// Prefix delegation (/28 prefixes per ENI slot; Nitro types only).
+    #[arg(long, visible_alias = "cni-prefix-delegation-enabled")]
+    pub prefix_delegation: bool,
+    /// Custom networking: the primary ENI carries no pod IPs.
+    #[arg(long, visible_alias = "cni-custom-networking-enabled")]
+    pub custom_networking: bool,
+    /// Cap on the ENIs the CNI uses (MAX_ENI).
+    #[arg(long, value_name = "N")]
+    pub cni_max_eni: Option<u32>,
+    /// Also show the raw maximum before the 110/250 recommendation cap (always
+    /// in JSON and CSV, as `max_allowed`).
+    #[arg(long)]
+    pub show_max_allowed: bool,
+    /// Also show AL2023 nodeadm's default: the per-IP figure, whatever the
+    /// prefix delegation setting, with no 110/250 cap.
+    #[arg(long)]
+    pub nodeadm: bool,
+    /// Evaluate a nodeadm `maxPodsExpression` per type (variables
+    /// default_enis, ips_per_eni, max_pods, vcpus, physical_memory_mib).
+    #[arg(long, value_name = "EXPR")]
+    pub max_pods_expression: Option<String>,
+    /// Print each figure's formula with the numbers and the source of each rule.
+    #[arg(long)]
+    pub explain: bool,
+    #[arg(long, value_enum, default_value_t = MaxPodsFormat::Table)]
+    pub format: MaxPodsFormat,
+    #[command(flatten)]
+    pub catalog: CatalogArg,
+    /// Write the output to this file instead of stdout (written whole or not at all).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+fn parse_cni_version(s: &str) -> Result<eksplane_capacity::CniVersion, String> {
+    s.parse()
+        .map_err(|e: eksplane_capacity::VersionError| e.to_string())
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CapacityFormat {
+    Human,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct CapacityArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[arg(long, value_enum, default_value_t = CapacityFormat::Human)]
+    pub format: CapacityFormat,
+    /// Print every allowed instance type (large sets are summarised: counts
+    /// per verdict and the worst cases).
+    #[arg(long)]
+    pub all_types: bool,
+    #[command(flatten)]
+    pub catalog: CatalogArg,
+    /// Write the output to this file instead of stdout (written whole or not at all).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CatalogCommand {
+    /// Read `aws ec2 describe-instance-types --output json` files, merge them
+    /// (a later file's type replaces an earlier one's) and write the catalog
+    /// format `--catalog` reads.
+    Import(CatalogImportArgs),
+    /// Every fact and Karpenter label of one instance type.
+    Show(CatalogShowArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CatalogImportArgs {
+    /// describe-instance-types JSON files.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// The catalog file to write (written whole or not at all).
+    #[arg(long, short = 'o', value_name = "OUT", required = true)]
+    pub output: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct CatalogShowArgs {
+    /// Instance type (`m6i.4xlarge`).
+    #[arg(value_name = "TYPE")]
+    pub instance_type: String,
+    #[command(flatten)]
+    pub catalog: CatalogArg,
 }

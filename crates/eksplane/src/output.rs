@@ -47,8 +47,12 @@ pub fn emit(text: &str, output: Option<&Path>) -> std::io::Result<()> {
         Some(p) => write_atomic(p, text),
         None => {
             let mut out = anstream::stdout().lock();
-            out.write_all(text.as_bytes())?;
-            out.flush()
+            let r = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+            match r {
+                // A reader that stops early (`| head`) is not an error.
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                r => r,
+            }
         }
     }
 }

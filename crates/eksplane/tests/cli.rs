@@ -226,3 +226,325 @@ fn rules_and_explain() {
     let o = eksplane(&["explain", "NOPE"], None);
     assert_eq!(code(&o), 2);
 }
+
+/// The CSV's rows as maps from column to value.
+fn csv_rows(text: &str) -> Vec<std::collections::BTreeMap<String, String>> {
+    let mut lines = text.lines();
+    let header: Vec<String> = lines
+        .next()
+        .unwrap_or_default()
+        .split(',')
+        .map(str::to_string)
+        .collect();
+    lines
+        .map(|l| {
+            header
+                .iter()
+                .cloned()
+                .zip(l.split(',').map(str::to_string))
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn max_pods_m6i_4xlarge_is_234_raw_and_110_recommended() {
+    // 8 ENIs x (30 - 1) + 2 = 234 (eni-max-pods.txt); 16 vCPUs <= 30, so the
+    // calculator recommends min(110, 234) = 110.
+    let o = eksplane(&["max-pods", "m6i.4xlarge", "--format", "csv"], None);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let rows = csv_rows(&stdout(&o));
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0]["instance_type"], "m6i.4xlarge");
+    assert_eq!(rows[0]["max_allowed"], "234");
+    assert_eq!(rows[0]["max_pods"], "110");
+    // With prefix delegation: 8 x ((30 - 1) x 16) + 2 = 3714, still 110.
+    let o = eksplane(
+        &[
+            "max-pods",
+            "m6i.4xlarge",
+            "--cni-prefix-delegation-enabled",
+            "--format",
+            "csv",
+        ],
+        None,
+    );
+    let rows = csv_rows(&stdout(&o));
+    assert_eq!(rows[0]["max_allowed"], "3714");
+    assert_eq!(rows[0]["max_pods"], "110");
+    assert_eq!(rows[0]["prefix_delegation"], "applied");
+}
+
+#[test]
+fn max_pods_c7g_medium_with_prefix_delegation_is_98() {
+    let o = eksplane(
+        &[
+            "max-pods",
+            "c7g.medium",
+            "--prefix-delegation",
+            "--cni-version",
+            "1.9.0",
+            "--format",
+            "csv",
+        ],
+        None,
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let rows = csv_rows(&stdout(&o));
+    assert_eq!(rows[0]["max_pods"], "98");
+    assert_eq!(rows[0]["max_allowed"], "98");
+    // CNI 1.8 knows no prefix delegation: per-IP, 2 x (4 - 1) + 2 = 8.
+    let o = eksplane(
+        &[
+            "max-pods",
+            "c7g.medium",
+            "--prefix-delegation",
+            "--cni-version",
+            "1.8.0",
+            "--format",
+            "csv",
+        ],
+        None,
+    );
+    let rows = csv_rows(&stdout(&o));
+    assert_eq!(rows[0]["max_pods"], "8");
+    assert_eq!(rows[0]["prefix_delegation"], "cni-too-old");
+}
+
+#[test]
+fn max_pods_csv_header_and_all_types() {
+    let o = eksplane(&["max-pods", "--all", "--format", "csv"], None);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let out = stdout(&o);
+    let header = out.lines().next().unwrap_or_default();
+    assert_eq!(
+        header,
+        "instance_type,max_pods,max_allowed,vcpus,enis,enis_for_pods,ipv4_per_eni,hypervisor,prefix_delegation"
+    );
+    assert!(out.lines().count() > 1001, "{} lines", out.lines().count());
+}
+
+#[test]
+fn max_pods_explain_prints_the_formula_with_numbers_and_sources() {
+    let o = eksplane(
+        &[
+            "max-pods",
+            "m6i.4xlarge",
+            "c7g.medium",
+            "--prefix-delegation",
+            "--explain",
+        ],
+        None,
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let out = stdout(&o);
+    for want in [
+        "8 x ((30 - 1) x 16) + 2 = 3714",
+        "2 x ((4 - 1) x 16) + 2 = 98",
+        "16 vCPUs -> ceiling 110; min(110, 3714) = 110",
+        "source: awslabs/amazon-eks-ami templates/al2/runtime/max-pods-calculator.sh",
+    ] {
+        assert!(out.contains(want), "{want} missing:\n{out}");
+    }
+    // nodeadm's default and an expression, per type.
+    let o = eksplane(
+        &[
+            "max-pods",
+            "m6i.4xlarge",
+            "--nodeadm",
+            "--max-pods-expression",
+            "max_pods > 100 ? 100 : max_pods",
+            "--format",
+            "json",
+        ],
+        None,
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(v["format"], "eksplane-max-pods");
+    assert_eq!(v["version"], 1);
+    assert_eq!(v["rows"][0]["nodeadm"]["standard"], 234);
+    assert_eq!(v["rows"][0]["nodeadm"]["expression_value"], 100);
+}
+
+#[test]
+fn max_pods_unknown_type_exits_2_with_close_names() {
+    let o = eksplane(&["max-pods", "m6i.4xlarg"], None);
+    assert_eq!(code(&o), 2);
+    let err = stderr(&o);
+    assert!(
+        err.contains("m6i.4xlarg") && err.contains("m6i.4xlarge"),
+        "{err}"
+    );
+    let o = eksplane(&["max-pods"], None);
+    assert_eq!(code(&o), 2);
+    let o = eksplane(&["max-pods", "m6i.large", "--cni-version", "one"], None);
+    assert_eq!(code(&o), 2);
+}
+
+#[test]
+fn max_pods_of_node_pools() {
+    let o = eksplane(
+        &[
+            "max-pods",
+            "--format",
+            "csv",
+            "--prefix-delegation",
+            "--node-pool",
+            "examples/platform-prod",
+        ],
+        None,
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let rows = csv_rows(&stdout(&o));
+    assert!(rows.iter().any(|r| r["node_pool"] == "batch"));
+    let m = rows
+        .iter()
+        .find(|r| r["node_pool"] == "default" && r["instance_type"] == "c7g.medium")
+        .unwrap_or_else(|| panic!("c7g.medium in NodePool default"));
+    assert_eq!(m["max_pods"], "98");
+}
+
+#[test]
+fn capacity_of_the_example_flags_over_commit_and_under_use() {
+    let o = eksplane(&["capacity", "examples/platform-prod"], None);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let out = stdout(&o);
+    for want in [
+        "VPC CNI: prefix delegation",
+        "from the aws-node DaemonSet (examples/platform-prod/kube-system/aws-node.yaml",
+        "NodePool default",
+        "EC2NodeClass  default",
+        "maxPods 110 (examples/platform-prod/karpenter/ec2nodeclass-default.yaml:21:14)",
+        "OVER-COMMITTED by 60",
+        "UNDER-USED, 140 lost",
+        "kind: EC2NodeClass",
+        "maxPodsExpression:",
+        "kube-reserved memory is 11 x maxPods + 255 MiB",
+    ] {
+        assert!(out.contains(want), "{want} missing:\n{out}");
+    }
+    let o = eksplane(
+        &["capacity", "examples/platform-prod", "--format", "json"],
+        None,
+    );
+    assert_eq!(code(&o), 1);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(v["format"], "eksplane-capacity");
+    let pools = v["node_pools"].as_array().map_or(0, Vec::len);
+    assert_eq!(pools, 2);
+    // The example's own describe-instance-types output as the catalog (three
+    // types): c7g.medium, allowed by NodePool default, is over-committed
+    // (maxPods 110 against 50 pod IPs with a trunk slot held).
+    let o = eksplane(
+        &[
+            "capacity",
+            "examples/platform-prod",
+            "--catalog",
+            "examples/platform-prod/aws/ec2-describe-instance-types.json",
+            "--all-types",
+        ],
+        None,
+    );
+    assert_eq!(code(&o), 1);
+    assert!(stdout(&o).contains("c7g.medium"), "{}", stdout(&o));
+}
+
+#[test]
+fn capacity_bad_input_exits_2() {
+    let d = tmp("capbad");
+    std::fs::write(
+        d.join("bad.yaml"),
+        "apiVersion: v1\nkind: Namespace\nmetadata: {name: [\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let path = d.to_string_lossy().into_owned();
+    let o = eksplane(&["capacity", &path], None);
+    assert_eq!(code(&o), 2, "{}", stdout(&o));
+    assert!(stderr(&o).contains("LOAD"), "{}", stderr(&o));
+}
+
+#[test]
+fn catalog_import_round_trip_and_show() {
+    let d = tmp("catalog");
+    let out = d.join("catalog.tsv");
+    let p = out.to_string_lossy().into_owned();
+    let o = eksplane(
+        &[
+            "catalog",
+            "import",
+            "examples/platform-prod/aws/ec2-describe-instance-types.json",
+            "examples/platform-good/aws/ec2-describe-instance-types.json",
+            "-o",
+            &p,
+        ],
+        None,
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let text = std::fs::read_to_string(&out).unwrap_or_else(|e| panic!("{e}"));
+    assert!(text.starts_with("#eksplane-catalog v1"), "{text}");
+    assert!(text.contains("# generated: "), "{text}");
+    assert!(
+        text.contains("# source: examples/platform-prod/aws/ec2-describe-instance-types.json"),
+        "{text}"
+    );
+    let o = eksplane(
+        &["max-pods", "--catalog", &p, "m6i.large", "--format", "csv"],
+        None,
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let rows = csv_rows(&stdout(&o));
+    assert_eq!(rows[0]["max_allowed"], "29");
+    // Only the imported types are known.
+    let o = eksplane(
+        &["max-pods", "--catalog", &p, "--all", "--format", "csv"],
+        None,
+    );
+    assert_eq!(csv_rows(&stdout(&o)).len(), 5, "{}", stdout(&o));
+    let o = eksplane(&["catalog", "show", "m6i.4xlarge"], None);
+    assert_eq!(code(&o), 0);
+    let s = stdout(&o);
+    for want in [
+        "IPv4 per ENI",
+        "54 branch ENIs",
+        "USD/hour",
+        "karpenter.k8s.aws/instance-family",
+    ] {
+        assert!(s.contains(want), "{want} missing:\n{s}");
+    }
+    // With only the example's 5 imported types, the pool for types above 30
+    // vCPUs has nothing to launch: the rules really use the given catalog.
+    let o = eksplane(&["check", "examples/platform-good", "--catalog", &p], None);
+    assert_eq!(code(&o), 1, "{}{}", stdout(&o), stderr(&o));
+    let s = stdout(&o);
+    assert!(
+        s.contains("error[CNI008]: NodePool general-large") && s.contains("(5 types)"),
+        "{s}"
+    );
+}
+
+#[test]
+fn catalog_import_of_malformed_json_exits_2_naming_file_line_and_column() {
+    let d = tmp("catbad");
+    let bad = d.join("types.json");
+    std::fs::write(
+        &bad,
+        "{\"InstanceTypes\": [\n  {\"InstanceType\": \"m6i.large\",\n   \"VCpuInfo\": {,}}\n]}\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let out = d.join("out.tsv");
+    let o = eksplane(
+        &[
+            "catalog",
+            "import",
+            &bad.to_string_lossy(),
+            "-o",
+            &out.to_string_lossy(),
+        ],
+        None,
+    );
+    assert_eq!(code(&o), 2);
+    let err = stderr(&o);
+    assert!(err.contains("types.json:3:"), "{err}");
+    assert!(!out.exists());
+}

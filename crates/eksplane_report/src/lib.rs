@@ -1,15 +1,22 @@
 //! Output formats. Each format is one module; none computes anything: they
-//! render findings, the inventory and (later) capacity tables as they are given.
+//! render findings, the inventory and capacity tables as they are given.
 //!
 //! - [`human`]: terminal output with source snippets (colour when asked)
 //! - [`json`]: the versioned JSON document (schema in `docs/findings.schema.json`)
 //! - [`sarif`]: SARIF 2.1.0 for GitHub code scanning
 //! - [`inventory`]: what `inspect` prints
+//! - [`max_pods`]: what `max-pods` prints (table, JSON, CSV)
+//! - [`capacity`]: what `capacity` prints (both views per type, verdicts, the fix)
+//! - [`catalog`]: what `catalog show` prints
 
+pub mod capacity;
+pub mod catalog;
 pub mod human;
 pub mod inventory;
 pub mod json;
+pub mod max_pods;
 pub mod sarif;
+mod table;
 
 use eksplane_diagnostics::{Finding, Severity, Suppressed};
 

@@ -12,6 +12,10 @@ const DEFAULT_CONFIG: &str = ".eksplane.yaml";
 
 pub fn run(args: CheckArgs, color: ColorChoice) -> anyhow::Result<ExitCode> {
     let mut loaded = load_inputs(&args.input)?;
+    let user_catalog = match &args.catalog.catalog {
+        Some(p) => Some(crate::commands::catalog::read_file(p)?),
+        None => None,
+    };
     let config_path = match &args.config {
         Some(p) => Some(p.clone()),
         None => discover_config(&args.input.paths),
@@ -35,7 +39,7 @@ pub fn run(args: CheckArgs, color: ColorChoice) -> anyhow::Result<ExitCode> {
         extra,
         CheckOptions {
             config: config.as_ref(),
-            catalog: None,
+            catalog: user_catalog.as_ref(),
             today: Some(today(args.today.as_deref())?),
         },
     );

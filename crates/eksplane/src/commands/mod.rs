@@ -1,8 +1,11 @@
 //! One file per command.
 
+mod capacity;
+mod catalog;
 mod check;
 mod explain;
 mod inspect;
+mod max_pods;
 mod rules;
 
 use crate::cli::{Cli, Command, InputArgs};
@@ -16,6 +19,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Check(a) => check::run(a, cli.color),
         Command::Rules(a) => rules::run(a),
         Command::Explain(a) => explain::run(a),
+        Command::MaxPods(a) => max_pods::run(a),
+        Command::Capacity(a) => capacity::run(a),
+        Command::Catalog(c) => catalog::run(c),
     }
 }
 
@@ -37,6 +43,32 @@ pub fn load_inputs(args: &InputArgs) -> anyhow::Result<Loaded> {
         }
     }
     Ok(eksplane_load::load(&inputs, LoadOptions::default()))
+}
+
+/// Reads inputs from these paths (no stdin).
+pub fn load_paths(paths: &[std::path::PathBuf]) -> Loaded {
+    let inputs: Vec<Input> = paths.iter().map(|p| Input::Path(p.clone())).collect();
+    eksplane_load::load(&inputs, LoadOptions::default())
+}
+
+/// Prints the load findings (input problems) to stderr as `check` renders
+/// them; true when one is an error (exit 2).
+pub fn report_load_findings(loaded: &Loaded) -> bool {
+    if loaded.findings.is_empty() {
+        return false;
+    }
+    let report = eksplane_report::Report {
+        findings: &loaded.findings,
+        suppressed: &[],
+        db: &loaded.db,
+    };
+    let text =
+        eksplane_report::human::render(&report, eksplane_report::human::HumanOptions::default());
+    crate::output::note(text.trim_end());
+    loaded
+        .findings
+        .iter()
+        .any(|f| f.severity == eksplane_diagnostics::Severity::Error)
 }
 
 pub const EXIT_CLEAN: u8 = 0;

@@ -1,6 +1,7 @@
 //! Output formats over the bundled examples: snapshots of what people read,
 //! schema validation of what machines read, and no panic on broken input.
 
+mod capacity;
 mod formats;
 mod truncated;
 
