@@ -13,6 +13,7 @@ pub mod capacity;
 pub mod catalog;
 pub mod human;
 pub mod inventory;
+pub mod ipmap;
 pub mod json;
 pub mod max_pods;
 pub mod sarif;
