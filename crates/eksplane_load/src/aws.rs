@@ -4,7 +4,7 @@
 //! snapshot); each recognised key is read.
 
 use crate::{Ctx, decode_or_report};
-use eksplane_model::aws::{ec2, ec2_instance_types, eks, iam};
+use eksplane_model::aws::{ec2, ec2_instance_types, ec2_network, eks, iam};
 use eksplane_source::Node;
 
 /// Reads `root` as AWS CLI output. Returns false when no key is recognised.
@@ -17,6 +17,7 @@ pub(crate) fn load_aws(ctx: &mut Ctx, root: Node) -> bool {
         .filter_map(|(k, _)| k.as_str().map(str::to_string))
         .collect();
     let mut recognised = false;
+    let mut cidr_reservations_read = false;
     for key in keys {
         let read = match key.as_str() {
             eks::DescribeClusterOutput::TOP_LEVEL_KEY => {
@@ -144,6 +145,53 @@ pub(crate) fn load_aws(ctx: &mut Ctx, root: Node) -> bool {
                 ) {
                     ctx.stats.objects += out.subnets.len();
                     ctx.platform.aws.subnets.extend(out.subnets);
+                }
+                true
+            }
+            ec2_network::DescribeNetworkInterfacesOutput::TOP_LEVEL_KEY => {
+                if let Some(out) = decode_or_report::<ec2_network::DescribeNetworkInterfacesOutput>(
+                    ctx,
+                    "aws ec2 describe-network-interfaces output",
+                    &root,
+                ) {
+                    ctx.stats.objects += out.network_interfaces.len();
+                    ctx.platform
+                        .aws
+                        .network_interfaces
+                        .extend(out.network_interfaces);
+                }
+                true
+            }
+            // One output, two root keys: read it once, at whichever key comes first.
+            ec2_network::GetSubnetCidrReservationsOutput::TOP_LEVEL_KEY
+            | ec2_network::GetSubnetCidrReservationsOutput::IPV6_KEY => {
+                if !cidr_reservations_read {
+                    cidr_reservations_read = true;
+                    if let Some(out) = decode_or_report::<
+                        ec2_network::GetSubnetCidrReservationsOutput,
+                    >(
+                        ctx, "aws ec2 get-subnet-cidr-reservations output", &root
+                    ) {
+                        let all = out
+                            .subnet_ipv4_cidr_reservations
+                            .into_iter()
+                            .chain(out.subnet_ipv6_cidr_reservations);
+                        let before = ctx.platform.aws.subnet_cidr_reservations.len();
+                        ctx.platform.aws.subnet_cidr_reservations.extend(all);
+                        ctx.stats.objects +=
+                            ctx.platform.aws.subnet_cidr_reservations.len() - before;
+                    }
+                }
+                true
+            }
+            ec2_network::DescribeVpcsOutput::TOP_LEVEL_KEY => {
+                if let Some(out) = decode_or_report::<ec2_network::DescribeVpcsOutput>(
+                    ctx,
+                    "aws ec2 describe-vpcs output",
+                    &root,
+                ) {
+                    ctx.stats.objects += out.vpcs.len();
+                    ctx.platform.aws.vpcs.extend(out.vpcs);
                 }
                 true
             }

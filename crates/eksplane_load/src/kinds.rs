@@ -5,6 +5,7 @@ use crate::{Ctx, decode_or_report, origin_of, with_node};
 use eksplane_model::cni::AwsNode;
 use eksplane_model::eksctl::ClusterConfig;
 use eksplane_model::k8s::{AwsAuth, ConfigMap, RoleMapping, UserMapping, Workload, WorkloadKind};
+use eksplane_model::plan::NetworkPlan;
 use eksplane_model::{KubeObject, ObjectMeta, OpaqueObject, Origin};
 use eksplane_source::{Node, Spanned, decode, parse_embedded_yaml};
 
@@ -196,6 +197,13 @@ static KINDS: &[KindEntry] = &[
         kind: "Pod",
         load: load_workload,
     },
+    // eksplane's own planning kinds (docs/network-plan.md)
+    KindEntry {
+        group: eksplane_model::plan::GROUP,
+        versions: &[eksplane_model::plan::VERSION],
+        kind: "NetworkPlan",
+        load: load_network_plan,
+    },
     // eksctl
     KindEntry {
         group: "eksctl.io",
@@ -364,4 +372,26 @@ fn load_cluster_config(ctx: &mut Ctx, node: Node, origin: Origin) {
         crate::merge::facts_from_cluster_config(ctx, &cc);
         ctx.platform.cluster_configs.push(cc);
     }
+}
+
+/// A NetworkPlan: its CIDRs are checked while decoding (a malformed one fails
+/// the object with its position); checks across fields are reported on the
+/// kept object.
+fn load_network_plan(ctx: &mut Ctx, node: Node, origin: Origin) {
+    let what = format!("NetworkPlan {}", name_of(&node));
+    let Some(mut plan) = decode_or_report::<NetworkPlan>(ctx, &what, &node) else {
+        return;
+    };
+    for p in plan.problems() {
+        ctx.findings.push(eksplane_diagnostics::Finding::new(
+            eksplane_diagnostics::input::INVALID_OBJECT,
+            eksplane_diagnostics::Severity::Error,
+            "Object does not match its schema",
+            format!("{what}: {}", p.message),
+            p.span,
+        ));
+    }
+    plan.origin = with_node(origin, node);
+    ctx.stats.objects += 1;
+    ctx.platform.network_plans.push(plan);
 }

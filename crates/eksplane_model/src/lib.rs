@@ -5,15 +5,18 @@
 //! or reachable through an object's [`meta::Origin`].
 
 pub mod aws;
+pub mod cidr;
 pub mod cni;
 pub mod eksctl;
 pub mod ingress;
 pub mod k8s;
 pub mod karpenter;
 pub mod meta;
+pub mod plan;
 pub mod platform;
 pub mod quantity;
 
+pub use cidr::Ipv4Cidr;
 pub use meta::{KubeObject, ObjectMeta, ObjectRef, Origin};
 pub use platform::*;
 pub use quantity::Quantity;

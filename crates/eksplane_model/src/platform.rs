@@ -10,6 +10,7 @@ use crate::k8s::{
 };
 use crate::karpenter::{Ec2NodeClass, NodePool};
 use crate::meta::{KubeObject, ObjectMeta, Origin};
+use crate::plan::NetworkPlan;
 use eksplane_source::Span;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -101,6 +102,8 @@ pub struct Platform {
     pub role_bindings: Vec<RoleBinding>,
     pub cluster_role_bindings: Vec<ClusterRoleBinding>,
     pub namespaces: Vec<Namespace>,
+    /// eksplane's own `NetworkPlan` files (`eksplane.io/v1alpha1`).
+    pub network_plans: Vec<NetworkPlan>,
     /// AWS CLI JSON snapshots.
     pub aws: AwsSnapshots,
     pub opaque: Vec<OpaqueObject>,
@@ -156,6 +159,7 @@ impl Platform {
         push(&mut v, &self.role_bindings);
         push(&mut v, &self.cluster_role_bindings);
         push(&mut v, &self.namespaces);
+        push(&mut v, &self.network_plans);
         v
     }
 

@@ -4,6 +4,7 @@
 //! prints the PascalCase member names, not the XML `locationName`s.
 
 use super::{Tag, tag_value};
+use crate::cidr::Ipv4Cidr;
 use eksplane_source::Spanned;
 use serde::Deserialize;
 
@@ -75,6 +76,18 @@ impl Subnet {
 
     pub fn cidr(&self) -> Option<&str> {
         self.cidr_block.as_ref().map(|s| s.value.as_str())
+    }
+
+    /// The IPv4 CIDR, parsed; `None` when absent (IPv6-only subnets) or not
+    /// an IPv4 network.
+    pub fn ipv4_cidr(&self) -> Option<Spanned<Ipv4Cidr>> {
+        let text = self.cidr_block.as_ref()?;
+        let cidr = Ipv4Cidr::parse(&text.value).ok()?;
+        Some(Spanned::new(cidr, text.span))
+    }
+
+    pub fn vpc(&self) -> Option<&str> {
+        self.vpc_id.as_ref().map(|s| s.value.as_str())
     }
 
     pub fn az(&self) -> Option<&str> {
@@ -207,6 +220,12 @@ mod tests {
         assert_eq!(s.id(), Some("subnet-0e6a49bfdbb65a522"));
         assert_eq!(s.subnet_id.as_ref().map(|v| v.span.start.line), Some(11));
         assert_eq!(s.cidr(), Some("10.20.0.0/20"));
+        assert_eq!(
+            s.ipv4_cidr()
+                .map(|c| (c.value.prefix_len(), c.span.start.line)),
+            Some((20, 7))
+        );
+        assert_eq!(s.vpc(), Some("vpc-0c0426899463c6ada"));
         assert_eq!(s.cidr_block.as_ref().map(|v| v.span.start.line), Some(7));
         assert_eq!(s.az(), Some("us-east-1a"));
         let free = s

@@ -14,10 +14,12 @@
 
 pub mod ec2;
 pub mod ec2_instance_types;
+pub mod ec2_network;
 pub mod eks;
 pub mod iam;
 
 pub use ec2::Subnet;
+pub use ec2_network::{NetworkInterface, SubnetCidrReservation, Vpc};
 pub use eks::{
     AccessEntry, AccessScope, Addon, AddonInfo, AssociatedAccessPolicy, Cluster,
     ListAssociatedAccessPoliciesOutput, PodIdentityAssociation, PodIdentityAssociationSummary,
@@ -116,6 +118,14 @@ pub struct AwsSnapshots {
     pub addon_versions: Vec<Spanned<eks::AddonInfo>>,
     /// `aws ec2 describe-subnets` (`Subnets`).
     pub subnets: Vec<Spanned<ec2::Subnet>>,
+    /// `aws ec2 describe-network-interfaces` (`NetworkInterfaces`): what is
+    /// taken in each subnet.
+    pub network_interfaces: Vec<Spanned<ec2_network::NetworkInterface>>,
+    /// `aws ec2 get-subnet-cidr-reservations`, IPv4 and IPv6 reservations
+    /// together (`SubnetIpv4CidrReservations`, `SubnetIpv6CidrReservations`).
+    pub subnet_cidr_reservations: Vec<Spanned<ec2_network::SubnetCidrReservation>>,
+    /// `aws ec2 describe-vpcs` (`Vpcs`).
+    pub vpcs: Vec<Spanned<ec2_network::Vpc>>,
     /// `aws iam get-role` (`Role`).
     pub roles: Vec<Spanned<iam::Role>>,
     /// `aws ec2 describe-instance-types` (`InstanceTypes`).
@@ -145,6 +155,12 @@ impl AwsSnapshots {
             ("describe-addon", self.addons.len()),
             ("describe-addon-versions", self.addon_versions.len()),
             ("describe-subnets", self.subnets.len()),
+            ("describe-network-interfaces", self.network_interfaces.len()),
+            (
+                "get-subnet-cidr-reservations",
+                self.subnet_cidr_reservations.len(),
+            ),
+            ("describe-vpcs", self.vpcs.len()),
             ("get-role", self.roles.len()),
             ("describe-instance-types", self.instance_types.len()),
         ]
@@ -247,6 +263,30 @@ impl AwsSnapshots {
 
     pub fn subnet(&self, subnet_id: &str) -> Option<&Spanned<ec2::Subnet>> {
         self.subnets.iter().find(|s| s.id() == Some(subnet_id))
+    }
+
+    pub fn vpc(&self, vpc_id: &str) -> Option<&Spanned<ec2_network::Vpc>> {
+        self.vpcs.iter().find(|v| v.id() == Some(vpc_id))
+    }
+
+    /// The network interfaces in subnet `subnet_id`.
+    pub fn network_interfaces_in<'a>(
+        &'a self,
+        subnet_id: &'a str,
+    ) -> impl Iterator<Item = &'a Spanned<ec2_network::NetworkInterface>> + 'a {
+        self.network_interfaces
+            .iter()
+            .filter(move |n| n.subnet() == Some(subnet_id))
+    }
+
+    /// The CIDR reservations of subnet `subnet_id`.
+    pub fn cidr_reservations_of<'a>(
+        &'a self,
+        subnet_id: &'a str,
+    ) -> impl Iterator<Item = &'a Spanned<ec2_network::SubnetCidrReservation>> + 'a {
+        self.subnet_cidr_reservations
+            .iter()
+            .filter(move |r| r.subnet() == Some(subnet_id))
     }
 
     /// A role by ARN (compared exactly) or, failing that, by name.
