@@ -13,7 +13,10 @@
 //! The `n`-th node of a group goes to the zones in turn, then the zone's
 //! subnets in turn. When a subnet fails, the nodes the spread would still put
 //! there get nothing more from it, and the others go on: each subnet's own
-//! failure point is reported, and the cluster's is the first of them.
+//! failure point is reported, and the cluster's is the first of them. The
+//! search for the other subnets' failure points stops at [`SEARCH_HORIZON`]
+//! times the first failure (or the target, if larger); a subnet that has not
+//! failed by then reports none, and `searched_pods` says how far it went.
 
 use crate::demand::{GroupDemand, Mode, NodeAddresses, ResolvedGroup, resolve_groups, zone_key};
 use crate::error::PlanError;
@@ -29,6 +32,10 @@ use eksplane_aws_data::Catalog;
 use ipnet::Ipv4Net;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
+
+/// After the first failure, the search goes on to this many times the
+/// first failure point (or the target, if larger) for the other subnets'.
+pub const SEARCH_HORIZON: u64 = 4;
 
 /// Planner options.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -389,6 +396,10 @@ struct Runner<'a> {
     group_nodes: Vec<Vec<usize>>,
     group_pods: Vec<u32>,
     pods: u32,
+    /// Subnets the share groups keep growing into.
+    growing: Vec<bool>,
+    growing_failed: usize,
+    first_failure: Option<u32>,
 }
 
 impl Runner<'_> {
@@ -431,6 +442,10 @@ impl Runner<'_> {
                     (k, _) => k,
                 };
                 run.failed = Some((pods, k));
+                if self.growing.get(s).copied().unwrap_or(false) {
+                    self.growing_failed += 1;
+                }
+                self.first_failure = Some(self.first_failure.map_or(pods, |f| f.min(pods)));
                 return;
             }
         }
@@ -560,6 +575,9 @@ fn run(
         group_nodes: vec![Vec::new(); groups.len()],
         group_pods: vec![0; groups.len()],
         pods: 0,
+        growing: vec![false; spaces.len()],
+        growing_failed: 0,
+        first_failure: None,
     };
     // Fixed groups: all nodes launch before any pod.
     for (g, group) in groups.iter().enumerate() {
@@ -597,6 +615,15 @@ fn run(
             }
         }
     }
+    for &s in &growing {
+        if let Some(g) = r.growing.get_mut(s) {
+            *g = true;
+        }
+    }
+    r.growing_failed = growing
+        .iter()
+        .filter(|&&s| r.subnets[s].failed.is_some())
+        .count();
     let capacity: Option<u32> = if shares.is_empty() {
         Some(
             fixed_nodes
@@ -615,10 +642,18 @@ fn run(
         if r.pods >= opts.max_pods {
             break;
         }
-        if r.pods >= target
-            && (growing.is_empty() || growing.iter().all(|&s| r.subnets[s].failed.is_some()))
-        {
-            break;
+        if r.pods >= target {
+            if r.growing_failed == growing.len() {
+                break;
+            }
+            // Past the first failure, search on to a horizon only: the other
+            // subnets' failure points beyond it are reported as unknown.
+            if let Some(f) = r.first_failure
+                && u64::from(r.pods)
+                    >= (SEARCH_HORIZON * u64::from(f)).max(SEARCH_HORIZON * u64::from(target))
+            {
+                break;
+            }
         }
         // The node for the next pod.
         while let Some(&n) = fixed_nodes.get(fixed_cursor) {
@@ -646,15 +681,18 @@ fn run(
             match last {
                 Some(n) if r.nodes[n].pods < groups[g].pods_per_node => n,
                 _ => {
+                    // The node launches for this pod: record it at this count.
                     r.pods += 1;
-                    let Some(n) = r.launch(g) else { break };
+                    let launched = r.launch(g);
                     r.pods -= 1;
-                    n
+                    match launched {
+                        Some(n) => n,
+                        None => break,
+                    }
                 }
             }
         };
         r.pods += 1;
-        // A node launched for this pod is recorded at this pod count.
         r.add_pod(node);
         if r.pods == target {
             r.snapshot();
@@ -669,7 +707,6 @@ fn run(
             (nodes, r.group_pods[g])
         })
         .collect();
-    // group_at_target is taken at the end; recompute at target below.
     RunResult {
         group_at_target,
         searched: r.pods,
