@@ -1,0 +1,8 @@
+//! The one integration test binary: space, fragment, demand, plan, properties.
+
+mod demand;
+mod fragment;
+mod plan;
+mod props;
+mod space;
+mod util;
