@@ -30,6 +30,9 @@ pub enum Command {
     /// Per NodePool and allowed instance type: Karpenter's pods beside what
     /// the VPC CNI can address, the verdict, and the maxPods fix.
     Capacity(CapacityArgs),
+    /// IP space: subnets, /28 prefixes and warm pools against a peak pod
+    /// count; where allocation fails, with which EC2 error, and what fixes it.
+    IpPlan(IpPlanArgs),
     /// The instance catalog: import describe-instance-types output, show a type.
     #[command(subcommand)]
     Catalog(CatalogCommand),
@@ -216,6 +219,46 @@ pub struct CapacityArgs {
     /// per verdict and the worst cases).
     #[arg(long)]
     pub all_types: bool,
+    #[command(flatten)]
+    pub catalog: CatalogArg,
+    /// Write the output to this file instead of stdout (written whole or not at all).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum IpPlanFormat {
+    Human,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct IpPlanArgs {
+    /// The platform plus subnets: `describe-subnets`, `describe-vpcs`,
+    /// `describe-network-interfaces`, `get-subnet-cidr-reservations` output
+    /// and/or a NetworkPlan file.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Peak pods to plan for. Default: the NetworkPlan's target, else the
+    /// workloads in the inputs at their replicas.
+    #[arg(long, value_name = "N")]
+    pub pods: Option<u32>,
+    /// Instance types the pods spread over (repeatable). Default: the
+    /// NetworkPlan's nodes, else each NodePool's smallest allowed type.
+    #[arg(long, value_name = "TYPE")]
+    pub instance_type: Vec<String>,
+    /// Pods per node. Default: what the CNI can give the type, capped at
+    /// AWS's recommended max pods.
+    #[arg(long, value_name = "N")]
+    pub pods_per_node: Option<u32>,
+    /// Skip the remedies (faster).
+    #[arg(long)]
+    pub no_remedies: bool,
+    #[arg(long, value_enum, default_value_t = IpPlanFormat::Human)]
+    pub format: IpPlanFormat,
+    /// Also write an SVG map of each subnet's /28 blocks into this directory.
+    #[arg(long, value_name = "DIR")]
+    pub svg: Option<PathBuf>,
     #[command(flatten)]
     pub catalog: CatalogArg,
     /// Write the output to this file instead of stdout (written whole or not at all).

@@ -548,3 +548,97 @@ fn catalog_import_of_malformed_json_exits_2_naming_file_line_and_column() {
     assert!(err.contains("types.json:3:"), "{err}");
     assert!(!out.exists());
 }
+
+#[test]
+fn ip_plan_flags_the_fragmented_subnets_and_passes_the_fix() {
+    let d = tmp("ipsvg");
+    let svg = d.join("maps");
+    let svg_s = svg.to_string_lossy().into_owned();
+    let o = eksplane(
+        &["ip-plan", "examples/ip-exhaustion", "--svg", &svg_s],
+        None,
+    );
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("InsufficientCidrBlocks"), "{out}");
+    assert!(
+        out.contains("100.64.0.0/16"),
+        "remedy with its effect: {out}"
+    );
+    let maps = std::fs::read_dir(&svg).map(|r| r.count()).unwrap_or(0);
+    assert_eq!(maps, 6, "one SVG per subnet");
+    let o = eksplane(
+        &[
+            "ip-plan",
+            "examples/ip-exhaustion-fixed",
+            "--format",
+            "json",
+        ],
+        None,
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(v["cluster"]["meets_target"], true);
+    // A target beyond what the subnets hold fails.
+    let o = eksplane(
+        &[
+            "ip-plan",
+            "examples/ip-exhaustion-fixed",
+            "--pods",
+            "500000",
+            "--no-remedies",
+        ],
+        None,
+    );
+    assert_eq!(code(&o), 1, "{}", stdout(&o));
+}
+
+#[test]
+fn ip_plan_rejects_overlapping_subnets_naming_them_and_writes_nothing() {
+    let d = tmp("ipbad");
+    let plan = d.join("plan.yaml");
+    std::fs::write(
+        &plan,
+        "apiVersion: eksplane.io/v1alpha1
+kind: NetworkPlan
+metadata: {name: bad}
+spec:
+  vpc: {cidrs: [10.0.0.0/16]}
+  subnets:
+    - {name: a, zone: us-east-1a, cidr: 10.0.0.0/24, role: node}
+    - {name: b, zone: us-east-1b, cidr: 10.0.0.128/25, role: node}
+  target: {pods: 100}
+",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let out = d.join("plan.json");
+    let (p, o_s) = (
+        plan.to_string_lossy().into_owned(),
+        out.to_string_lossy().into_owned(),
+    );
+    let o = eksplane(&["ip-plan", &p, "-o", &o_s], None);
+    assert_eq!(code(&o), 2, "{}{}", stdout(&o), stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("overlap") && err.contains("plan.yaml:"),
+        "{err}"
+    );
+    assert!(!out.exists(), "no partial output");
+    // A subnet outside the VPC.
+    std::fs::write(
+        &plan,
+        "apiVersion: eksplane.io/v1alpha1
+kind: NetworkPlan
+metadata: {name: bad}
+spec:
+  vpc: {cidrs: [10.0.0.0/16]}
+  subnets:
+    - {name: a, zone: us-east-1a, cidr: 10.1.0.0/24, role: node}
+  target: {pods: 100}
+",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let o = eksplane(&["ip-plan", &p], None);
+    assert_eq!(code(&o), 2, "{}{}", stdout(&o), stderr(&o));
+    assert!(stderr(&o).contains("10.1.0.0/24"), "{}", stderr(&o));
+}

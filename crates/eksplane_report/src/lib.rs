@@ -14,6 +14,7 @@ pub mod catalog;
 pub mod human;
 pub mod inventory;
 pub mod ipmap;
+pub mod ipplan;
 pub mod json;
 pub mod max_pods;
 pub mod sarif;

@@ -7,6 +7,7 @@
 pub mod capacity;
 pub mod context;
 mod engine;
+pub mod ip_inputs;
 mod registry;
 pub mod rules;
 

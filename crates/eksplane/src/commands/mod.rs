@@ -5,6 +5,7 @@ mod catalog;
 mod check;
 mod explain;
 mod inspect;
+mod ip_plan;
 mod max_pods;
 mod rules;
 
@@ -21,6 +22,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Explain(a) => explain::run(a),
         Command::MaxPods(a) => max_pods::run(a),
         Command::Capacity(a) => capacity::run(a),
+        Command::IpPlan(a) => ip_plan::run(a),
         Command::Catalog(c) => catalog::run(c),
     }
 }

@@ -3,6 +3,7 @@
 
 mod capacity;
 mod formats;
+mod ipplan;
 mod truncated;
 
 use eksplane_load::{Loaded, load_texts};
