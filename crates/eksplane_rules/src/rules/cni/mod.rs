@@ -9,6 +9,7 @@ pub mod pod_eni_without_reserved_enis;
 pub mod pod_eni_without_trunk;
 pub mod prefix_delegation_non_nitro;
 pub mod sgp_without_pod_eni;
+pub mod subnet_out_of_prefixes;
 pub(crate) mod util;
 pub mod warm_prefix_target;
 
@@ -24,4 +25,5 @@ pub(crate) static RULES: &[&Rule] = &[
     &warm_prefix_target::RULE,
     &node_pool_matches_no_type::RULE,
     &custom_networking_eni_config::RULE,
+    &subnet_out_of_prefixes::RULE,
 ];
