@@ -1,0 +1,1494 @@
+//! The time loop. Each tick, in order: nodes that finished starting become
+//! Ready and their nominated pods bind; Jobs finish; controllers reconcile
+//! replicas (curves, Job arrivals, rollouts); kube-scheduler places pending
+//! pods on Ready nodes; the CNI gives bound pods addresses; Karpenter
+//! provisions for what is still pending; empty nodes are consolidated; cost
+//! and samples are taken.
+//!
+//! **kube-scheduler** (kubernetes/kubernetes pkg/scheduler): filters
+//! NodeResourcesFit (requests vs allocatable; DaemonSet requests are taken
+//! off every node's allocatable up front), NodeAffinity (nodeSelector,
+//! required terms), TaintToleration (NoSchedule/NoExecute), PodTopologySpread
+//! (zone and hostname, `DoNotSchedule`; domains are the zones of Ready nodes
+//! that pass the pod's node affinity, `nodeAffinityPolicy: Honor`),
+//! InterPodAffinity (required anti-affinity on hostname, both directions),
+//! and the node's pod limit. Score: NodeResourcesFit `LeastAllocated`, the
+//! default scoring strategy (pkg/scheduler/apis/config/v1 defaults), alone:
+//! BalancedAllocation, ImageLocality and the preferred terms are left out;
+//! ties go to the first node scanned. Like kube-scheduler it stops after
+//! `numFeasibleNodesToFind` feasible nodes (schedule_one.go: all nodes below
+//! 100, else max(100, n x max(5, 50 - n/125) %)), scanning from where the
+//! last pod stopped. Pods are taken in arrival order (activeQ without
+//! priorities).
+//!
+//! **Karpenter** (kubernetes-sigs/karpenter
+//! pkg/controllers/provisioning/scheduling/): pending pods are sorted by CPU
+//! then memory, descending (queue.go); each goes to an in-flight node (a
+//! launched, not yet Ready node: `ExistingNode`), else to a NodeClaim of this
+//! pass (`NodeClaim.Add`), else to a new NodeClaim from the first NodePool,
+//! by weight, that can take it (scheduler.go). Adding a pod keeps every
+//! instance type that still fits the cumulative requests plus DaemonSet
+//! overhead and has an offering in the claim's zones and capacity types
+//! (nodeclaim.go `filterInstanceTypesByRequirements`). NodePool limits drop
+//! instance types whose capacity exceeds what is left (scheduler.go
+//! `filterByRemainingResources`), in-flight claims counted at their largest
+//! type. At launch the cheapest offering is taken: on-demand at its price,
+//! Spot by the price model (`SimOptions::spot_price_factor`) instead of
+//! EC2 Fleet's price-capacity-optimized strategy. Simplified: a pod nominated
+//! to an in-flight node binds there when it is Ready (kube-scheduler would
+//! honour the nomination unless room appears elsewhere); a zone topology
+//! spread pins the claim to the least-populated zone (Karpenter keeps the set
+//! of zones that satisfy the skew and pins at launch); `minValues`, host
+//! ports, preferred affinities and volume topology are not modelled.
+//!
+//! **VPC CNI**: when a node starts, its primary IP comes from a node subnet of
+//! its zone (round-robin); as pods bind, the node's addresses grow to
+//! `eksplane_ipplan::node_addresses` (the warm-pool rules of
+//! `eksplane_capacity::warm_pool`) through the IP planner's allocator: single
+//! IPs, or /28 prefixes that need a wholly free aligned block, in the node
+//! subnet or, under custom networking, the zone's pod subnet. A pod that
+//! cannot get an address stays `ContainerCreating` with the CNI's error and
+//! retries each tick. Holdings do not shrink while a node lives; a deleted
+//! node's addresses return to its subnets (released blocks are reused as
+//! blocks, released single addresses as singles).
+//!
+//! **Consolidation** (when enabled): a node empty of non-DaemonSet pods for its
+//! pool's `consolidateAfter` is deleted, at most 10% of a pool's nodes per
+//! tick (Karpenter's default disruption budget, karpenter.sh/docs/concepts/
+//! disruption/). Replacing or merging underutilised nodes is not simulated.
+//! Scale-down removes pending pods first, then pods without an IP, then the
+//! newest (the ReplicaSet controller's ranking, kubernetes/kubernetes
+//! pkg/controller/replicaset; co-location ranking left out).
+//!
+//! **Cost**: node-seconds x price per hour / 3600, from launch to deletion;
+//! each node's cost is split over namespaces by their share of its
+//! allocatable (mean of the CPU and memory shares of requests, DaemonSets
+//! included), the rest `(idle)`: EKS split cost allocation's spirit
+//! (docs.aws.amazon.com/cur/latest/userguide/split-cost-allocation-data.html)
+//! with requests only.
+
+use crate::inputs::{CAPACITY_TYPES, Pool, SimInputs, Topology};
+use crate::result::{Event, EventKind, Sample, SimResult, Summary, Unschedulable};
+use crate::SimOptions;
+use eksplane_capacity::IpMode;
+use eksplane_ipplan::{Allocator, Policy, Shortage, node_addresses};
+use eksplane_model::k8s::WorkloadKind;
+use std::collections::BTreeMap;
+
+/// Runs the whole simulation.
+pub fn simulate(inputs: &SimInputs, opts: &SimOptions) -> SimResult {
+    let mut sim = Simulation::new(inputs, opts);
+    while sim.now() < opts.duration_seconds {
+        sim.tick();
+    }
+    sim.finish()
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PodState {
+    Pending,
+    Nominated(u32),
+    Bound { node: u32, ip: bool },
+    Gone,
+}
+
+#[derive(Debug, Clone)]
+struct Pod {
+    shape: u32,
+    generation: u32,
+    state: PodState,
+    /// Jobs: how long the pod runs once started; when it ends.
+    run_seconds: Option<u64>,
+    ends_at: Option<u64>,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Held {
+    Single(usize, u32),
+    Block(usize, u32),
+}
+
+#[derive(Debug, Clone)]
+struct Node {
+    name: String,
+    pool: usize,
+    ty: usize,
+    zone: usize,
+    ct: usize,
+    bit: u64,
+    usd_per_hour: f64,
+    ready_at: u64,
+    ready: bool,
+    alive: bool,
+    used_cpu: u64,
+    used_mem: u64,
+    pods: u32,
+    counts: Vec<u32>,
+    ns_req: Vec<(usize, u64, u64)>,
+    node_subnet: Option<usize>,
+    pod_subnet: Option<usize>,
+    held: Vec<Held>,
+    trunk: u32,
+    extra_enis: u32,
+    secondary: u32,
+    prefixes: u32,
+    /// Pod IPs in use (DaemonSet pods included).
+    ips_used: u32,
+    waiting_ip: Vec<u32>,
+    nominated: Vec<u32>,
+    ip_error: Option<String>,
+    empty_since: Option<u64>,
+}
+
+#[derive(Debug, Clone)]
+struct SubnetState {
+    alloc: Allocator,
+    returned_singles: Vec<u32>,
+    returned_blocks: Vec<u32>,
+    used: u32,
+}
+
+impl SubnetState {
+    fn take_single(&mut self) -> Result<u32, Shortage> {
+        let r = match self.returned_singles.pop() {
+            Some(o) => Ok(o),
+            None => self.alloc.take_single(),
+        };
+        if r.is_ok() {
+            self.used += 1;
+        }
+        r
+    }
+    fn take_block(&mut self) -> Result<u32, Shortage> {
+        let r = match self.returned_blocks.pop() {
+            Some(b) => Ok(b),
+            None => self.alloc.take_block(),
+        };
+        if r.is_ok() {
+            self.used += 16;
+        }
+        r
+    }
+}
+
+/// A NodeClaim being packed in one provisioning pass.
+#[derive(Debug, Clone)]
+struct Claim {
+    pool: usize,
+    types: Vec<u32>,
+    mask: u64,
+    cpu: u64,
+    mem: u64,
+    pods: u32,
+    max_cpu: u64,
+    max_mem: u64,
+    max_pods: u32,
+    counts: Vec<(usize, u32)>,
+    members: Vec<u32>,
+    pinned_zone: bool,
+}
+
+impl Claim {
+    fn count(&self, shapes: &[usize]) -> u32 {
+        self.counts
+            .iter()
+            .filter(|(s, _)| shapes.contains(s))
+            .map(|(_, c)| *c)
+            .sum()
+    }
+    fn refresh_max(&mut self, pool: &Pool) {
+        self.max_cpu = 0;
+        self.max_mem = 0;
+        self.max_pods = 0;
+        for &t in &self.types {
+            let t = &pool.types[t as usize];
+            self.max_cpu = self.max_cpu.max(t.cpu_millis);
+            self.max_mem = self.max_mem.max(t.memory_bytes);
+            self.max_pods = self.max_pods.max(t.pods);
+        }
+    }
+}
+
+/// A running simulation, tick by tick.
+#[derive(Debug)]
+pub struct Simulation<'a> {
+    inp: &'a SimInputs,
+    opts: SimOptions,
+    now: u64,
+    pods: Vec<Pod>,
+    by_shape: Vec<Vec<u32>>,
+    alive_by_shape: Vec<u32>,
+    generation: Vec<u32>,
+    rollout_active: Vec<Option<u32>>,
+    pending: Vec<u32>,
+    /// Job pods that have started, with an end time.
+    jobs_running: Vec<u32>,
+    nodes: Vec<Node>,
+    subnets: Vec<SubnetState>,
+    zone_counts: Vec<Vec<u32>>,
+    zone_rr: Vec<usize>,
+    next_start: usize,
+    claim_seq: BTreeMap<usize, u32>,
+    events: Vec<Event>,
+    unschedulable: BTreeMap<usize, String>,
+    limit_hit: Vec<bool>,
+    ip_errors: BTreeMap<String, u32>,
+    // Accounting.
+    cost: f64,
+    node_seconds: BTreeMap<String, f64>,
+    cost_by_ns: BTreeMap<String, f64>,
+    pending_seconds: f64,
+    stuck_seconds: f64,
+    max_pending: u32,
+    max_stuck: u32,
+    peak_nodes: u32,
+    series: Vec<Sample>,
+}
+
+fn count_in(counts: &[u32], shapes: &[usize]) -> u32 {
+    shapes.iter().map(|&s| counts[s]).sum()
+}
+
+/// kube-scheduler's `numFeasibleNodesToFind` (pkg/scheduler/schedule_one.go)
+/// with the default `percentageOfNodesToScore`.
+fn feasible_to_find(n: usize) -> usize {
+    if n < 100 {
+        return n;
+    }
+    let pct = (50i64 - (n as i64) / 125).max(5) as usize;
+    (n * pct / 100).max(100)
+}
+
+impl<'a> Simulation<'a> {
+    pub fn new(inp: &'a SimInputs, opts: &SimOptions) -> Simulation<'a> {
+        let subnets = inp
+            .subnets
+            .iter()
+            .enumerate()
+            .map(|(i, s)| SubnetState {
+                alloc: Allocator::new(
+                    &s.space,
+                    Policy::Random,
+                    opts.seed ^ (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15),
+                ),
+                returned_singles: Vec::new(),
+                returned_blocks: Vec::new(),
+                used: 0,
+            })
+            .collect();
+        let n = inp.shapes.len();
+        let mut opts = opts.clone();
+        opts.step_seconds = opts.step_seconds.max(1);
+        opts.sample_every_seconds = opts.sample_every_seconds.max(1);
+        Simulation {
+            inp,
+            opts,
+            now: 0,
+            pods: Vec::new(),
+            by_shape: vec![Vec::new(); n],
+            alive_by_shape: vec![0; n],
+            generation: vec![0; n],
+            rollout_active: vec![None; n],
+            pending: Vec::new(),
+            jobs_running: Vec::new(),
+            nodes: Vec::new(),
+            subnets,
+            zone_counts: vec![vec![0; inp.zones.len()]; n],
+            zone_rr: vec![0; inp.zones.len()],
+            next_start: 0,
+            claim_seq: BTreeMap::new(),
+            events: Vec::new(),
+            unschedulable: BTreeMap::new(),
+            limit_hit: vec![false; inp.pools.len()],
+            ip_errors: BTreeMap::new(),
+            cost: 0.0,
+            node_seconds: BTreeMap::new(),
+            cost_by_ns: BTreeMap::new(),
+            pending_seconds: 0.0,
+            stuck_seconds: 0.0,
+            max_pending: 0,
+            max_stuck: 0,
+            peak_nodes: 0,
+            series: Vec::new(),
+        }
+    }
+
+    /// The start of the next tick.
+    pub fn now(&self) -> u64 {
+        self.now
+    }
+
+    /// Pods waiting for a node (nominated to a launching node included).
+    pub fn pending_pods(&self) -> u32 {
+        self.pods
+            .iter()
+            .filter(|p| matches!(p.state, PodState::Pending | PodState::Nominated(_)))
+            .count() as u32
+    }
+
+    /// Pods waiting for a node with no node nominated.
+    pub fn unplaced_pods(&self) -> u32 {
+        self.pods
+            .iter()
+            .filter(|p| p.state == PodState::Pending)
+            .count() as u32
+    }
+
+    /// Nodes alive (launching included).
+    pub fn node_count(&self) -> u32 {
+        self.nodes.iter().filter(|n| n.alive).count() as u32
+    }
+
+    fn event(&mut self, kind: EventKind, message: String) {
+        self.events.push(Event {
+            t_seconds: self.now,
+            kind,
+            message,
+        });
+    }
+
+    /// One tick.
+    pub fn tick(&mut self) {
+        let t = self.now;
+        self.ready_nodes(t);
+        self.finish_jobs(t);
+        self.reconcile(t);
+        self.kube_schedule();
+        self.assign_ips(t);
+        self.provision(t);
+        if self.opts.consolidation {
+            self.consolidate(t);
+        }
+        self.account(t);
+        self.now = t + self.opts.step_seconds;
+    }
+
+    // ---- pods -------------------------------------------------------------
+
+    fn new_pod(&mut self, shape: usize, run_seconds: Option<u64>) {
+        let id = self.pods.len() as u32;
+        self.pods.push(Pod {
+            shape: shape as u32,
+            generation: self.generation[shape],
+            state: PodState::Pending,
+            run_seconds,
+            ends_at: None,
+        });
+        self.by_shape[shape].push(id);
+        self.alive_by_shape[shape] += 1;
+        self.pending.push(id);
+    }
+
+    fn place(&mut self, pid: u32, node: usize) {
+        let s = self.pods[pid as usize].shape as usize;
+        let sh = &self.inp.shapes[s];
+        let n = &mut self.nodes[node];
+        n.used_cpu += sh.cpu_millis;
+        n.used_mem += sh.memory_bytes;
+        n.pods += 1;
+        n.counts[s] += 1;
+        match n.ns_req.iter_mut().find(|x| x.0 == sh.namespace) {
+            Some(x) => {
+                x.1 += sh.cpu_millis;
+                x.2 += sh.memory_bytes;
+            }
+            None => n.ns_req.push((sh.namespace, sh.cpu_millis, sh.memory_bytes)),
+        }
+        n.empty_since = None;
+        let z = n.zone;
+        self.zone_counts[s][z] += 1;
+    }
+
+    fn unplace(&mut self, pid: u32, node: usize) {
+        let s = self.pods[pid as usize].shape as usize;
+        let sh = &self.inp.shapes[s];
+        let n = &mut self.nodes[node];
+        n.used_cpu = n.used_cpu.saturating_sub(sh.cpu_millis);
+        n.used_mem = n.used_mem.saturating_sub(sh.memory_bytes);
+        n.pods = n.pods.saturating_sub(1);
+        n.counts[s] = n.counts[s].saturating_sub(1);
+        if let Some(x) = n.ns_req.iter_mut().find(|x| x.0 == sh.namespace) {
+            x.1 = x.1.saturating_sub(sh.cpu_millis);
+            x.2 = x.2.saturating_sub(sh.memory_bytes);
+        }
+        let z = n.zone;
+        self.zone_counts[s][z] = self.zone_counts[s][z].saturating_sub(1);
+    }
+
+    fn delete_pod(&mut self, pid: u32) {
+        let st = self.pods[pid as usize].state;
+        match st {
+            PodState::Gone => return,
+            PodState::Pending => {}
+            PodState::Nominated(n) => self.unplace(pid, n as usize),
+            PodState::Bound { node, ip } => {
+                self.unplace(pid, node as usize);
+                let s = self.pods[pid as usize].shape as usize;
+                if ip && self.inp.shapes[s].needs_ip {
+                    let n = &mut self.nodes[node as usize];
+                    n.ips_used = n.ips_used.saturating_sub(1);
+                }
+            }
+        }
+        let s = self.pods[pid as usize].shape as usize;
+        self.pods[pid as usize].state = PodState::Gone;
+        self.alive_by_shape[s] = self.alive_by_shape[s].saturating_sub(1);
+    }
+
+    fn finish_jobs(&mut self, t: u64) {
+        let running = std::mem::take(&mut self.jobs_running);
+        let mut keep = Vec::with_capacity(running.len());
+        for pid in running {
+            let p = &self.pods[pid as usize];
+            if p.state == PodState::Gone {
+                continue;
+            }
+            if p.ends_at.is_some_and(|e| e <= t) {
+                self.delete_pod(pid);
+            } else {
+                keep.push(pid);
+            }
+        }
+        self.jobs_running = keep;
+    }
+
+    fn reconcile(&mut self, t: u64) {
+        let inp = self.inp;
+        let step = self.opts.step_seconds;
+        // Job arrivals.
+        for j in &inp.spec.jobs {
+            let Some(s) = inp.shape(&j.workload) else {
+                continue;
+            };
+            let every = j.every_seconds.max(1);
+            // An arrival at each multiple of `every` within (t - step, t].
+            let due = t == 0 || (t >= step && t / every > (t - step) / every);
+            if due {
+                for _ in 0..j.parallelism {
+                    self.new_pod(s, Some(j.duration_seconds));
+                }
+            }
+        }
+        // Rollouts starting.
+        for r in &inp.spec.rollouts {
+            let Some(s) = inp.shape(&r.workload) else {
+                continue;
+            };
+            if r.at_seconds <= t && r.at_seconds + step > t && self.rollout_active[s].is_none() {
+                self.generation[s] += 1;
+                self.rollout_active[s] = Some(r.max_surge.max(1));
+                self.event(
+                    EventKind::RolloutStarted,
+                    format!("{}: rollout, maxSurge {}", inp.shapes[s].key, r.max_surge.max(1)),
+                );
+            }
+        }
+        for s in 0..inp.shapes.len() {
+            let sh = &inp.shapes[s];
+            let desired = match sh.kind {
+                WorkloadKind::Deployment | WorkloadKind::StatefulSet | WorkloadKind::Pod => {
+                    match inp.spec.curves.iter().find(|c| c.workload == sh.key) {
+                        Some(c) => c.replicas.at(t),
+                        None => sh.declared_replicas,
+                    }
+                }
+                WorkloadKind::Job => {
+                    if t == 0 && !inp.spec.jobs.iter().any(|j| j.workload == sh.key) {
+                        for _ in 0..sh.declared_replicas {
+                            self.new_pod(s, None);
+                        }
+                    }
+                    continue;
+                }
+                _ => continue,
+            };
+            self.reconcile_shape(s, desired);
+        }
+    }
+
+    fn reconcile_shape(&mut self, s: usize, desired: u32) {
+        let gen_now = self.generation[s];
+        if let Some(surge) = self.rollout_active[s] {
+            let (mut old, mut new, mut running_old, mut running_new) = (0u32, 0u32, 0u32, 0u32);
+            for &pid in &self.by_shape[s] {
+                let p = &self.pods[pid as usize];
+                let running = matches!(p.state, PodState::Bound { ip: true, .. })
+                    || (matches!(p.state, PodState::Bound { .. }) && !self.inp.shapes[s].needs_ip);
+                match p.state {
+                    PodState::Gone => continue,
+                    _ if p.generation == gen_now => {
+                        new += 1;
+                        running_new += u32::from(running);
+                    }
+                    _ => {
+                        old += 1;
+                        running_old += u32::from(running);
+                    }
+                }
+            }
+            if old == 0 {
+                self.rollout_active[s] = None;
+                let key = self.inp.shapes[s].key.clone();
+                self.event(EventKind::RolloutFinished, format!("{key}: rollout finished"));
+            } else {
+                // maxUnavailable 0: delete old pods while the running count
+                // stays at the desired count.
+                let running = running_old + running_new;
+                let mut del = running.saturating_sub(desired).min(old);
+                // Old pods that are not running can go at once.
+                let not_running_old = old - running_old;
+                del = del.max(not_running_old.min(old));
+                let victims = self.pick_victims(s, del, Some(gen_now));
+                for v in victims {
+                    self.delete_pod(v);
+                }
+                let total = self.alive_by_shape[s];
+                let room = (desired + surge).saturating_sub(total);
+                let create = room.min(desired.saturating_sub(new));
+                for _ in 0..create {
+                    self.new_pod(s, None);
+                }
+                return;
+            }
+        }
+        let alive = self.alive_by_shape[s];
+        if alive < desired {
+            for _ in 0..desired - alive {
+                self.new_pod(s, None);
+            }
+        } else if alive > desired {
+            let victims = self.pick_victims(s, alive - desired, None);
+            for v in victims {
+                self.delete_pod(v);
+            }
+        }
+        if self.by_shape[s].len() > 64 && self.by_shape[s].len() > 2 * self.alive_by_shape[s] as usize {
+            let pods = &self.pods;
+            self.by_shape[s].retain(|&p| pods[p as usize].state != PodState::Gone);
+        }
+    }
+
+    /// Scale-down victims: pending, then without an IP, then the newest.
+    /// With `not_generation`, only pods of older generations.
+    fn pick_victims(&self, s: usize, k: u32, not_generation: Option<u32>) -> Vec<u32> {
+        let mut out = Vec::new();
+        if k == 0 {
+            return out;
+        }
+        let eligible = |p: &Pod| p.state != PodState::Gone && not_generation.is_none_or(|g| p.generation != g);
+        let classes: [&dyn Fn(&Pod) -> bool; 3] = [
+            &|p: &Pod| matches!(p.state, PodState::Pending | PodState::Nominated(_)),
+            &|p: &Pod| matches!(p.state, PodState::Bound { ip: false, .. }),
+            &|_: &Pod| true,
+        ];
+        for class in classes {
+            for &pid in self.by_shape[s].iter().rev() {
+                if out.len() as u32 >= k {
+                    return out;
+                }
+                let p = &self.pods[pid as usize];
+                if eligible(p) && class(p) && !out.contains(&pid) {
+                    out.push(pid);
+                }
+            }
+        }
+        out
+    }
+
+    // ---- kube-scheduler ---------------------------------------------------
+
+    /// Whether a pod of `s` passes the filters on node `ni`; `zones`: the
+    /// topology-spread zone domains (bitmask over zones).
+    fn feasible(&self, s: usize, ni: usize, zones: u64) -> bool {
+        let sh = &self.inp.shapes[s];
+        let n = &self.nodes[ni];
+        let ty = &self.inp.pools[n.pool].types[n.ty];
+        if sh.compat[n.pool][n.ty] & n.bit == 0
+            || n.pods + 1 > ty.pods
+            || n.used_cpu + sh.cpu_millis > ty.cpu_millis
+            || n.used_mem + sh.memory_bytes > ty.memory_bytes
+        {
+            return false;
+        }
+        if sh.anti_affinity.iter().any(|&a| n.counts[a] > 0)
+            || sh.repelled_by.iter().any(|&r| n.counts[r] > 0)
+        {
+            return false;
+        }
+        for sp in &sh.spreads {
+            let me = u32::from(sp.self_match);
+            match sp.topology {
+                Topology::Zone => {
+                    let c = self.zone_count(&sp.selects, n.zone);
+                    let min = self.zone_min(&sp.selects, zones);
+                    if c + me > min + sp.max_skew {
+                        return false;
+                    }
+                }
+                Topology::Hostname => {
+                    let c = count_in(&n.counts, &sp.selects);
+                    // New nodes (in-flight or Ready) hold 0: the minimum is 0
+                    // whenever an eligible node is empty of the selection;
+                    // computing it exactly costs a scan of every node.
+                    let min = self.host_min(s, &sp.selects);
+                    if c + me > min + sp.max_skew {
+                        return false;
+                    }
+                }
+            }
+        }
+        true
+    }
+
+    fn zone_count(&self, selects: &[usize], z: usize) -> u32 {
+        selects.iter().map(|&s| self.zone_counts[s][z]).sum()
+    }
+
+    fn zone_min(&self, selects: &[usize], zones: u64) -> u32 {
+        (0..self.inp.zones.len())
+            .filter(|z| zones & (1 << z) != 0)
+            .map(|z| self.zone_count(selects, z))
+            .min()
+            .unwrap_or(0)
+    }
+
+    fn host_min(&self, s: usize, selects: &[usize]) -> u32 {
+        let sh = &self.inp.shapes[s];
+        self.nodes
+            .iter()
+            .filter(|n| n.alive && sh.compat[n.pool][n.ty] & n.bit != 0)
+            .map(|n| count_in(&n.counts, selects))
+            .min()
+            .unwrap_or(0)
+    }
+
+    /// Zones of Ready nodes the pod's node affinity allows.
+    fn ready_zones(&self, s: usize) -> u64 {
+        let sh = &self.inp.shapes[s];
+        let mut m = 0u64;
+        for n in &self.nodes {
+            if n.alive && n.ready && sh.compat[n.pool][n.ty] & n.bit != 0 {
+                m |= 1 << n.zone;
+            }
+        }
+        m
+    }
+
+    fn kube_schedule(&mut self) {
+        let ready: Vec<usize> = (0..self.nodes.len())
+            .filter(|&i| self.nodes[i].alive && self.nodes[i].ready)
+            .collect();
+        let queue = std::mem::take(&mut self.pending);
+        if ready.is_empty() {
+            self.pending = queue.into_iter().filter(|&p| self.pods[p as usize].state == PodState::Pending).collect();
+            return;
+        }
+        let mut failed = vec![false; self.inp.shapes.len()];
+        let mut zones_cache: Vec<Option<u64>> = vec![None; self.inp.shapes.len()];
+        let want = feasible_to_find(ready.len());
+        let mut still = Vec::new();
+        for pid in queue {
+            if self.pods[pid as usize].state != PodState::Pending {
+                continue;
+            }
+            let s = self.pods[pid as usize].shape as usize;
+            if failed[s] {
+                still.push(pid);
+                continue;
+            }
+            let zones = if self.inp.shapes[s].spreads.iter().any(|x| x.topology == Topology::Zone) {
+                *zones_cache[s].get_or_insert_with(|| self.ready_zones(s))
+            } else {
+                0
+            };
+            let sh = &self.inp.shapes[s];
+            let mut best: Option<(u64, usize)> = None;
+            let mut found = 0;
+            let start = self.next_start % ready.len();
+            let mut scanned = 0;
+            for k in 0..ready.len() {
+                let ni = ready[(start + k) % ready.len()];
+                scanned = k + 1;
+                if !self.feasible(s, ni, zones) {
+                    continue;
+                }
+                found += 1;
+                let n = &self.nodes[ni];
+                let ty = &self.inp.pools[n.pool].types[n.ty];
+                // LeastAllocated: mean of free CPU and memory fractions, x1000.
+                let fc = (ty.cpu_millis - n.used_cpu - sh.cpu_millis) * 1000 / ty.cpu_millis.max(1);
+                let fm = (ty.memory_bytes - n.used_mem - sh.memory_bytes) * 1000
+                    / ty.memory_bytes.max(1);
+                let score = (fc + fm) / 2;
+                if best.is_none_or(|(b, _)| score > b) {
+                    best = Some((score, ni));
+                }
+                if found >= want {
+                    break;
+                }
+            }
+            self.next_start = (start + scanned) % ready.len();
+            match best {
+                Some((_, ni)) => {
+                    self.place(pid, ni);
+                    self.bind(pid, ni);
+                }
+                None => {
+                    failed[s] = true;
+                    still.push(pid);
+                }
+            }
+        }
+        self.pending = still;
+    }
+
+    fn bind(&mut self, pid: u32, ni: usize) {
+        let s = self.pods[pid as usize].shape as usize;
+        if self.inp.shapes[s].needs_ip {
+            self.pods[pid as usize].state = PodState::Bound {
+                node: ni as u32,
+                ip: false,
+            };
+            self.nodes[ni].waiting_ip.push(pid);
+        } else {
+            self.pods[pid as usize].state = PodState::Bound {
+                node: ni as u32,
+                ip: true,
+            };
+            self.start_running(pid);
+        }
+    }
+
+    fn start_running(&mut self, pid: u32) {
+        let p = &mut self.pods[pid as usize];
+        if let Some(d) = p.run_seconds {
+            p.ends_at = Some(self.now + d);
+            self.jobs_running.push(pid);
+        }
+    }
+
+    // ---- CNI --------------------------------------------------------------
+
+    fn assign_ips(&mut self, t: u64) {
+        for ni in 0..self.nodes.len() {
+            if !self.nodes[ni].alive || !self.nodes[ni].ready || self.nodes[ni].waiting_ip.is_empty() {
+                continue;
+            }
+            let waiting: Vec<u32> = std::mem::take(&mut self.nodes[ni].waiting_ip)
+                .into_iter()
+                .filter(|&p| matches!(self.pods[p as usize].state, PodState::Bound { ip: false, .. }))
+                .collect();
+            let want = self.nodes[ni].ips_used + waiting.len() as u32;
+            let cap = self.grow_ips(ni, want, t);
+            let mut rest = Vec::new();
+            for pid in waiting {
+                if self.nodes[ni].ips_used < cap {
+                    self.nodes[ni].ips_used += 1;
+                    if let PodState::Bound { node, .. } = self.pods[pid as usize].state {
+                        self.pods[pid as usize].state = PodState::Bound { node, ip: true };
+                    }
+                    self.start_running(pid);
+                } else {
+                    rest.push(pid);
+                }
+            }
+            self.nodes[ni].waiting_ip = rest;
+        }
+    }
+
+    /// Grows the node's addresses towards what `want` pod IPs need; returns
+    /// how many pod IPs it has.
+    fn grow_ips(&mut self, ni: usize, want: u32, t: u64) -> u32 {
+        let inp = self.inp;
+        let n = &self.nodes[ni];
+        let ty = &inp.pools[n.pool].types[n.ty];
+        let view = &ty.cni;
+        let prefix = view.mode == IpMode::Prefixes;
+        let have = |n: &Node| -> u32 {
+            let ips = if prefix { n.prefixes * 16 } else { n.secondary };
+            ips.min(view.pod_ips)
+        };
+        if !inp.ipam {
+            return want.min(view.pod_ips);
+        }
+        let target = node_addresses(view, &inp.cni, want);
+        let (Some(node_sub), pod_sub) = (n.node_subnet, n.pod_subnet) else {
+            return 0;
+        };
+        let pod_side = pod_sub.unwrap_or(node_sub);
+        let mut error: Option<String> = None;
+        // Trunk ENI (node subnet), extra ENIs' primaries and secondaries or
+        // prefixes (pod side).
+        while self.nodes[ni].trunk < target.trunk_eni && error.is_none() {
+            match self.subnets[node_sub].take_single() {
+                Ok(o) => {
+                    self.nodes[ni].trunk += 1;
+                    self.nodes[ni].held.push(Held::Single(node_sub, o));
+                }
+                Err(e) => error = Some(shortage_text(e, &inp.subnets[node_sub].id)),
+            }
+        }
+        while self.nodes[ni].extra_enis < target.extra_enis && error.is_none() {
+            match self.subnets[pod_side].take_single() {
+                Ok(o) => {
+                    self.nodes[ni].extra_enis += 1;
+                    self.nodes[ni].held.push(Held::Single(pod_side, o));
+                }
+                Err(e) => error = Some(shortage_text(e, &inp.subnets[pod_side].id)),
+            }
+        }
+        while self.nodes[ni].secondary < target.secondary_ips && error.is_none() {
+            match self.subnets[pod_side].take_single() {
+                Ok(o) => {
+                    self.nodes[ni].secondary += 1;
+                    self.nodes[ni].held.push(Held::Single(pod_side, o));
+                }
+                Err(e) => error = Some(shortage_text(e, &inp.subnets[pod_side].id)),
+            }
+        }
+        while self.nodes[ni].prefixes < target.prefixes && error.is_none() {
+            match self.subnets[pod_side].take_block() {
+                Ok(b) => {
+                    self.nodes[ni].prefixes += 1;
+                    self.nodes[ni].held.push(Held::Block(pod_side, b));
+                }
+                Err(e) => error = Some(shortage_text(e, &inp.subnets[pod_side].id)),
+            }
+        }
+        let cap = have(&self.nodes[ni]);
+        if error.is_none() && want > view.pod_ips {
+            error = Some(format!(
+                "failed to assign an IP address to container: {} can address {} pod IPs ({} mode) and kubelet admits more",
+                ty.name,
+                view.pod_ips,
+                if prefix { "prefix" } else { "secondary IP" }
+            ));
+        }
+        match error {
+            Some(e) if want > cap => {
+                if self.nodes[ni].ip_error.as_deref() != Some(e.as_str()) {
+                    self.nodes[ni].ip_error = Some(e.clone());
+                    *self.ip_errors.entry(e.clone()).or_insert(0) += 1;
+                    let name = self.nodes[ni].name.clone();
+                    self.events.push(Event {
+                        t_seconds: t,
+                        kind: EventKind::IpAllocationFailed,
+                        message: format!("{name}: {e}"),
+                    });
+                }
+            }
+            _ => self.nodes[ni].ip_error = None,
+        }
+        cap
+    }
+
+    // ---- Karpenter --------------------------------------------------------
+
+    fn provision(&mut self, t: u64) {
+        let inp = self.inp;
+        let mut queue: Vec<u32> = self
+            .pending
+            .iter()
+            .copied()
+            .filter(|&p| self.pods[p as usize].state == PodState::Pending)
+            .collect();
+        if queue.is_empty() {
+            return;
+        }
+        // Karpenter's queue order: CPU then memory, descending (queue.go
+        // `byCPUAndMemoryDescending`); arrival order breaks ties.
+        queue.sort_by(|&a, &b| {
+            let sa = &inp.shapes[self.pods[a as usize].shape as usize];
+            let sb = &inp.shapes[self.pods[b as usize].shape as usize];
+            sb.cpu_millis
+                .cmp(&sa.cpu_millis)
+                .then(sb.memory_bytes.cmp(&sa.memory_bytes))
+                .then(a.cmp(&b))
+        });
+        let inflight: Vec<usize> = (0..self.nodes.len())
+            .filter(|&i| self.nodes[i].alive && !self.nodes[i].ready)
+            .collect();
+        let mut claims: Vec<Claim> = Vec::new();
+        let mut failed: Vec<Option<String>> = vec![None; inp.shapes.len()];
+        let mut pool_zone_cache: Vec<Option<u64>> = vec![None; inp.shapes.len()];
+        // Pool usage: nodes alive (capacity), for limits.
+        let mut usage: Vec<(u64, u64, u64)> = vec![(0, 0, 0); inp.pools.len()];
+        for n in self.nodes.iter().filter(|n| n.alive) {
+            let ty = &inp.pools[n.pool].types[n.ty];
+            let u = &mut usage[n.pool];
+            u.0 += ty.capacity_cpu_millis;
+            u.1 += ty.capacity_memory_bytes;
+            u.2 += 1;
+        }
+        for pid in queue {
+            let s = self.pods[pid as usize].shape as usize;
+            if failed[s].is_some() {
+                continue;
+            }
+            let sh = &inp.shapes[s];
+            // Karpenter's topology domains: every zone a pool offers the pod.
+            let zones = *pool_zone_cache[s].get_or_insert_with(|| {
+                let mut m = 0u64;
+                for row in &sh.compat {
+                    for bits in row {
+                        for z in 0..inp.zones.len() {
+                            if bits & (0b11 << (z * 2)) != 0 {
+                                m |= 1 << z;
+                            }
+                        }
+                    }
+                }
+                m
+            });
+            // 1. In-flight nodes.
+            if let Some(&ni) = inflight.iter().find(|&&ni| self.feasible(s, ni, zones)) {
+                self.place(pid, ni);
+                self.pods[pid as usize].state = PodState::Nominated(ni as u32);
+                self.nodes[ni].nominated.push(pid);
+                continue;
+            }
+            // 2. Claims of this pass.
+            let mut added = false;
+            for ci in 0..claims.len() {
+                if self.claim_add(&mut claims[ci], s, zones) {
+                    claims[ci].members.push(pid);
+                    added = true;
+                    break;
+                }
+            }
+            if added {
+                continue;
+            }
+            // 3. A new claim from the first pool that can take it.
+            let mut reasons = Vec::new();
+            for pi in 0..inp.pools.len() {
+                match self.new_claim(pi, s, zones, &usage, &claims) {
+                    Ok(mut c) => {
+                        if self.claim_add(&mut c, s, zones) {
+                            c.members.push(pid);
+                            claims.push(c);
+                            added = true;
+                            break;
+                        }
+                        reasons.push(format!(
+                            "{}: no instance type satisfies the pod's requirements and topology",
+                            inp.pools[pi].name
+                        ));
+                    }
+                    Err((reason, limit)) => {
+                        if limit && !self.limit_hit[pi] {
+                            self.limit_hit[pi] = true;
+                            self.event(EventKind::NodePoolLimit, format!("nodepool {}: {reason}", inp.pools[pi].name));
+                        }
+                        reasons.push(format!("{}: {reason}", inp.pools[pi].name));
+                    }
+                }
+            }
+            if !added {
+                let reason = if reasons.is_empty() {
+                    "no NodePool in the inputs".to_string()
+                } else {
+                    reasons.join("; ")
+                };
+                failed[s] = Some(reason);
+            }
+        }
+        for (s, r) in failed.into_iter().enumerate() {
+            if let Some(r) = r
+                && self.unschedulable.get(&s) != Some(&r)
+            {
+                self.event(EventKind::Unschedulable, format!("{}: {r}", inp.shapes[s].key));
+                self.unschedulable.insert(s, r);
+            }
+        }
+        for c in claims {
+            self.launch(c, t);
+        }
+    }
+
+    fn new_claim(
+        &self,
+        pi: usize,
+        s: usize,
+        _zones: u64,
+        usage: &[(u64, u64, u64)],
+        claims: &[Claim],
+    ) -> Result<Claim, (String, bool)> {
+        let inp = self.inp;
+        let pool = &inp.pools[pi];
+        let sh = &inp.shapes[s];
+        if let Some(b) = &sh.pool_block[pi] {
+            return Err((b.clone(), false));
+        }
+        if pool.types.is_empty() {
+            return Err(("no instance type the NodePool allows can be launched (requirements x catalog x offerings is empty)".into(), false));
+        }
+        // Remaining limits: alive nodes plus this pass's claims at their
+        // largest type.
+        let (mut cpu, mut mem, mut nodes) = usage[pi];
+        for c in claims.iter().filter(|c| c.pool == pi) {
+            let mut mc = 0;
+            let mut mm = 0;
+            for &t in &c.types {
+                mc = mc.max(pool.types[t as usize].capacity_cpu_millis);
+                mm = mm.max(pool.types[t as usize].capacity_memory_bytes);
+            }
+            cpu += mc;
+            mem += mm;
+            nodes += 1;
+        }
+        if pool.limit_nodes.is_some_and(|l| nodes + 1 > l) {
+            return Err((format!("all available instance types exceed limits for nodepool (nodes: {nodes} of {})", pool.limit_nodes.unwrap_or(0)), true));
+        }
+        let mut types = Vec::new();
+        let mut any_compat = false;
+        let mut any_fit = false;
+        for (ti, ty) in pool.types.iter().enumerate() {
+            let compat = sh.compat[pi][ti] != 0;
+            let fits = sh.cpu_millis <= ty.cpu_millis && sh.memory_bytes <= ty.memory_bytes && ty.pods >= 1;
+            any_compat |= compat;
+            any_fit |= fits;
+            let within = pool.limit_cpu_millis.is_none_or(|l| cpu + ty.capacity_cpu_millis <= l)
+                && pool.limit_memory_bytes.is_none_or(|l| mem + ty.capacity_memory_bytes <= l);
+            if compat && within {
+                types.push(ti as u32);
+            }
+        }
+        if types.is_empty() {
+            return Err(if !any_compat {
+                ("no instance type met the scheduling requirements".into(), false)
+            } else if !any_fit {
+                (format!("no instance type has enough resources (pod requests cpu {}m, memory {}Mi; DaemonSets take cpu {}m, memory {}Mi)", sh.cpu_millis, sh.memory_bytes >> 20, pool.daemon_cpu_millis, pool.daemon_memory_bytes >> 20), false)
+            } else {
+                ("all available instance types exceed limits for nodepool".into(), true)
+            });
+        }
+        let mut c = Claim {
+            pool: pi,
+            types,
+            mask: u64::MAX,
+            cpu: 0,
+            mem: 0,
+            pods: 0,
+            max_cpu: 0,
+            max_mem: 0,
+            max_pods: 0,
+            counts: Vec::new(),
+            members: Vec::new(),
+            pinned_zone: false,
+        };
+        c.refresh_max(pool);
+        if !c.types.iter().any(|&t| {
+            let ty = &pool.types[t as usize];
+            sh.cpu_millis <= ty.cpu_millis && sh.memory_bytes <= ty.memory_bytes && ty.pods >= 1
+        }) {
+            return Err((format!("no instance type has enough resources (pod requests cpu {}m, memory {}Mi; DaemonSets take cpu {}m, memory {}Mi)", sh.cpu_millis, sh.memory_bytes >> 20, pool.daemon_cpu_millis, pool.daemon_memory_bytes >> 20), !any_fit));
+        }
+        Ok(c)
+    }
+
+    /// `NodeClaim.Add`: keeps the instance types that still fit.
+    fn claim_add(&mut self, c: &mut Claim, s: usize, zones: u64) -> bool {
+        let inp = self.inp;
+        let sh = &inp.shapes[s];
+        let pool = &inp.pools[c.pool];
+        let (cpu, mem, pods) = (c.cpu + sh.cpu_millis, c.mem + sh.memory_bytes, c.pods + 1);
+        if cpu > c.max_cpu || mem > c.max_mem || pods > c.max_pods {
+            return false;
+        }
+        if sh.anti_affinity.iter().any(|&a| c.count(&[a]) > 0)
+            || sh.repelled_by.iter().any(|&r| c.count(&[r]) > 0)
+        {
+            return false;
+        }
+        let mut mask = c.mask;
+        let mut pin: Option<usize> = None;
+        for sp in &sh.spreads {
+            let me = u32::from(sp.self_match);
+            match sp.topology {
+                Topology::Hostname => {
+                    // A new node's domain: the minimum is 0.
+                    if c.count(&sp.selects) + me > sp.max_skew {
+                        return false;
+                    }
+                }
+                Topology::Zone => {
+                    let min = self.zone_min(&sp.selects, zones);
+                    let mut best: Option<(u32, usize)> = None;
+                    for z in 0..inp.zones.len() {
+                        if zones & (1 << z) == 0 || mask & (0b11 << (z * 2)) == 0 {
+                            continue;
+                        }
+                        let cz = self.zone_count(&sp.selects, z);
+                        if cz + me <= min + sp.max_skew && best.is_none_or(|(b, _)| cz < b) {
+                            best = Some((cz, z));
+                        }
+                    }
+                    let Some((_, z)) = best else {
+                        return false;
+                    };
+                    mask &= 0b11 << (z * 2);
+                    pin = Some(z);
+                }
+            }
+        }
+        let row = &sh.compat[c.pool];
+        let kept: Vec<u32> = c
+            .types
+            .iter()
+            .copied()
+            .filter(|&t| {
+                let ty = &pool.types[t as usize];
+                cpu <= ty.cpu_millis
+                    && mem <= ty.memory_bytes
+                    && pods <= ty.pods
+                    && row[t as usize] & mask & ty.offerings != 0
+            })
+            .collect();
+        if kept.is_empty() {
+            return false;
+        }
+        let mut union = 0u64;
+        for &t in &kept {
+            union |= row[t as usize];
+        }
+        c.mask = mask & union;
+        c.types = kept;
+        c.cpu = cpu;
+        c.mem = mem;
+        c.pods = pods;
+        c.refresh_max(pool);
+        match c.counts.iter_mut().find(|x| x.0 == s) {
+            Some(x) => x.1 += 1,
+            None => c.counts.push((s, 1)),
+        }
+        if let Some(z) = pin {
+            c.pinned_zone = true;
+            self.zone_counts[s][z] += 1;
+        }
+        true
+    }
+
+    fn launch(&mut self, c: Claim, t: u64) {
+        let inp = self.inp;
+        let pool = &inp.pools[c.pool];
+        // Offerings, cheapest first.
+        let mut options: Vec<(f64, usize, usize, usize)> = Vec::new();
+        for &ti in &c.types {
+            let ty = &pool.types[ti as usize];
+            let mut bits = ty.offerings & c.mask;
+            for &(s, _) in &c.counts {
+                bits &= inp.shapes[s].compat[c.pool][ti as usize];
+            }
+            for z in 0..inp.zones.len() {
+                for (ct, _) in CAPACITY_TYPES.iter().enumerate() {
+                    if bits & (1 << (z * 2 + ct)) != 0 {
+                        let price = if ct == 1 {
+                            ty.on_demand_usd_hour * self.opts.spot_price_factor
+                        } else {
+                            ty.on_demand_usd_hour
+                        };
+                        options.push((price, ti as usize, z, ct));
+                    }
+                }
+            }
+        }
+        // Equal prices: the zone with the fewest nodes, then catalog order.
+        let mut per_zone = vec![0u32; inp.zones.len()];
+        for n in self.nodes.iter().filter(|n| n.alive) {
+            per_zone[n.zone] += 1;
+        }
+        options.sort_by(|a, b| {
+            a.0.total_cmp(&b.0)
+                .then(per_zone[a.2].cmp(&per_zone[b.2]))
+                .then(a.1.cmp(&b.1))
+                .then(a.2.cmp(&b.2))
+                .then(a.3.cmp(&b.3))
+        });
+        // Unpin zone counts taken during packing; `place` counts them again.
+        if c.pinned_zone {
+            for &pid in &c.members {
+                let s = self.pods[pid as usize].shape as usize;
+                if !inp.shapes[s].spreads.iter().any(|x| x.topology == Topology::Zone) {
+                    continue;
+                }
+                if let Some(z) = (0..inp.zones.len()).find(|z| c.mask & (0b11 << (z * 2)) != 0) {
+                    self.zone_counts[s][z] = self.zone_counts[s][z].saturating_sub(1);
+                }
+            }
+        }
+        let mut tried_zones: Vec<usize> = Vec::new();
+        for (price, ti, z, ct) in options {
+            if tried_zones.contains(&z) {
+                continue;
+            }
+            // The node's primary IP, from a node subnet of the zone.
+            let mut node_subnet = None;
+            let mut pod_subnet = None;
+            let mut primary = None;
+            if inp.ipam {
+                let subs = &inp.node_subnets[z];
+                for k in 0..subs.len() {
+                    let si = subs[(self.zone_rr[z] + k) % subs.len()];
+                    if let Ok(o) = self.subnets[si].take_single() {
+                        node_subnet = Some(si);
+                        primary = Some(o);
+                        self.zone_rr[z] = (self.zone_rr[z] + k + 1) % subs.len();
+                        break;
+                    }
+                }
+                if node_subnet.is_none() {
+                    tried_zones.push(z);
+                    let msg = format!(
+                        "nodepool {}: {} in {}: InsufficientFreeAddressesInSubnet (no node subnet of the zone has a free address)",
+                        pool.name, pool.types[ti].name, inp.zones[z]
+                    );
+                    self.event(EventKind::LaunchFailed, msg);
+                    continue;
+                }
+                let ps = &inp.pod_subnets[z];
+                if !ps.is_empty() {
+                    pod_subnet = Some(ps[self.nodes.len() % ps.len()]);
+                }
+            }
+            let seq = self.claim_seq.entry(c.pool).or_insert(0);
+            *seq += 1;
+            let name = format!("{}-{:05}", pool.name, seq);
+            let ty = &pool.types[ti];
+            let mut node = Node {
+                name: name.clone(),
+                pool: c.pool,
+                ty: ti,
+                zone: z,
+                ct,
+                bit: 1 << (z * 2 + ct),
+                usd_per_hour: price,
+                ready_at: t + self.opts.batch_window_seconds + self.opts.node_startup_seconds,
+                ready: false,
+                alive: true,
+                used_cpu: 0,
+                used_mem: 0,
+                pods: 0,
+                counts: vec![0; inp.shapes.len()],
+                ns_req: Vec::new(),
+                node_subnet,
+                pod_subnet,
+                held: Vec::new(),
+                trunk: 0,
+                extra_enis: 0,
+                secondary: 0,
+                prefixes: 0,
+                ips_used: 0,
+                waiting_ip: Vec::new(),
+                nominated: Vec::new(),
+                ip_error: None,
+                empty_since: None,
+            };
+            if let (Some(si), Some(o)) = (node_subnet, primary) {
+                node.held.push(Held::Single(si, o));
+            }
+            self.nodes.push(node);
+            let ni = self.nodes.len() - 1;
+            for &pid in &c.members {
+                self.place(pid, ni);
+                self.pods[pid as usize].state = PodState::Nominated(ni as u32);
+            }
+            self.nodes[ni].nominated = c.members.clone();
+            let msg = format!(
+                "{name}: {} {} in {} for {} pods (${:.4}/h; {} types fit)",
+                ty.name,
+                CAPACITY_TYPES[ct],
+                inp.zones[z],
+                c.members.len(),
+                price,
+                c.types.len()
+            );
+            self.event(EventKind::NodeLaunched, msg);
+            return;
+        }
+        // No zone could take it: the pods stay pending.
+    }
+
+    fn ready_nodes(&mut self, t: u64) {
+        for ni in 0..self.nodes.len() {
+            let n = &self.nodes[ni];
+            if !n.alive || n.ready || n.ready_at > t {
+                continue;
+            }
+            self.nodes[ni].ready = true;
+            // DaemonSet pods take their addresses first.
+            let ds_ip = self.inp.pools[self.nodes[ni].pool].daemon_ip_pods;
+            let cap = self.grow_ips(ni, ds_ip, t);
+            self.nodes[ni].ips_used = ds_ip.min(cap);
+            let name = self.nodes[ni].name.clone();
+            self.event(EventKind::NodeReady, format!("{name} Ready"));
+            for pid in std::mem::take(&mut self.nodes[ni].nominated) {
+                if self.pods[pid as usize].state == PodState::Nominated(ni as u32) {
+                    self.bind(pid, ni);
+                }
+            }
+        }
+    }
+
+    // ---- consolidation ------------------------------------------------------
+
+    fn consolidate(&mut self, t: u64) {
+        let inp = self.inp;
+        let mut per_pool = vec![0u32; inp.pools.len()];
+        for n in self.nodes.iter().filter(|n| n.alive) {
+            per_pool[n.pool] += 1;
+        }
+        let mut budget: Vec<u32> = per_pool.iter().map(|&c| c.div_ceil(10).max(1)).collect();
+        for ni in 0..self.nodes.len() {
+            let n = &mut self.nodes[ni];
+            if !n.alive || !n.ready {
+                continue;
+            }
+            if n.pods > 0 {
+                n.empty_since = None;
+                continue;
+            }
+            let since = *n.empty_since.get_or_insert(t);
+            let Some(after) = inp.pools[n.pool].consolidate_after_seconds else {
+                continue;
+            };
+            if t.saturating_sub(since) < after || budget[n.pool] == 0 {
+                continue;
+            }
+            budget[n.pool] -= 1;
+            n.alive = false;
+            let held = std::mem::take(&mut n.held);
+            let name = n.name.clone();
+            for h in held {
+                match h {
+                    Held::Single(si, o) => {
+                        self.subnets[si].returned_singles.push(o);
+                        self.subnets[si].used = self.subnets[si].used.saturating_sub(1);
+                    }
+                    Held::Block(si, b) => {
+                        self.subnets[si].returned_blocks.push(b);
+                        self.subnets[si].used = self.subnets[si].used.saturating_sub(16);
+                    }
+                }
+            }
+            self.event(EventKind::NodeDeleted, format!("{name}: empty, consolidated"));
+        }
+    }
+
+    // ---- accounting -------------------------------------------------------
+
+    fn account(&mut self, t: u64) {
+        let inp = self.inp;
+        let dt = self.opts.step_seconds.min(self.opts.duration_seconds.saturating_sub(t)) as f64;
+        let (mut pending, mut stuck, mut running) = (0u32, 0u32, 0u32);
+        for p in &self.pods {
+            match p.state {
+                PodState::Pending | PodState::Nominated(_) => pending += 1,
+                PodState::Bound { ip: false, .. } => stuck += 1,
+                PodState::Bound { ip: true, .. } => running += 1,
+                PodState::Gone => {}
+            }
+        }
+        let mut alive = 0u32;
+        let mut by_type: BTreeMap<String, u32> = BTreeMap::new();
+        for n in self.nodes.iter().filter(|n| n.alive) {
+            alive += 1;
+            let pool = &inp.pools[n.pool];
+            let ty = &pool.types[n.ty];
+            let cost = n.usd_per_hour * dt / 3600.0;
+            self.cost += cost;
+            *self
+                .node_seconds
+                .entry(format!("{}/{}", ty.name, CAPACITY_TYPES[n.ct]))
+                .or_insert(0.0) += dt;
+            *self.node_seconds.entry(ty.name.clone()).or_insert(0.0) += dt;
+            *by_type.entry(ty.name.clone()).or_insert(0) += 1;
+            // Chargeback by requested share of the node's allocatable.
+            let acpu = (ty.cpu_millis + pool.daemon_cpu_millis).max(1) as f64;
+            let amem = (ty.memory_bytes + pool.daemon_memory_bytes).max(1) as f64;
+            let mut shared = 0.0;
+            for &(ns, c, m) in n.ns_req.iter().chain(pool.daemon_by_namespace.iter()) {
+                if c == 0 && m == 0 {
+                    continue;
+                }
+                let share = ((c as f64 / acpu) + (m as f64 / amem)) / 2.0;
+                let share = share.min(1.0 - shared).max(0.0);
+                shared += share;
+                *self
+                    .cost_by_ns
+                    .entry(inp.namespaces[ns].clone())
+                    .or_insert(0.0) += cost * share;
+            }
+            *self.cost_by_ns.entry("(idle)".to_string()).or_insert(0.0) +=
+                cost * (1.0 - shared).max(0.0);
+        }
+        self.pending_seconds += f64::from(pending) * dt;
+        self.stuck_seconds += f64::from(stuck) * dt;
+        self.max_pending = self.max_pending.max(pending);
+        self.max_stuck = self.max_stuck.max(stuck);
+        self.peak_nodes = self.peak_nodes.max(alive);
+        if t % self.opts.sample_every_seconds < self.opts.step_seconds {
+            let subnet_ips_used = inp
+                .subnets
+                .iter()
+                .zip(&self.subnets)
+                .map(|(s, st)| (s.id.clone(), st.used))
+                .collect();
+            self.series.push(Sample {
+                t_seconds: t,
+                nodes_by_type: by_type,
+                pending_pods: pending,
+                stuck_pods: stuck,
+                running_pods: running,
+                subnet_ips_used,
+                cost_usd: self.cost,
+            });
+        }
+    }
+
+    /// The result so far.
+    pub fn finish(self) -> SimResult {
+        let inp = self.inp;
+        let unschedulable = self
+            .unschedulable
+            .iter()
+            .map(|(&s, r)| Unschedulable {
+                workload: inp.shapes[s].key.clone(),
+                reason: r.clone(),
+            })
+            .collect();
+        SimResult {
+            summary: Summary {
+                total_cost_usd: self.cost,
+                peak_nodes: self.peak_nodes,
+                pending_pod_seconds: self.pending_seconds,
+                max_pending_pods: self.max_pending,
+                pods_stuck_without_ip: self.max_stuck,
+                stuck_pod_seconds: self.stuck_seconds,
+                node_hours_by_type: self
+                    .node_seconds
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v / 3600.0))
+                    .collect(),
+                cost_by_namespace: self.cost_by_ns,
+                unschedulable,
+                ip_errors: self.ip_errors,
+                events_count: self.events.len() as u64,
+            },
+            series: self.series,
+            events: self.events,
+        }
+    }
+}
+
+fn shortage_text(e: Shortage, subnet: &str) -> String {
+    // ipamd's errors as EC2 returns them (amazon-vpc-cni-k8s pkg/awsutils).
+    match e {
+        Shortage::Address => format!(
+            "InsufficientFreeAddressesInSubnet: subnet {subnet} has no free address"
+        ),
+        Shortage::Block => format!(
+            "InsufficientCidrBlocks: The specified subnet does not have enough free cidr blocks to satisfy the request ({subnet})"
+        ),
+    }
+}

@@ -1,0 +1,84 @@
+//! What a run produces. Maps are `BTreeMap`s and lists are built in a fixed
+//! order, so the same inputs and seed serialise byte for byte the same.
+
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// A whole run.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SimResult {
+    pub summary: Summary,
+    pub series: Vec<Sample>,
+    pub events: Vec<Event>,
+}
+
+/// The run in figures.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Summary {
+    pub total_cost_usd: f64,
+    /// Most nodes alive at once (launching included).
+    pub peak_nodes: u32,
+    /// Sum over time of pods waiting for a node (Pending), in pod-seconds.
+    pub pending_pod_seconds: f64,
+    pub max_pending_pods: u32,
+    /// Most pods at once bound to a node but without an IP
+    /// (`ContainerCreating` for the CNI's error).
+    pub pods_stuck_without_ip: u32,
+    /// Sum over time of pods stuck without an IP, in pod-seconds.
+    pub stuck_pod_seconds: f64,
+    /// Node-hours by instance type (`m6i.large`) and capacity type
+    /// (`m6i.large/spot`).
+    pub node_hours_by_type: BTreeMap<String, f64>,
+    /// Cost by namespace, by requested share of each node; the unrequested
+    /// rest of each node is `(idle)`.
+    pub cost_by_namespace: BTreeMap<String, f64>,
+    /// Workloads with pods no NodePool could take, with the reason per pool.
+    pub unschedulable: Vec<Unschedulable>,
+    /// Errors the CNI reported, by message, counted once per node.
+    pub ip_errors: BTreeMap<String, u32>,
+    pub events_count: u64,
+}
+
+/// A workload whose pods Karpenter could not provision for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Unschedulable {
+    /// `namespace/name`.
+    pub workload: String,
+    pub reason: String,
+}
+
+/// The cluster at one moment.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Sample {
+    pub t_seconds: u64,
+    pub nodes_by_type: BTreeMap<String, u32>,
+    pub pending_pods: u32,
+    pub stuck_pods: u32,
+    pub running_pods: u32,
+    /// Addresses the simulated nodes hold per subnet (prefixes at 16 each).
+    pub subnet_ips_used: BTreeMap<String, u32>,
+    /// Cost so far.
+    pub cost_usd: f64,
+}
+
+/// Something that happened.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Event {
+    pub t_seconds: u64,
+    pub kind: EventKind,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EventKind {
+    NodeLaunched,
+    NodeReady,
+    NodeDeleted,
+    LaunchFailed,
+    NodePoolLimit,
+    Unschedulable,
+    IpAllocationFailed,
+    RolloutStarted,
+    RolloutFinished,
+}
