@@ -334,6 +334,19 @@ impl<'a> Simulation<'a> {
             .count() as u32
     }
 
+    /// Pods bound to or nominated for a node, by the node's zone.
+    pub fn pods_by_zone(&self) -> BTreeMap<String, u32> {
+        let mut m = BTreeMap::new();
+        for p in &self.pods {
+            let ni = match p.state {
+                PodState::Nominated(n) | PodState::Bound { node: n, .. } => n as usize,
+                _ => continue,
+            };
+            *m.entry(self.inp.zones[self.nodes[ni].zone].clone()).or_insert(0) += 1;
+        }
+        m
+    }
+
     /// Nodes alive (launching included).
     pub fn node_count(&self) -> u32 {
         self.nodes.iter().filter(|n| n.alive).count() as u32
