@@ -67,9 +67,9 @@
 //! (docs.aws.amazon.com/cur/latest/userguide/split-cost-allocation-data.html)
 //! with requests only.
 
+use crate::SimOptions;
 use crate::inputs::{CAPACITY_TYPES, Pool, SimInputs, Topology};
 use crate::result::{Event, EventKind, Sample, SimResult, Summary, Unschedulable};
-use crate::SimOptions;
 use eksplane_capacity::IpMode;
 use eksplane_ipplan::{Allocator, Policy, Shortage, node_addresses};
 use eksplane_model::k8s::WorkloadKind;
@@ -342,7 +342,8 @@ impl<'a> Simulation<'a> {
                 PodState::Nominated(n) | PodState::Bound { node: n, .. } => n as usize,
                 _ => continue,
             };
-            *m.entry(self.inp.zones[self.nodes[ni].zone].clone()).or_insert(0) += 1;
+            *m.entry(self.inp.zones[self.nodes[ni].zone].clone())
+                .or_insert(0) += 1;
         }
         m
     }
@@ -405,7 +406,9 @@ impl<'a> Simulation<'a> {
                 x.1 += sh.cpu_millis;
                 x.2 += sh.memory_bytes;
             }
-            None => n.ns_req.push((sh.namespace, sh.cpu_millis, sh.memory_bytes)),
+            None => n
+                .ns_req
+                .push((sh.namespace, sh.cpu_millis, sh.memory_bytes)),
         }
         n.empty_since = None;
         let z = n.zone;
@@ -492,7 +495,11 @@ impl<'a> Simulation<'a> {
                 self.rollout_active[s] = Some(r.max_surge.max(1));
                 self.event(
                     EventKind::RolloutStarted,
-                    format!("{}: rollout, maxSurge {}", inp.shapes[s].key, r.max_surge.max(1)),
+                    format!(
+                        "{}: rollout, maxSurge {}",
+                        inp.shapes[s].key,
+                        r.max_surge.max(1)
+                    ),
                 );
             }
         }
@@ -542,7 +549,10 @@ impl<'a> Simulation<'a> {
             if old == 0 {
                 self.rollout_active[s] = None;
                 let key = self.inp.shapes[s].key.clone();
-                self.event(EventKind::RolloutFinished, format!("{key}: rollout finished"));
+                self.event(
+                    EventKind::RolloutFinished,
+                    format!("{key}: rollout finished"),
+                );
             } else {
                 // maxUnavailable 0: delete old pods while the running count
                 // stays at the desired count.
@@ -575,7 +585,9 @@ impl<'a> Simulation<'a> {
                 self.delete_pod(v);
             }
         }
-        if self.by_shape[s].len() > 64 && self.by_shape[s].len() > 2 * self.alive_by_shape[s] as usize {
+        if self.by_shape[s].len() > 64
+            && self.by_shape[s].len() > 2 * self.alive_by_shape[s] as usize
+        {
             let pods = &self.pods;
             self.by_shape[s].retain(|&p| pods[p as usize].state != PodState::Gone);
         }
@@ -588,7 +600,8 @@ impl<'a> Simulation<'a> {
         if k == 0 {
             return out;
         }
-        let eligible = |p: &Pod| p.state != PodState::Gone && not_generation.is_none_or(|g| p.generation != g);
+        let eligible =
+            |p: &Pod| p.state != PodState::Gone && not_generation.is_none_or(|g| p.generation != g);
         let classes: [&dyn Fn(&Pod) -> bool; 3] = [
             &|p: &Pod| matches!(p.state, PodState::Pending | PodState::Nominated(_)),
             &|p: &Pod| matches!(p.state, PodState::Bound { ip: false, .. }),
@@ -693,7 +706,10 @@ impl<'a> Simulation<'a> {
             .collect();
         let queue = std::mem::take(&mut self.pending);
         if ready.is_empty() {
-            self.pending = queue.into_iter().filter(|&p| self.pods[p as usize].state == PodState::Pending).collect();
+            self.pending = queue
+                .into_iter()
+                .filter(|&p| self.pods[p as usize].state == PodState::Pending)
+                .collect();
             return;
         }
         let mut failed = vec![false; self.inp.shapes.len()];
@@ -709,7 +725,11 @@ impl<'a> Simulation<'a> {
                 still.push(pid);
                 continue;
             }
-            let zones = if self.inp.shapes[s].spreads.iter().any(|x| x.topology == Topology::Zone) {
+            let zones = if self.inp.shapes[s]
+                .spreads
+                .iter()
+                .any(|x| x.topology == Topology::Zone)
+            {
                 *zones_cache[s].get_or_insert_with(|| self.ready_zones(s))
             } else {
                 0
@@ -784,12 +804,20 @@ impl<'a> Simulation<'a> {
 
     fn assign_ips(&mut self, t: u64) {
         for ni in 0..self.nodes.len() {
-            if !self.nodes[ni].alive || !self.nodes[ni].ready || self.nodes[ni].waiting_ip.is_empty() {
+            if !self.nodes[ni].alive
+                || !self.nodes[ni].ready
+                || self.nodes[ni].waiting_ip.is_empty()
+            {
                 continue;
             }
             let waiting: Vec<u32> = std::mem::take(&mut self.nodes[ni].waiting_ip)
                 .into_iter()
-                .filter(|&p| matches!(self.pods[p as usize].state, PodState::Bound { ip: false, .. }))
+                .filter(|&p| {
+                    matches!(
+                        self.pods[p as usize].state,
+                        PodState::Bound { ip: false, .. }
+                    )
+                })
                 .collect();
             let want = self.nodes[ni].ips_used + waiting.len() as u32;
             let cap = self.grow_ips(ni, want, t);
@@ -962,9 +990,9 @@ impl<'a> Simulation<'a> {
             }
             // 2. Claims of this pass.
             let mut added = false;
-            for ci in 0..claims.len() {
-                if self.claim_add(&mut claims[ci], s, zones) {
-                    claims[ci].members.push(pid);
+            for claim in claims.iter_mut() {
+                if self.claim_add(claim, s, zones) {
+                    claim.members.push(pid);
                     added = true;
                     break;
                 }
@@ -991,7 +1019,10 @@ impl<'a> Simulation<'a> {
                     Err((reason, limit)) => {
                         if limit && !self.limit_hit[pi] {
                             self.limit_hit[pi] = true;
-                            self.event(EventKind::NodePoolLimit, format!("nodepool {}: {reason}", inp.pools[pi].name));
+                            self.event(
+                                EventKind::NodePoolLimit,
+                                format!("nodepool {}: {reason}", inp.pools[pi].name),
+                            );
                         }
                         reasons.push(format!("{}: {reason}", inp.pools[pi].name));
                     }
@@ -1010,7 +1041,10 @@ impl<'a> Simulation<'a> {
             if let Some(r) = r
                 && self.unschedulable.get(&s) != Some(&r)
             {
-                self.event(EventKind::Unschedulable, format!("{}: {r}", inp.shapes[s].key));
+                self.event(
+                    EventKind::Unschedulable,
+                    format!("{}: {r}", inp.shapes[s].key),
+                );
                 self.unschedulable.insert(s, r);
             }
         }
@@ -1051,29 +1085,56 @@ impl<'a> Simulation<'a> {
             nodes += 1;
         }
         if pool.limit_nodes.is_some_and(|l| nodes + 1 > l) {
-            return Err((format!("all available instance types exceed limits for nodepool (nodes: {nodes} of {})", pool.limit_nodes.unwrap_or(0)), true));
+            return Err((
+                format!(
+                    "all available instance types exceed limits for nodepool (nodes: {nodes} of {})",
+                    pool.limit_nodes.unwrap_or(0)
+                ),
+                true,
+            ));
         }
         let mut types = Vec::new();
         let mut any_compat = false;
         let mut any_fit = false;
         for (ti, ty) in pool.types.iter().enumerate() {
             let compat = sh.compat[pi][ti] != 0;
-            let fits = sh.cpu_millis <= ty.cpu_millis && sh.memory_bytes <= ty.memory_bytes && ty.pods >= 1;
+            let fits = sh.cpu_millis <= ty.cpu_millis
+                && sh.memory_bytes <= ty.memory_bytes
+                && ty.pods >= 1;
             any_compat |= compat;
             any_fit |= fits;
-            let within = pool.limit_cpu_millis.is_none_or(|l| cpu + ty.capacity_cpu_millis <= l)
-                && pool.limit_memory_bytes.is_none_or(|l| mem + ty.capacity_memory_bytes <= l);
+            let within = pool
+                .limit_cpu_millis
+                .is_none_or(|l| cpu + ty.capacity_cpu_millis <= l)
+                && pool
+                    .limit_memory_bytes
+                    .is_none_or(|l| mem + ty.capacity_memory_bytes <= l);
             if compat && within {
                 types.push(ti as u32);
             }
         }
         if types.is_empty() {
             return Err(if !any_compat {
-                ("no instance type met the scheduling requirements".into(), false)
+                (
+                    "no instance type met the scheduling requirements".into(),
+                    false,
+                )
             } else if !any_fit {
-                (format!("no instance type has enough resources (pod requests cpu {}m, memory {}Mi; DaemonSets take cpu {}m, memory {}Mi)", sh.cpu_millis, sh.memory_bytes >> 20, pool.daemon_cpu_millis, pool.daemon_memory_bytes >> 20), false)
+                (
+                    format!(
+                        "no instance type has enough resources (pod requests cpu {}m, memory {}Mi; DaemonSets take cpu {}m, memory {}Mi)",
+                        sh.cpu_millis,
+                        sh.memory_bytes >> 20,
+                        pool.daemon_cpu_millis,
+                        pool.daemon_memory_bytes >> 20
+                    ),
+                    false,
+                )
             } else {
-                ("all available instance types exceed limits for nodepool".into(), true)
+                (
+                    "all available instance types exceed limits for nodepool".into(),
+                    true,
+                )
             });
         }
         let mut c = Claim {
@@ -1095,7 +1156,16 @@ impl<'a> Simulation<'a> {
             let ty = &pool.types[t as usize];
             sh.cpu_millis <= ty.cpu_millis && sh.memory_bytes <= ty.memory_bytes && ty.pods >= 1
         }) {
-            return Err((format!("no instance type has enough resources (pod requests cpu {}m, memory {}Mi; DaemonSets take cpu {}m, memory {}Mi)", sh.cpu_millis, sh.memory_bytes >> 20, pool.daemon_cpu_millis, pool.daemon_memory_bytes >> 20), !any_fit));
+            return Err((
+                format!(
+                    "no instance type has enough resources (pod requests cpu {}m, memory {}Mi; DaemonSets take cpu {}m, memory {}Mi)",
+                    sh.cpu_millis,
+                    sh.memory_bytes >> 20,
+                    pool.daemon_cpu_millis,
+                    pool.daemon_memory_bytes >> 20
+                ),
+                !any_fit,
+            ));
         }
         Ok(c)
     }
@@ -1222,7 +1292,11 @@ impl<'a> Simulation<'a> {
         if c.pinned_zone {
             for &pid in &c.members {
                 let s = self.pods[pid as usize].shape as usize;
-                if !inp.shapes[s].spreads.iter().any(|x| x.topology == Topology::Zone) {
+                if !inp.shapes[s]
+                    .spreads
+                    .iter()
+                    .any(|x| x.topology == Topology::Zone)
+                {
                     continue;
                 }
                 if let Some(z) = (0..inp.zones.len()).find(|z| c.mask & (0b11 << (z * 2)) != 0) {
@@ -1384,7 +1458,10 @@ impl<'a> Simulation<'a> {
                     }
                 }
             }
-            self.event(EventKind::NodeDeleted, format!("{name}: empty, consolidated"));
+            self.event(
+                EventKind::NodeDeleted,
+                format!("{name}: empty, consolidated"),
+            );
         }
     }
 
@@ -1392,7 +1469,10 @@ impl<'a> Simulation<'a> {
 
     fn account(&mut self, t: u64) {
         let inp = self.inp;
-        let dt = self.opts.step_seconds.min(self.opts.duration_seconds.saturating_sub(t)) as f64;
+        let dt = self
+            .opts
+            .step_seconds
+            .min(self.opts.duration_seconds.saturating_sub(t)) as f64;
         let (mut pending, mut stuck, mut running) = (0u32, 0u32, 0u32);
         for p in &self.pods {
             match p.state {
@@ -1497,9 +1577,9 @@ impl<'a> Simulation<'a> {
 fn shortage_text(e: Shortage, subnet: &str) -> String {
     // ipamd's errors as EC2 returns them (amazon-vpc-cni-k8s pkg/awsutils).
     match e {
-        Shortage::Address => format!(
-            "InsufficientFreeAddressesInSubnet: subnet {subnet} has no free address"
-        ),
+        Shortage::Address => {
+            format!("InsufficientFreeAddressesInSubnet: subnet {subnet} has no free address")
+        }
         Shortage::Block => format!(
             "InsufficientCidrBlocks: The specified subnet does not have enough free cidr blocks to satisfy the request ({subnet})"
         ),

@@ -56,7 +56,10 @@ impl PodConstraints {
             .affinity
             .as_ref()
             .and_then(|a| a.node_affinity.as_ref())
-            .and_then(|n| n.required_during_scheduling_ignored_during_execution.as_ref())
+            .and_then(|n| {
+                n.required_during_scheduling_ignored_during_execution
+                    .as_ref()
+            })
             .map(|s| {
                 s.node_selector_terms
                     .iter()
@@ -167,14 +170,38 @@ mod tests {
     fn affinity_operators() {
         let n = node(&[("zone", "a"), ("cpu", "8")]);
         let cases = [
-            (serde_json::json!([{"key": "zone", "operator": "In", "values": ["a", "b"]}]), true),
-            (serde_json::json!([{"key": "zone", "operator": "NotIn", "values": ["a"]}]), false),
-            (serde_json::json!([{"key": "gpu", "operator": "NotIn", "values": ["x"]}]), true),
-            (serde_json::json!([{"key": "zone", "operator": "Exists"}]), true),
-            (serde_json::json!([{"key": "gpu", "operator": "DoesNotExist"}]), true),
-            (serde_json::json!([{"key": "cpu", "operator": "Gt", "values": ["4"]}]), true),
-            (serde_json::json!([{"key": "cpu", "operator": "Lt", "values": ["8"]}]), false),
-            (serde_json::json!([{"key": "cpu", "operator": "Bogus", "values": ["8"]}]), false),
+            (
+                serde_json::json!([{"key": "zone", "operator": "In", "values": ["a", "b"]}]),
+                true,
+            ),
+            (
+                serde_json::json!([{"key": "zone", "operator": "NotIn", "values": ["a"]}]),
+                false,
+            ),
+            (
+                serde_json::json!([{"key": "gpu", "operator": "NotIn", "values": ["x"]}]),
+                true,
+            ),
+            (
+                serde_json::json!([{"key": "zone", "operator": "Exists"}]),
+                true,
+            ),
+            (
+                serde_json::json!([{"key": "gpu", "operator": "DoesNotExist"}]),
+                true,
+            ),
+            (
+                serde_json::json!([{"key": "cpu", "operator": "Gt", "values": ["4"]}]),
+                true,
+            ),
+            (
+                serde_json::json!([{"key": "cpu", "operator": "Lt", "values": ["8"]}]),
+                false,
+            ),
+            (
+                serde_json::json!([{"key": "cpu", "operator": "Bogus", "values": ["8"]}]),
+                false,
+            ),
         ];
         for (exprs, want) in cases {
             assert_eq!(affinity(exprs.clone()).matches(&n), want, "{exprs}");

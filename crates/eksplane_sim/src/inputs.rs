@@ -33,7 +33,9 @@ pub enum SimError {
     Subnets(String),
     #[error("more than {max} zones ({found}): the simulator packs zones into a bitmask")]
     TooManyZones { found: usize, max: usize },
-    #[error("the workload file names {0:?}, which is not a Deployment, StatefulSet, Job or CronJob in the inputs")]
+    #[error(
+        "the workload file names {0:?}, which is not a Deployment, StatefulSet, Job or CronJob in the inputs"
+    )]
     UnknownWorkload(String),
 }
 
@@ -301,9 +303,7 @@ impl SimInputs {
             if zones.is_empty() {
                 zones.push("zone-unknown".into());
             }
-            notes.push(
-                "no node subnets in the inputs: IP addresses are not simulated".to_string(),
-            );
+            notes.push("no node subnets in the inputs: IP addresses are not simulated".to_string());
         }
         zones.sort();
         if zones.len() > MAX_ZONES {
@@ -323,10 +323,7 @@ impl SimInputs {
                 };
                 let is_node = plan.node_subnets.contains(&s.id);
                 let is_pod = cni.custom_networking
-                    && plan
-                        .pod_subnets
-                        .get(&z)
-                        .is_some_and(|v| v.contains(&s.id));
+                    && plan.pod_subnets.get(&z).is_some_and(|v| v.contains(&s.id));
                 if !is_node && !is_pod {
                     continue;
                 }
@@ -432,8 +429,7 @@ impl SimInputs {
             let mut types = Vec::new();
             let mut skipped = 0;
             for t in allowed_types(np, catalog) {
-                let (Ok(kv), Some(price)) = (karpenter_view(t, &kin), t.on_demand_price_usd)
-                else {
+                let (Ok(kv), Some(price)) = (karpenter_view(t, &kin), t.on_demand_price_usd) else {
                     skipped += 1;
                     continue;
                 };
@@ -550,7 +546,9 @@ impl SimInputs {
                     .enumerate()
                     .filter(|(_, o)| o.namespace().unwrap_or("default") == ns)
                     .filter(|(_, o)| {
-                        sel.is_some_and(|s| filter::selector_matches(s, &o.template.metadata.labels))
+                        sel.is_some_and(|s| {
+                            filter::selector_matches(s, &o.template.metadata.labels)
+                        })
                     })
                     .map(|(j, _)| j)
                     .collect()
@@ -586,7 +584,10 @@ impl SimInputs {
                 .affinity
                 .as_ref()
                 .and_then(|a| a.pod_anti_affinity.as_ref())
-                .and_then(|a| a.required_during_scheduling_ignored_during_execution.as_ref())
+                .and_then(|a| {
+                    a.required_during_scheduling_ignored_during_execution
+                        .as_ref()
+                })
                 .into_iter()
                 .flatten()
             {

@@ -14,16 +14,23 @@ fn platform(texts: &[(&str, &str)]) -> Platform {
 }
 
 fn example(name: &str) -> Platform {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples").join(name);
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../examples")
+        .join(name);
     let mut files: Vec<(String, String)> = Vec::new();
     let mut stack = vec![root];
     while let Some(d) = stack.pop() {
-        let Ok(rd) = std::fs::read_dir(&d) else { continue };
+        let Ok(rd) = std::fs::read_dir(&d) else {
+            continue;
+        };
         for e in rd.flatten() {
             let p = e.path();
             if p.is_dir() {
                 stack.push(p);
-            } else if matches!(p.extension().and_then(|x| x.to_str()), Some("yaml" | "json")) {
+            } else if matches!(
+                p.extension().and_then(|x| x.to_str()),
+                Some("yaml" | "json")
+            ) {
                 let text = std::fs::read_to_string(&p).unwrap_or_default();
                 files.push((p.display().to_string(), text));
             }
@@ -92,15 +99,23 @@ fn guide_failure_story_pods_stuck_without_ip_then_fixed() {
         r.summary
     );
     assert!(
-        r.summary.ip_errors.keys().any(|k| k.contains("InsufficientCidrBlocks")),
+        r.summary
+            .ip_errors
+            .keys()
+            .any(|k| k.contains("InsufficientCidrBlocks")),
         "{:?}",
         r.summary.ip_errors
     );
 
     let fixed = example("ip-exhaustion-fixed");
-    let inputs = SimInputs::new(&fixed, Catalog::embedded(), spec).unwrap_or_else(|e| panic!("{e}"));
+    let inputs =
+        SimInputs::new(&fixed, Catalog::embedded(), spec).unwrap_or_else(|e| panic!("{e}"));
     let r = simulate(&inputs, &opts(1800));
-    assert_eq!(r.summary.pods_stuck_without_ip, 0, "fixed: {:#?}", r.summary);
+    assert_eq!(
+        r.summary.pods_stuck_without_ip, 0,
+        "fixed: {:#?}",
+        r.summary
+    );
     assert!(r.summary.peak_nodes > 0);
 }
 
@@ -114,12 +129,21 @@ fn nodepool_limit_caps_provisioning_and_leaves_pods_pending() {
     let r = simulate(&inputs, &opts(900));
     let last = r.series.last().unwrap_or_else(|| panic!("no samples"));
     assert!(last.pending_pods > 0, "{:#?}", r.summary);
-    assert!(r.events.iter().any(|e| e.kind == EventKind::NodePoolLimit), "{:#?}", r.events);
+    assert!(
+        r.events.iter().any(|e| e.kind == EventKind::NodePoolLimit),
+        "{:#?}",
+        r.events
+    );
     // Capacity launched stays within 8 vCPUs.
     let vcpus: u32 = last
         .nodes_by_type
         .iter()
-        .map(|(t, n)| n * Catalog::embedded().get(t).and_then(|x| x.vcpus).unwrap_or(0))
+        .map(|(t, n)| {
+            n * Catalog::embedded()
+                .get(t)
+                .and_then(|x| x.vcpus)
+                .unwrap_or(0)
+        })
         .sum();
     assert!(vcpus <= 8, "{vcpus} vCPUs: {:?}", last.nodes_by_type);
     assert!(vcpus > 0);
@@ -156,14 +180,28 @@ fn workload_too_big_for_any_allowed_type_is_reported() {
     let pool = POOL.replace("LIMITS", "");
     let dep = deployment("huge", 1, "500", "");
     let ok = deployment("small", 2, "250m", "");
-    let p = platform(&[("pool.yaml", &pool), ("huge.yaml", &dep), ("small.yaml", &ok)]);
+    let p = platform(&[
+        ("pool.yaml", &pool),
+        ("huge.yaml", &dep),
+        ("small.yaml", &ok),
+    ]);
     let inputs = SimInputs::new(&p, Catalog::embedded(), WorkloadSpec::default())
         .unwrap_or_else(|e| panic!("{e}"));
     let r = simulate(&inputs, &opts(300));
-    assert_eq!(r.summary.unschedulable.len(), 1, "{:?}", r.summary.unschedulable);
+    assert_eq!(
+        r.summary.unschedulable.len(),
+        1,
+        "{:?}",
+        r.summary.unschedulable
+    );
     let u = &r.summary.unschedulable[0];
     assert_eq!(u.workload, "shop/huge");
-    assert!(u.reason.contains("general: no instance type has enough resources"), "{}", u.reason);
+    assert!(
+        u.reason
+            .contains("general: no instance type has enough resources"),
+        "{}",
+        u.reason
+    );
     // The small one runs.
     assert_eq!(r.series.last().map(|s| s.running_pods), Some(2));
 }
