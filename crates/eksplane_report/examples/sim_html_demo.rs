@@ -19,7 +19,7 @@ fn demand(t: u64) -> f64 {
     }
 }
 
-fn main() {
+fn main() -> std::io::Result<()> {
     let day = 24 * 3600;
     let step = 300;
     let prices: [(&str, f64, f64); 4] = [
@@ -148,5 +148,6 @@ fn main() {
         series,
         events,
     };
-    print!("{}", render_html(&view));
+    // An example, not the binary: it writes its page to stdout directly.
+    std::io::Write::write_all(&mut std::io::stdout(), render_html(&view).as_bytes())
 }

@@ -188,3 +188,24 @@ fn references_must_name_workloads_of_the_inputs() {
     let l = load(&[("profile.yaml", PROFILE)]);
     assert_eq!(lines(&l).len(), 4, "{:?}", lines(&l));
 }
+
+#[test]
+fn the_simulate_example_loads_clean() {
+    use eksplane_load::{Input, LoadOptions, load as load_inputs};
+    let dir = std::path::PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../examples/simulate"
+    ));
+    let l = load_inputs(&[Input::Path(dir)], LoadOptions::default());
+    assert!(l.findings.is_empty(), "{:?}", lines(&l));
+    let p = &l.platform.workload_profiles;
+    assert_eq!(p.len(), 1);
+    let forms: Vec<&str> = p[0]
+        .spec
+        .workloads
+        .iter()
+        .filter_map(|w| w.value.replicas.as_ref().map(|c| c.value.form()))
+        .collect();
+    assert_eq!(forms, vec!["diurnal", "diurnal", "steps", "series"]);
+    assert_eq!(p[0].spec.jobs.len(), 2);
+}
