@@ -5,7 +5,7 @@ use crate::{Ctx, decode_or_report, origin_of, with_node};
 use eksplane_model::cni::AwsNode;
 use eksplane_model::eksctl::ClusterConfig;
 use eksplane_model::k8s::{AwsAuth, ConfigMap, RoleMapping, UserMapping, Workload, WorkloadKind};
-use eksplane_model::plan::NetworkPlan;
+use eksplane_model::plan::{NetworkPlan, WorkloadProfile};
 use eksplane_model::{KubeObject, ObjectMeta, OpaqueObject, Origin};
 use eksplane_source::{Node, Spanned, decode, parse_embedded_yaml};
 
@@ -204,6 +204,12 @@ static KINDS: &[KindEntry] = &[
         kind: "NetworkPlan",
         load: load_network_plan,
     },
+    KindEntry {
+        group: eksplane_model::plan::GROUP,
+        versions: &[eksplane_model::plan::VERSION],
+        kind: "WorkloadProfile",
+        load: load_workload_profile,
+    },
     // eksctl
     KindEntry {
         group: "eksctl.io",
@@ -394,4 +400,44 @@ fn load_network_plan(ctx: &mut Ctx, node: Node, origin: Origin) {
     plan.origin = with_node(origin, node);
     ctx.stats.objects += 1;
     ctx.platform.network_plans.push(plan);
+}
+
+/// A WorkloadProfile: durations, counts and references are checked while
+/// decoding; checks across fields are reported on the kept object, and
+/// references to the inputs' workloads once every file is read
+/// ([`check_workload_profiles`]).
+fn load_workload_profile(ctx: &mut Ctx, node: Node, origin: Origin) {
+    let what = format!("WorkloadProfile {}", name_of(&node));
+    let Some(mut profile) = decode_or_report::<WorkloadProfile>(ctx, &what, &node) else {
+        return;
+    };
+    for p in profile.problems() {
+        ctx.findings.push(invalid(&what, p));
+    }
+    profile.origin = with_node(origin, node);
+    ctx.stats.objects += 1;
+    ctx.platform.workload_profiles.push(profile);
+}
+
+/// After every input is read: each profile entry must name a workload of
+/// the inputs (files load in any order, so this cannot run per object).
+pub(crate) fn check_workload_profiles(ctx: &mut Ctx) {
+    let mut found = Vec::new();
+    for profile in &ctx.platform.workload_profiles {
+        let what = format!("WorkloadProfile {}", profile.name());
+        for p in profile.unresolved(&ctx.platform.workloads) {
+            found.push(invalid(&what, p));
+        }
+    }
+    ctx.findings.extend(found);
+}
+
+fn invalid(what: &str, p: eksplane_model::plan::PlanProblem) -> eksplane_diagnostics::Finding {
+    eksplane_diagnostics::Finding::new(
+        eksplane_diagnostics::input::INVALID_OBJECT,
+        eksplane_diagnostics::Severity::Error,
+        "Object does not match its schema",
+        format!("{what}: {}", p.message),
+        p.span,
+    )
 }

@@ -119,6 +119,7 @@ pub fn load_texts<'a>(files: impl IntoIterator<Item = (&'a str, &'a str)>) -> Lo
 }
 
 fn finish(mut ctx: Ctx) -> Loaded {
+    kinds::check_workload_profiles(&mut ctx);
     merge::merge(&mut ctx);
     ctx.findings.sort_by_key(|f| f.sort_key());
     Loaded {

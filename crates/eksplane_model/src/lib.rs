@@ -7,6 +7,7 @@
 pub mod aws;
 pub mod cidr;
 pub mod cni;
+pub mod duration;
 pub mod eksctl;
 pub mod ingress;
 pub mod k8s;
@@ -17,6 +18,7 @@ pub mod platform;
 pub mod quantity;
 
 pub use cidr::Ipv4Cidr;
+pub use duration::GoDuration;
 pub use meta::{KubeObject, ObjectMeta, ObjectRef, Origin};
 pub use platform::*;
 pub use quantity::Quantity;

@@ -10,7 +10,7 @@ use crate::k8s::{
 };
 use crate::karpenter::{Ec2NodeClass, NodePool};
 use crate::meta::{KubeObject, ObjectMeta, Origin};
-use crate::plan::NetworkPlan;
+use crate::plan::{NetworkPlan, WorkloadProfile};
 use eksplane_source::Span;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -104,6 +104,9 @@ pub struct Platform {
     pub namespaces: Vec<Namespace>,
     /// eksplane's own `NetworkPlan` files (`eksplane.io/v1alpha1`).
     pub network_plans: Vec<NetworkPlan>,
+    /// eksplane's own `WorkloadProfile` files: replica curves and Job
+    /// arrivals for `simulate` (`docs/workload-profile.md`).
+    pub workload_profiles: Vec<WorkloadProfile>,
     /// AWS CLI JSON snapshots.
     pub aws: AwsSnapshots,
     pub opaque: Vec<OpaqueObject>,
@@ -160,6 +163,7 @@ impl Platform {
         push(&mut v, &self.cluster_role_bindings);
         push(&mut v, &self.namespaces);
         push(&mut v, &self.network_plans);
+        push(&mut v, &self.workload_profiles);
         v
     }
 

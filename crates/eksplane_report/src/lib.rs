@@ -8,6 +8,7 @@
 //! - [`max_pods`]: what `max-pods` prints (table, JSON, CSV)
 //! - [`capacity`]: what `capacity` prints (both views per type, verdicts, the fix)
 //! - [`catalog`]: what `catalog show` prints
+//! - [`simulate`]: what `simulate` prints: summary, JSON, CSV series, the HTML report
 
 pub mod capacity;
 pub mod catalog;
@@ -18,6 +19,7 @@ pub mod ipplan;
 pub mod json;
 pub mod max_pods;
 pub mod sarif;
+pub mod simulate;
 mod table;
 
 use eksplane_diagnostics::{Finding, Severity, Suppressed};

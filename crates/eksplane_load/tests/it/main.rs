@@ -6,6 +6,7 @@ mod bad_input;
 mod ip_inputs;
 mod kinds;
 mod merge;
+mod workload_profile;
 
 use eksplane_diagnostics::Finding;
 use eksplane_load::{Loaded, load_texts};

@@ -2,5 +2,7 @@
 //! to describe what does not exist yet, read like any Kubernetes-style object.
 
 pub mod network_plan;
+pub mod workload_profile;
 
 pub use network_plan::*;
+pub use workload_profile::*;

@@ -4,6 +4,7 @@
 mod capacity;
 mod formats;
 mod ipplan;
+mod simulate;
 mod truncated;
 
 use eksplane_load::{Loaded, load_texts};
