@@ -33,6 +33,9 @@ pub enum Command {
     /// IP space: subnets, /28 prefixes and warm pools against a peak pod
     /// count; where allocation fails, with which EC2 error, and what fixes it.
     IpPlan(IpPlanArgs),
+    /// Simulate the data plane: scheduling, Karpenter provisioning, CNI IP
+    /// allocation and cost under the workloads (scaled by a WorkloadProfile).
+    Simulate(SimulateArgs),
     /// The instance catalog: import describe-instance-types output, show a type.
     #[command(subcommand)]
     Catalog(CatalogCommand),
@@ -259,6 +262,50 @@ pub struct IpPlanArgs {
     /// Also write an SVG map of each subnet's /28 blocks into this directory.
     #[arg(long, value_name = "DIR")]
     pub svg: Option<PathBuf>,
+    #[command(flatten)]
+    pub catalog: CatalogArg,
+    /// Write the output to this file instead of stdout (written whole or not at all).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SimulateFormat {
+    Human,
+    Json,
+    /// The time series.
+    Csv,
+}
+
+#[derive(Debug, Args)]
+pub struct SimulateArgs {
+    /// The platform: workloads, NodePools, EC2NodeClasses, aws-node, subnets.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// WorkloadProfile file(s) scaling the workloads over time (see
+    /// docs/workload-profile.md); without one, workloads run at their replicas.
+    #[arg(long, value_name = "FILE")]
+    pub workload: Vec<PathBuf>,
+    /// Simulated time (Go duration: 90m, 24h).
+    #[arg(long, default_value = "24h")]
+    pub duration: String,
+    /// Simulation tick.
+    #[arg(long, default_value = "10s")]
+    pub step: String,
+    /// Seed: the same inputs and seed give byte-identical outputs.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Seconds from launch until a node runs pods.
+    #[arg(long, default_value_t = 60)]
+    pub node_startup_seconds: u64,
+    /// Do not remove empty nodes.
+    #[arg(long)]
+    pub no_consolidation: bool,
+    #[arg(long, value_enum, default_value_t = SimulateFormat::Human)]
+    pub format: SimulateFormat,
+    /// Also write a self-contained HTML report with charts.
+    #[arg(long, value_name = "FILE.html")]
+    pub report: Option<PathBuf>,
     #[command(flatten)]
     pub catalog: CatalogArg,
     /// Write the output to this file instead of stdout (written whole or not at all).

@@ -642,3 +642,102 @@ spec:
     assert_eq!(code(&o), 2, "{}{}", stdout(&o), stderr(&o));
     assert!(stderr(&o).contains("10.1.0.0/24"), "{}", stderr(&o));
 }
+
+#[test]
+fn simulate_reproduces_the_pending_storm_and_its_fix() {
+    // The fragmented /24s: pods land on nodes whose CNI cannot get a /28.
+    let o = eksplane(
+        &[
+            "simulate",
+            "examples/ip-exhaustion",
+            "--duration",
+            "2h",
+            "--format",
+            "json",
+        ],
+        None,
+    );
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}"));
+    let s = &v["summary"];
+    for key in [
+        "total_cost_usd",
+        "peak_nodes",
+        "pending_pod_seconds",
+        "max_pending_pods",
+        "pods_stuck_without_ip",
+    ] {
+        assert!(!s[key].is_null(), "{key} missing: {s}");
+    }
+    assert!(
+        s["pods_stuck_without_ip"].as_u64().is_some_and(|n| n > 0),
+        "{s}"
+    );
+    // Same inputs and seed: byte-identical output.
+    let again = eksplane(
+        &[
+            "simulate",
+            "examples/ip-exhaustion",
+            "--duration",
+            "2h",
+            "--format",
+            "json",
+        ],
+        None,
+    );
+    assert_eq!(o.stdout, again.stdout);
+    // The fix: pod subnets from the secondary CIDR.
+    let d = tmp("sim");
+    let html = d.join("report.html");
+    let h = html.to_string_lossy().into_owned();
+    let o = eksplane(
+        &[
+            "simulate",
+            "examples/ip-exhaustion-fixed",
+            "--duration",
+            "2h",
+            "--format",
+            "json",
+            "--report",
+            &h,
+        ],
+        None,
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(v["summary"]["pods_stuck_without_ip"], 0);
+    let page = std::fs::read_to_string(&html).unwrap_or_else(|e| panic!("{e}"));
+    assert!(page.matches("<svg").count() >= 4, "charts in the report");
+    assert!(
+        !page.contains("<script src") && !page.contains("<link"),
+        "self-contained"
+    );
+}
+
+#[test]
+fn simulate_with_a_workload_profile_and_bad_durations() {
+    let o = eksplane(
+        &[
+            "simulate",
+            "examples/simulate",
+            "--workload",
+            "examples/simulate/workload-profile.yaml",
+            "--duration",
+            "3h",
+        ],
+        None,
+    );
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    assert!(
+        !stderr(&o).contains("LOAD005"),
+        "profile read once: {}",
+        stderr(&o)
+    );
+    assert!(stdout(&o).contains("Simulation of 3h"), "{}", stdout(&o));
+    let o = eksplane(
+        &["simulate", "examples/simulate", "--duration", "3 hours"],
+        None,
+    );
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("--duration"), "{}", stderr(&o));
+}

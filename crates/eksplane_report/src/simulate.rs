@@ -1091,6 +1091,64 @@ pub fn render_html(v: &SimView) -> String {
     o
 }
 
+/// The view of a simulator run (`eksplane_sim::SimResult`), with the run's
+/// length, seed and the usable addresses per subnet for the charts.
+pub fn view(
+    r: &eksplane_sim::SimResult,
+    duration_seconds: u64,
+    seed: u64,
+    subnet_capacity: BTreeMap<String, u32>,
+) -> SimView {
+    let s = &r.summary;
+    SimView {
+        summary: SimSummaryView {
+            total_cost_usd: s.total_cost_usd,
+            peak_nodes: s.peak_nodes,
+            pending_pod_seconds: finite(s.pending_pod_seconds).max(0.0).round() as u64,
+            max_pending_pods: s.max_pending_pods,
+            pods_stuck_without_ip: s.pods_stuck_without_ip,
+            // The simulator keys node-hours by type and by `type/capacity`;
+            // show the finer split only, so totals add up.
+            node_hours_by_type: if s.node_hours_by_type.keys().any(|k| k.contains('/')) {
+                s.node_hours_by_type
+                    .iter()
+                    .filter(|(k, _)| k.contains('/'))
+                    .map(|(k, v)| (k.clone(), *v))
+                    .collect()
+            } else {
+                s.node_hours_by_type.clone()
+            },
+            cost_by_namespace: s.cost_by_namespace.clone(),
+            unschedulable: s
+                .unschedulable
+                .iter()
+                .map(|u| (u.workload.clone(), u.reason.clone()))
+                .collect(),
+            duration_seconds,
+            seed,
+            subnet_capacity,
+        },
+        series: r
+            .series
+            .iter()
+            .map(|x| SampleView {
+                t_seconds: x.t_seconds,
+                nodes_by_type: x.nodes_by_type.clone(),
+                pending_pods: x.pending_pods,
+                stuck_pods: x.stuck_pods,
+                running_pods: x.running_pods,
+                subnet_ips_used: x.subnet_ips_used.clone(),
+                cost_usd: x.cost_usd,
+            })
+            .collect(),
+        events: r
+            .events
+            .iter()
+            .map(|e| (e.t_seconds, format!("{:?}", e.kind), e.message.clone()))
+            .collect(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

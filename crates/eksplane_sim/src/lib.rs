@@ -17,6 +17,7 @@
 pub mod engine;
 pub mod filter;
 pub mod inputs;
+pub mod profile;
 pub mod result;
 pub mod workload;
 

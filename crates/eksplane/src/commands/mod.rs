@@ -8,6 +8,7 @@ mod inspect;
 mod ip_plan;
 mod max_pods;
 mod rules;
+mod simulate;
 
 use crate::cli::{Cli, Command, InputArgs};
 use eksplane_load::{Input, LoadOptions, Loaded};
@@ -23,6 +24,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::MaxPods(a) => max_pods::run(a),
         Command::Capacity(a) => capacity::run(a),
         Command::IpPlan(a) => ip_plan::run(a),
+        Command::Simulate(a) => simulate::run(a),
         Command::Catalog(c) => catalog::run(c),
     }
 }

@@ -1,0 +1,113 @@
+//! `eksplane simulate`: the data plane under the inputs' workloads (scaled
+//! by a WorkloadProfile), deterministically: nodes, cost, pods Pending and
+//! pods stuck without an IP.
+
+use crate::cli::{SimulateArgs, SimulateFormat};
+use crate::commands::{
+    EXIT_BAD_INPUT, EXIT_CLEAN, EXIT_FINDINGS, catalog, load_inputs, report_load_findings,
+};
+use crate::output;
+use eksplane_model::GoDuration;
+use eksplane_report::simulate::{render_html, render_human, render_json, render_series_csv, view};
+use eksplane_sim::{SimInputs, SimOptions, Simulation};
+use std::collections::BTreeMap;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+pub fn run(a: SimulateArgs) -> anyhow::Result<ExitCode> {
+    let mut paths = a.input.paths.clone();
+    // A profile inside an input directory is read with it, once.
+    let canon = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    for w in &a.workload {
+        let cw = canon(w);
+        if !a.input.paths.iter().any(|i| cw.starts_with(canon(i))) {
+            paths.push(w.clone());
+        }
+    }
+    let loaded = load_inputs(&crate::cli::InputArgs { paths })?;
+    if report_load_findings(&loaded) {
+        return Ok(ExitCode::from(EXIT_BAD_INPUT));
+    }
+    let duration = GoDuration::parse(&a.duration)
+        .map_err(|e| anyhow::anyhow!("--duration {:?}: {e}", a.duration))?
+        .as_secs();
+    if duration == 0 {
+        anyhow::bail!("--duration must be longer than 0s");
+    }
+    let step = GoDuration::parse(&a.step)
+        .map_err(|e| anyhow::anyhow!("--step {:?}: {e}", a.step))?
+        .as_secs()
+        .max(1);
+    let (cat, _) = catalog::load(&a.catalog)?;
+    let db = &loaded.db;
+    let file_of =
+        |prof: &eksplane_model::plan::WorkloadProfile| db.name(prof.origin.span.file).to_string();
+    let read = |path: &str, profile_file: &str| -> Result<String, String> {
+        let base = Path::new(profile_file).parent().unwrap_or(Path::new("."));
+        let full: PathBuf = base.join(path);
+        std::fs::read_to_string(&full).map_err(|e| format!("cannot read {}: {e}", full.display()))
+    };
+    let spec =
+        eksplane_sim::profile::spec_from_profiles(&loaded.platform, duration, &read, &file_of)
+            .map_err(|problems| anyhow::anyhow!("{}", problems.join("\n")))?;
+    let inputs =
+        SimInputs::new(&loaded.platform, &cat, spec).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let opts = SimOptions {
+        duration_seconds: duration,
+        step_seconds: step,
+        seed: a.seed,
+        node_startup_seconds: a.node_startup_seconds,
+        consolidation: !a.no_consolidation,
+        ..SimOptions::default()
+    };
+    let mut sim = Simulation::new(&inputs, &opts);
+    let progress = std::io::stderr().is_terminal() && duration >= 6 * 3600;
+    let mut shown = 0;
+    while sim.now() < duration {
+        sim.tick();
+        if progress {
+            let pct = sim.now().saturating_mul(10) / duration;
+            if pct > shown {
+                shown = pct;
+                output::note(&format!(
+                    "simulated {}h of {}h, {} nodes",
+                    sim.now() / 3600,
+                    duration / 3600,
+                    sim.node_count()
+                ));
+            }
+        }
+    }
+    let result = sim.finish();
+    // Usable addresses per subnet, for the charts' ceilings.
+    let mut capacity = BTreeMap::new();
+    if let Ok((pi, _)) = eksplane_rules::ip_inputs::plan_inputs(
+        &loaded.platform,
+        db,
+        &cat,
+        &eksplane_rules::ip_inputs::TargetArgs::default(),
+    ) && let Ok(spaces) = eksplane_ipplan::build_spaces(&pi)
+    {
+        for s in spaces {
+            capacity.insert(s.id.clone(), s.counts().usable);
+        }
+    }
+    let v = view(&result, duration, a.seed, capacity);
+    if let Some(html) = &a.report {
+        output::write_atomic(html, &render_html(&v))
+            .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", html.display()))?;
+    }
+    let text = match a.format {
+        SimulateFormat::Human => render_human(&v),
+        SimulateFormat::Json => render_json(&v),
+        SimulateFormat::Csv => render_series_csv(&v),
+    };
+    output::emit(&text, a.output.as_deref())?;
+    let trouble = v.summary.pods_stuck_without_ip > 0 || !v.summary.unschedulable.is_empty();
+    Ok(ExitCode::from(if trouble {
+        EXIT_FINDINGS
+    } else {
+        EXIT_CLEAN
+    }))
+}
