@@ -103,15 +103,22 @@ fn clock(t: u64) -> String {
     format!("{:02}:{:02}:{:02}", t / 3600, t % 3600 / 60, t % 60)
 }
 
+/// Node-hours per instance type, `type/capacity` keys added up per type
+/// (the series count nodes by type).
+fn hours_by_base_type(v: &SimView) -> BTreeMap<String, f64> {
+    let mut out: BTreeMap<String, f64> = BTreeMap::new();
+    for (k, h) in &v.summary.node_hours_by_type {
+        let base = k.split('/').next().unwrap_or(k);
+        *out.entry(base.to_string()).or_insert(0.0) += finite(*h);
+    }
+    out
+}
+
 /// Instance types, largest node-hours first (the bottom of the stack), then
 /// any type seen only in the series.
 fn types_in_order(v: &SimView) -> Vec<String> {
-    let mut by_hours: Vec<(&String, f64)> = v
-        .summary
-        .node_hours_by_type
-        .iter()
-        .map(|(t, h)| (t, finite(*h)))
-        .collect();
+    let hours = hours_by_base_type(v);
+    let mut by_hours: Vec<(&String, f64)> = hours.iter().map(|(t, h)| (t, *h)).collect();
     by_hours.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(b.0)));
     let mut out: Vec<String> = by_hours.into_iter().map(|(t, _)| t.clone()).collect();
     let seen: BTreeSet<String> = v
@@ -673,11 +680,12 @@ fn int_label(x: f64) -> String {
 /// Nodes by instance type, stacked areas, largest type at the bottom.
 fn nodes_chart(v: &SimView) -> String {
     let types = types_in_order(v);
+    let hours = hours_by_base_type(v);
     let keys: Vec<Key> = types
         .iter()
         .enumerate()
         .map(|(i, t)| Key {
-            label: match v.summary.node_hours_by_type.get(t) {
+            label: match hours.get(t) {
                 Some(h) => format!("{t} ({:.1} node-h)", finite(*h)),
                 None => t.clone(),
             },
