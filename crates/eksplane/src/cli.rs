@@ -301,6 +301,9 @@ pub struct SimulateArgs {
     /// Do not remove empty nodes.
     #[arg(long)]
     pub no_consolidation: bool,
+    /// Also split chargeback by this pod label (e.g. `team`), besides the namespace.
+    #[arg(long, value_name = "KEY")]
+    pub chargeback_label: Option<String>,
     #[arg(long, value_enum, default_value_t = SimulateFormat::Human)]
     pub format: SimulateFormat,
     /// Also write a self-contained HTML report with charts.

@@ -741,3 +741,29 @@ fn simulate_with_a_workload_profile_and_bad_durations() {
     assert_eq!(code(&o), 2);
     assert!(stderr(&o).contains("--duration"), "{}", stderr(&o));
 }
+
+#[test]
+fn simulate_splits_chargeback_by_a_pod_label() {
+    let o = eksplane(
+        &[
+            "simulate",
+            "examples/simulate",
+            "--duration",
+            "1h",
+            "--chargeback-label",
+            "app",
+            "--format",
+            "json",
+        ],
+        None,
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(v["summary"]["chargeback_label"], "app");
+    let by = v["summary"]["cost_by_label"]
+        .as_object()
+        .cloned()
+        .unwrap_or_default();
+    assert!(by.keys().any(|k| k.starts_with("app=")), "{by:?}");
+    assert!(v["series"].as_array().is_some_and(|s| !s.is_empty()));
+}

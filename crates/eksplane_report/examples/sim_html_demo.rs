@@ -136,6 +136,8 @@ fn main() -> std::io::Result<()> {
             pods_stuck_without_ip: max_stuck,
             node_hours_by_type: hours,
             cost_by_namespace: ns,
+            chargeback_label: None,
+            cost_by_label: BTreeMap::new(),
             unschedulable: vec![(
                 "batch/genome-align".to_string(),
                 "requests 96 CPU and 700Gi memory; no instance type the NodePools allow fits"

@@ -39,6 +39,10 @@ pub struct SimSummaryView {
     pub node_hours_by_type: BTreeMap<String, f64>,
     /// Chargeback: each node's cost split by requested share.
     pub cost_by_namespace: BTreeMap<String, f64>,
+    /// The pod label chargeback is also split by, and the split
+    /// (`key=value` -> cost); empty when no label was asked for.
+    pub chargeback_label: Option<String>,
+    pub cost_by_label: BTreeMap<String, f64>,
     /// `(namespace/name, why it could not be scheduled)`.
     pub unschedulable: Vec<(String, String)>,
     pub duration_seconds: u64,
@@ -61,6 +65,31 @@ pub struct SampleView {
     pub subnet_ips_used: BTreeMap<String, u32>,
     /// Cumulative cost from the start to `t_seconds`.
     pub cost_usd: f64,
+}
+
+/// A cost split as a table, largest first, with each share of the total.
+fn chargeback_table(out: &mut String, costs: &BTreeMap<String, f64>, head: &'static str) {
+    let total: f64 = costs.values().map(|c| finite(*c)).sum();
+    let mut rows: Vec<(&String, f64)> = costs.iter().map(|(n, c)| (n, finite(*c))).collect();
+    rows.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+    let rows = rows
+        .into_iter()
+        .map(|(n, c)| {
+            let share = if total > 0.0 { 100.0 * c / total } else { 0.0 };
+            vec![n.clone(), usd(c), format!("{share:.1}%")]
+        })
+        .collect();
+    Table {
+        headers: vec![
+            (head, Align::Left),
+            ("COST", Align::Right),
+            ("SHARE", Align::Right),
+        ],
+        groups: vec![],
+        rows,
+        indent: "  ",
+    }
+    .render(out);
 }
 
 /// A finite value, or 0: a NaN or infinity from upstream never reaches a
@@ -224,31 +253,13 @@ pub fn render_human(v: &SimView) -> String {
 
     if !s.cost_by_namespace.is_empty() {
         out.push_str("\nChargeback by namespace (each node's cost split by requested share)\n");
-        let total: f64 = s.cost_by_namespace.values().map(|c| finite(*c)).sum();
-        let mut ns: Vec<(&String, f64)> = s
-            .cost_by_namespace
-            .iter()
-            .map(|(n, c)| (n, finite(*c)))
-            .collect();
-        ns.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(b.0)));
-        let rows = ns
-            .into_iter()
-            .map(|(n, c)| {
-                let share = if total > 0.0 { 100.0 * c / total } else { 0.0 };
-                vec![n.clone(), usd(c), format!("{share:.1}%")]
-            })
-            .collect();
-        Table {
-            headers: vec![
-                ("NAMESPACE", Align::Left),
-                ("COST", Align::Right),
-                ("SHARE", Align::Right),
-            ],
-            groups: vec![],
-            rows,
-            indent: "  ",
-        }
-        .render(&mut out);
+        chargeback_table(&mut out, &s.cost_by_namespace, "NAMESPACE");
+    }
+    if let Some(label) = &s.chargeback_label
+        && !s.cost_by_label.is_empty()
+    {
+        let _ = writeln!(out, "\nChargeback by pod label {label}");
+        chargeback_table(&mut out, &s.cost_by_label, "LABEL");
     }
 
     if !s.unschedulable.is_empty() {
@@ -291,6 +302,10 @@ struct SummaryDoc<'a> {
     pods_stuck_without_ip: u32,
     node_hours_by_type: BTreeMap<&'a str, f64>,
     cost_by_namespace: BTreeMap<&'a str, f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    chargeback_label: Option<&'a str>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    cost_by_label: BTreeMap<&'a str, f64>,
     unschedulable: Vec<Unschedulable<'a>>,
     subnet_capacity: &'a BTreeMap<String, u32>,
 }
@@ -347,6 +362,12 @@ pub fn render_json(v: &SimView) -> String {
                 .collect(),
             cost_by_namespace: s
                 .cost_by_namespace
+                .iter()
+                .map(|(k, c)| (k.as_str(), fixed(*c)))
+                .collect(),
+            chargeback_label: s.chargeback_label.as_deref(),
+            cost_by_label: s
+                .cost_by_label
                 .iter()
                 .map(|(k, c)| (k.as_str(), fixed(*c)))
                 .collect(),
@@ -1063,6 +1084,32 @@ pub fn render_html(v: &SimView) -> String {
         );
     }
     o.push_str("</table>\n</div>\n</div>\n");
+    if let Some(label) = &s.chargeback_label
+        && !s.cost_by_label.is_empty()
+    {
+        let _ = write!(
+            o,
+            "<h2>Chargeback by pod label {}</h2>\n<table><tr><th>value</th><th class=\"n\">cost</th><th class=\"n\">share</th></tr>",
+            esc(label)
+        );
+        let total: f64 = s.cost_by_label.values().map(|c| finite(*c)).sum();
+        let mut rows: Vec<(&String, f64)> = s
+            .cost_by_label
+            .iter()
+            .map(|(n, c)| (n, finite(*c)))
+            .collect();
+        rows.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+        for (n, c) in rows {
+            let share = if total > 0.0 { 100.0 * c / total } else { 0.0 };
+            let _ = write!(
+                o,
+                "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{share:.1}%</td></tr>",
+                esc(n),
+                usd(c)
+            );
+        }
+        o.push_str("</table>\n");
+    }
 
     if !s.unschedulable.is_empty() {
         o.push_str(
@@ -1127,6 +1174,8 @@ pub fn view(
                 s.node_hours_by_type.clone()
             },
             cost_by_namespace: s.cost_by_namespace.clone(),
+            chargeback_label: s.chargeback_label.clone(),
+            cost_by_label: s.cost_by_label.clone(),
             unschedulable: s
                 .unschedulable
                 .iter()

@@ -237,6 +237,7 @@ pub struct Simulation<'a> {
     cost: f64,
     node_seconds: BTreeMap<String, f64>,
     cost_by_ns: BTreeMap<String, f64>,
+    cost_by_label: BTreeMap<String, f64>,
     pending_seconds: f64,
     stuck_seconds: f64,
     max_pending: u32,
@@ -304,6 +305,7 @@ impl<'a> Simulation<'a> {
             cost: 0.0,
             node_seconds: BTreeMap::new(),
             cost_by_ns: BTreeMap::new(),
+            cost_by_label: BTreeMap::new(),
             pending_seconds: 0.0,
             stuck_seconds: 0.0,
             max_pending: 0,
@@ -477,8 +479,11 @@ impl<'a> Simulation<'a> {
                 continue;
             };
             let every = j.every_seconds.max(1);
-            // An arrival at each multiple of `every` within (t - step, t].
-            let due = t == 0 || (t >= step && t / every > (t - step) / every);
+            // An arrival at `start + k x every`, on the first tick at or after it.
+            let Some(r) = t.checked_sub(j.start_seconds) else {
+                continue;
+            };
+            let due = r < step || r / every > (r - step) / every;
             if due {
                 for _ in 0..j.parallelism {
                     self.new_pod(s, Some(j.duration_seconds));
@@ -1514,6 +1519,43 @@ impl<'a> Simulation<'a> {
             }
             *self.cost_by_ns.entry("(idle)".to_string()).or_insert(0.0) +=
                 cost * (1.0 - shared).max(0.0);
+            // The same split by the value of one pod label (EKS split cost
+            // allocation groups by labels the same way), when asked.
+            if let Some(key) = &inp.chargeback_label {
+                let mut shared = 0.0;
+                for (sidx, &count) in n.counts.iter().enumerate() {
+                    if count == 0 {
+                        continue;
+                    }
+                    let sh = &inp.shapes[sidx];
+                    let c = sh.cpu_millis.saturating_mul(u64::from(count));
+                    let m = sh.memory_bytes.saturating_mul(u64::from(count));
+                    if c == 0 && m == 0 {
+                        continue;
+                    }
+                    let share = ((c as f64 / acpu) + (m as f64 / amem)) / 2.0;
+                    let share = share.min(1.0 - shared).max(0.0);
+                    shared += share;
+                    let value = sh
+                        .labels
+                        .get(key)
+                        .map_or_else(|| format!("({key} unset)"), |v| format!("{key}={v}"));
+                    *self.cost_by_label.entry(value).or_insert(0.0) += cost * share;
+                }
+                for &(_, c, m) in &pool.daemon_by_namespace {
+                    let share = ((c as f64 / acpu) + (m as f64 / amem)) / 2.0;
+                    let share = share.min(1.0 - shared).max(0.0);
+                    shared += share;
+                    *self
+                        .cost_by_label
+                        .entry("(daemonsets)".to_string())
+                        .or_insert(0.0) += cost * share;
+                }
+                *self
+                    .cost_by_label
+                    .entry("(idle)".to_string())
+                    .or_insert(0.0) += cost * (1.0 - shared).max(0.0);
+            }
         }
         self.pending_seconds += f64::from(pending) * dt;
         self.stuck_seconds += f64::from(stuck) * dt;
@@ -1564,6 +1606,8 @@ impl<'a> Simulation<'a> {
                     .map(|(k, v)| (k.clone(), v / 3600.0))
                     .collect(),
                 cost_by_namespace: self.cost_by_ns,
+                chargeback_label: inp.chargeback_label.clone(),
+                cost_by_label: self.cost_by_label,
                 unschedulable,
                 ip_errors: self.ip_errors,
                 events_count: self.events.len() as u64,

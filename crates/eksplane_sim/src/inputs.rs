@@ -83,6 +83,9 @@ pub struct Shape {
     pub compat: Vec<Vec<u64>>,
     /// Per pool: why the pod cannot land at all (taints, labels), if so.
     pub pool_block: Vec<Option<String>>,
+    /// The pod template's labels (the workload's own labels where the
+    /// template does not set a key), for chargeback by label.
+    pub labels: BTreeMap<String, String>,
 }
 
 impl Shape {
@@ -158,6 +161,8 @@ pub struct SimInputs {
     pub spec: WorkloadSpec,
     /// Things in the inputs the simulator does not model, said once.
     pub notes: Vec<String>,
+    /// A pod label to split chargeback by, besides the namespace.
+    pub chargeback_label: Option<String>,
 }
 
 fn quantity(q: &k8s_openapi::apimachinery::pkg::api::resource::Quantity) -> Option<Quantity> {
@@ -535,6 +540,22 @@ impl SimInputs {
                 repelled_by: Vec::new(),
                 compat: Vec::new(),
                 pool_block: Vec::new(),
+                labels: {
+                    let mut l: BTreeMap<String, String> = w
+                        .metadata
+                        .labels
+                        .iter()
+                        .map(|(k, v)| (k.clone(), v.value.clone()))
+                        .collect();
+                    l.extend(
+                        w.template
+                            .metadata
+                            .labels
+                            .iter()
+                            .map(|(k, v)| (k.clone(), v.value.clone())),
+                    );
+                    l
+                },
             });
         }
         // Selectors between workloads (same namespace, template labels).
@@ -675,6 +696,7 @@ impl SimInputs {
             cni,
             spec,
             notes,
+            chargeback_label: None,
         })
     }
 

@@ -95,6 +95,7 @@ pub fn spec_from_profiles(
                     j.value.name.value.namespace, j.value.name.value.name
                 ),
                 every_seconds: j.value.every.value.as_secs().max(1),
+                start_seconds: j.value.start().as_secs(),
                 duration_seconds: j.value.duration.value.as_secs(),
                 parallelism: j.value.parallelism.as_ref().map_or(1, |p| p.value),
             });

@@ -32,6 +32,11 @@ pub struct Summary {
     /// Cost by namespace, by requested share of each node; the unrequested
     /// rest of each node is `(idle)`.
     pub cost_by_namespace: BTreeMap<String, f64>,
+    /// The pod label chargeback is also split by (`SimInputs::chargeback_label`).
+    pub chargeback_label: Option<String>,
+    /// Chargeback by that label's value (`key=value`, `(key unset)`,
+    /// `(daemonsets)`, `(idle)`); empty without a label.
+    pub cost_by_label: BTreeMap<String, f64>,
     /// Workloads with pods no NodePool could take, with the reason per pool.
     pub unschedulable: Vec<Unschedulable>,
     /// Errors the CNI reported, by message, counted once per node.

@@ -8,7 +8,7 @@
 //!
 //! - [`ReplicaCurve`]: a Deployment's or StatefulSet's replicas over time.
 //!   Workloads without a curve run at their declared replicas.
-//! - [`JobArrivals`]: a Job started every `every_seconds` (first at t = 0),
+//! - [`JobArrivals`]: a Job started every `every_seconds` (first at `start_seconds`),
 //!   `parallelism` pods each running `duration_seconds` once started. Jobs
 //!   without arrivals run once from t = 0 with their declared parallelism for
 //!   the whole run; CronJobs run only when given arrivals.
@@ -132,6 +132,8 @@ pub struct JobArrivals {
     /// `namespace/name` of a Job (or CronJob) in the inputs: its pod template.
     pub workload: String,
     pub every_seconds: u64,
+    /// The first arrival (0: at the start of the run).
+    pub start_seconds: u64,
     pub duration_seconds: u64,
     pub parallelism: u32,
 }

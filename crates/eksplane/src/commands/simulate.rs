@@ -51,8 +51,9 @@ pub fn run(a: SimulateArgs) -> anyhow::Result<ExitCode> {
     let spec =
         eksplane_sim::profile::spec_from_profiles(&loaded.platform, duration, &read, &file_of)
             .map_err(|problems| anyhow::anyhow!("{}", problems.join("\n")))?;
-    let inputs =
+    let mut inputs =
         SimInputs::new(&loaded.platform, &cat, spec).map_err(|e| anyhow::anyhow!("{e}"))?;
+    inputs.chargeback_label = a.chargeback_label.clone();
     let opts = SimOptions {
         duration_seconds: duration,
         step_seconds: step,

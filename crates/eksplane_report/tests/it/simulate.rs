@@ -42,6 +42,12 @@ fn small_run() -> SimView {
             pods_stuck_without_ip: 4,
             node_hours_by_type: map(&[("m6i.large", 4.5), ("m6i.xlarge", 3.25)]),
             cost_by_namespace: map(&[("shop", 0.8), ("batch", 0.3345), ("kube-system", 0.1)]),
+            chargeback_label: Some("team".into()),
+            cost_by_label: map(&[
+                ("team=payments", 0.7),
+                ("team=search", 0.4345),
+                ("(idle)", 0.1),
+            ]),
             unschedulable: vec![(
                 "batch/huge".to_string(),
                 "requests 200 CPU; no instance type the NodePools allow has that many".to_string(),

@@ -222,3 +222,75 @@ fn same_inputs_and_seed_give_identical_results() {
     assert!(!a.is_empty());
     assert_eq!(a, b);
 }
+
+#[test]
+fn job_arrivals_start_late_and_chargeback_splits_by_label() {
+    let pool = POOL.replace("LIMITS", "");
+    let job = "apiVersion: batch/v1
+kind: Job
+metadata: {name: report, namespace: batch}
+spec:
+  parallelism: 2
+  template:
+    metadata: {labels: {team: data}}
+    spec:
+      restartPolicy: Never
+      containers:
+        - name: c
+          image: x
+          resources: {requests: {cpu: '1', memory: 1Gi}}
+";
+    let dep = deployment("api", 2, "500m", "");
+    let p = platform(&[("pool.yaml", &pool), ("job.yaml", job), ("api.yaml", &dep)]);
+    let spec = WorkloadSpec {
+        jobs: vec![eksplane_sim::JobArrivals {
+            workload: "batch/report".into(),
+            every_seconds: 3600,
+            duration_seconds: 600,
+            parallelism: 2,
+            start_seconds: 1800,
+        }],
+        ..WorkloadSpec::default()
+    };
+    let mut inputs =
+        SimInputs::new(&p, Catalog::embedded(), spec).unwrap_or_else(|e| panic!("{e}"));
+    inputs.chargeback_label = Some("team".into());
+    let r = eksplane_sim::simulate(&inputs, &opts(3600));
+    // No job pod before 30 min: the only running pods until then are api's.
+    let before: u32 = r
+        .series
+        .iter()
+        .filter(|s| s.t_seconds < 1800)
+        .map(|s| s.running_pods + s.pending_pods + s.stuck_pods)
+        .max()
+        .unwrap_or(0);
+    assert_eq!(before, 2, "{:?}", &r.series[..3]);
+    let after: u32 = r
+        .series
+        .iter()
+        .filter(|s| s.t_seconds >= 1800 && s.t_seconds < 2400)
+        .map(|s| s.running_pods + s.pending_pods + s.stuck_pods)
+        .max()
+        .unwrap_or(0);
+    assert_eq!(after, 4);
+    assert_eq!(r.summary.chargeback_label.as_deref(), Some("team"));
+    assert!(
+        r.summary
+            .cost_by_label
+            .get("team=data")
+            .is_some_and(|c| *c > 0.0),
+        "{:?}",
+        r.summary.cost_by_label
+    );
+    assert!(
+        r.summary.cost_by_label.contains_key("(team unset)"),
+        "{:?}",
+        r.summary.cost_by_label
+    );
+    let by_label: f64 = r.summary.cost_by_label.values().sum();
+    assert!(
+        (by_label - r.summary.total_cost_usd).abs() < 1e-6,
+        "{by_label} vs {}",
+        r.summary.total_cost_usd
+    );
+}
