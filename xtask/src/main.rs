@@ -136,25 +136,6 @@ fn source_row(sources_md: &str, file: &str) -> Result<(String, String)> {
     bail!("SOURCES.md has no row for {file}")
 }
 
-/// Today's date (UTC) as YYYY-MM-DD, from the system clock.
-fn today_utc() -> String {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    let days = i64::try_from(secs / 86_400).unwrap_or(0);
-    // Howard Hinnant's civil_from_days.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}")
-}
-
 fn gen_data(args: &[String]) -> Result<()> {
     let o = parse_options(args)?;
     let data = o.shared.join("data");
@@ -195,7 +176,13 @@ fn gen_data(args: &[String]) -> Result<()> {
         n_fill
     );
 
-    let date = today_utc();
+    // Today's date (UTC) from the system clock.
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let date =
+        eksplane_aws_data::eks_versions::Date::from_days(i64::try_from(secs / 86_400).unwrap_or(0))
+            .to_string();
     let generated = format!("generated: {date} by `cargo xtask gen-data`");
     let catalog_header = vec![
         "Instance catalog for eksplane_aws_data. Do not edit: regenerate with `cargo xtask gen-data`.".to_string(),

@@ -138,7 +138,7 @@ fn import(a: CatalogImportArgs) -> anyhow::Result<ExitCode> {
     let mut header = vec![
         "Instance catalog written by `eksplane catalog import`; read it with --catalog FILE."
             .to_string(),
-        format!("generated: {} (UTC)", today_utc()),
+        format!("generated: {} (UTC)", crate::commands::today_utc()),
     ];
     let mut replaced = 0usize;
     for p in &a.files {
@@ -170,25 +170,6 @@ fn show(a: CatalogShowArgs) -> anyhow::Result<ExitCode> {
     let text = eksplane_report::catalog::render_instance_type(t);
     output::emit(&text, None)?;
     Ok(ExitCode::from(EXIT_CLEAN))
-}
-
-/// Today's date (UTC) as YYYY-MM-DD, from the system clock (Howard Hinnant's
-/// `civil_from_days`).
-fn today_utc() -> String {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    let days = i64::try_from(secs / 86_400).unwrap_or(0);
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}")
 }
 
 #[cfg(test)]

@@ -110,9 +110,5 @@ fn today(given: Option<&str>) -> anyhow::Result<Date> {
             anyhow::anyhow!("{s:?} is not a date (YYYY-MM-DD) for --today / {TODAY_ENV}")
         });
     }
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
-    Ok(Date::from_days(i64::try_from(secs / 86_400).unwrap_or(0)))
+    Ok(crate::commands::today_utc())
 }

@@ -78,3 +78,12 @@ pub fn report_load_findings(loaded: &Loaded) -> bool {
 pub const EXIT_CLEAN: u8 = 0;
 pub const EXIT_FINDINGS: u8 = 1;
 pub const EXIT_BAD_INPUT: u8 = 2;
+
+/// Today's date (UTC) from the system clock: the binary is the only crate
+/// that reads it.
+pub fn today_utc() -> eksplane_aws_data::eks_versions::Date {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    eksplane_aws_data::eks_versions::Date::from_days(i64::try_from(secs / 86_400).unwrap_or(0))
+}
