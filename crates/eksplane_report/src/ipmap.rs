@@ -61,7 +61,14 @@ pub struct SubnetMap {
     pub blocks: Vec<MapBlock>,
 }
 
-const CELL: u32 = 14;
+/// Block size in pixels: large enough to label when the subnet is small.
+fn cell_size(blocks: u32) -> u32 {
+    match blocks {
+        0..=64 => 34,
+        65..=1024 => 14,
+        _ => 8,
+    }
+}
 const GAP: u32 = 2;
 const MARGIN: u32 = 16;
 const MAX_COLUMNS: u32 = 64;
@@ -76,15 +83,16 @@ fn escape(s: &str) -> String {
 /// The SVG document for one subnet.
 pub fn render_svg(m: &SubnetMap) -> String {
     let n = m.blocks.len() as u32;
+    let cell = cell_size(n);
     // 16 columns for a /24 (one row per /24 of 16 blocks), up to 64.
     let columns = n
         .clamp(1, MAX_COLUMNS)
         .min(16.max(n.isqrt().next_power_of_two()));
     let rows = n.div_ceil(columns.max(1));
-    let grid_w = columns * (CELL + GAP);
+    let grid_w = columns * (cell + GAP);
     let legend_h = 3 * 18;
     let width = (2 * MARGIN + grid_w).max(560);
-    let height = 2 * MARGIN + 44 + rows * (CELL + GAP) + 12 + legend_h;
+    let height = 2 * MARGIN + 44 + rows * (cell + GAP) + 12 + legend_h;
     let mut s = String::new();
     let _ = writeln!(
         s,
@@ -109,15 +117,25 @@ pub fn render_svg(m: &SubnetMap) -> String {
     let base = u32::from(m.base);
     for (i, b) in m.blocks.iter().enumerate() {
         let i = i as u32;
-        let x = MARGIN + (i % columns) * (CELL + GAP);
-        let y = top + (i / columns) * (CELL + GAP);
+        let x = MARGIN + (i % columns) * (cell + GAP);
+        let y = top + (i / columns) * (cell + GAP);
         let start = Ipv4Addr::from(base.wrapping_add(i * 16));
         let _ = writeln!(
             s,
-            r#"<rect x="{x}" y="{y}" width="{CELL}" height="{CELL}" fill="{}"><title>{start}/28: {}</title></rect>"#,
+            r#"<rect x="{x}" y="{y}" width="{cell}" height="{cell}" fill="{}"><title>{start}/28: {}</title></rect>"#,
             b.colour(),
             escape(&b.describe())
         );
+        if cell >= 30 {
+            // The block's first address, last octet: `.16`, `.32`, ...
+            let _ = writeln!(
+                s,
+                r#"<text x="{}" y="{}" font-size="10" text-anchor="middle" fill="white">.{}</text>"#,
+                x + cell / 2,
+                y + cell / 2 + 4,
+                start.octets()[3]
+            );
+        }
     }
     let legend = [
         (MapBlock::Free, "free /28"),
@@ -130,7 +148,7 @@ pub fn render_svg(m: &SubnetMap) -> String {
         (MapBlock::AwsReserved, "AWS-reserved address"),
         (MapBlock::ReservedExplicit, "explicit reservation"),
     ];
-    let ly = top + rows * (CELL + GAP) + 12;
+    let ly = top + rows * (cell + GAP) + 12;
     for (k, (b, label)) in legend.iter().enumerate() {
         let k = k as u32;
         let x = MARGIN + (k % 3) * 180;
