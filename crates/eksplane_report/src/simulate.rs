@@ -67,17 +67,38 @@ pub struct SampleView {
     pub cost_usd: f64,
 }
 
-/// A cost split as a table, largest first, with each share of the total.
-fn chargeback_table(out: &mut String, costs: &BTreeMap<String, f64>, head: &'static str) {
+/// A cost split as an HTML table, largest first, with each share of the total.
+fn chargeback_html(o: &mut String, costs: &BTreeMap<String, f64>, head: &str) {
+    let _ = write!(
+        o,
+        "<table><tr><th>{head}</th><th class=\"n\">cost</th><th class=\"n\">share</th></tr>"
+    );
+    for (n, c, share) in cost_shares(costs) {
+        let _ = write!(
+            o,
+            "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{share:.1}%</td></tr>",
+            esc(n),
+            usd(c)
+        );
+    }
+    o.push_str("</table>\n");
+}
+
+/// Each entry with its percentage of the total, largest cost first.
+fn cost_shares(costs: &BTreeMap<String, f64>) -> Vec<(&String, f64, f64)> {
     let total: f64 = costs.values().map(|c| finite(*c)).sum();
     let mut rows: Vec<(&String, f64)> = costs.iter().map(|(n, c)| (n, finite(*c))).collect();
     rows.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(b.0)));
-    let rows = rows
+    rows.into_iter()
+        .map(|(n, c)| (n, c, if total > 0.0 { 100.0 * c / total } else { 0.0 }))
+        .collect()
+}
+
+/// A cost split as a table, largest first, with each share of the total.
+fn chargeback_table(out: &mut String, costs: &BTreeMap<String, f64>, head: &'static str) {
+    let rows = cost_shares(costs)
         .into_iter()
-        .map(|(n, c)| {
-            let share = if total > 0.0 { 100.0 * c / total } else { 0.0 };
-            vec![n.clone(), usd(c), format!("{share:.1}%")]
-        })
+        .map(|(n, c, share)| vec![n.clone(), usd(c), format!("{share:.1}%")])
         .collect();
     Table {
         headers: vec![
@@ -1064,51 +1085,13 @@ pub fn render_html(v: &SimView) -> String {
         }
     }
     o.push_str("</table>\n</div>\n<div>\n<h2>Chargeback by namespace</h2>\n");
-    o.push_str(
-        "<table><tr><th>namespace</th><th class=\"n\">cost</th><th class=\"n\">share</th></tr>",
-    );
-    let total: f64 = s.cost_by_namespace.values().map(|c| finite(*c)).sum();
-    let mut ns: Vec<(&String, f64)> = s
-        .cost_by_namespace
-        .iter()
-        .map(|(n, c)| (n, finite(*c)))
-        .collect();
-    ns.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(b.0)));
-    for (n, c) in ns {
-        let share = if total > 0.0 { 100.0 * c / total } else { 0.0 };
-        let _ = write!(
-            o,
-            "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{share:.1}%</td></tr>",
-            esc(n),
-            usd(c)
-        );
-    }
-    o.push_str("</table>\n</div>\n</div>\n");
+    chargeback_html(&mut o, &s.cost_by_namespace, "namespace");
+    o.push_str("</div>\n</div>\n");
     if let Some(label) = &s.chargeback_label
         && !s.cost_by_label.is_empty()
     {
-        let _ = write!(
-            o,
-            "<h2>Chargeback by pod label {}</h2>\n<table><tr><th>value</th><th class=\"n\">cost</th><th class=\"n\">share</th></tr>",
-            esc(label)
-        );
-        let total: f64 = s.cost_by_label.values().map(|c| finite(*c)).sum();
-        let mut rows: Vec<(&String, f64)> = s
-            .cost_by_label
-            .iter()
-            .map(|(n, c)| (n, finite(*c)))
-            .collect();
-        rows.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(b.0)));
-        for (n, c) in rows {
-            let share = if total > 0.0 { 100.0 * c / total } else { 0.0 };
-            let _ = write!(
-                o,
-                "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{share:.1}%</td></tr>",
-                esc(n),
-                usd(c)
-            );
-        }
-        o.push_str("</table>\n");
+        let _ = writeln!(o, "<h2>Chargeback by pod label {}</h2>", esc(label));
+        chargeback_html(&mut o, &s.cost_by_label, "value");
     }
 
     if !s.unschedulable.is_empty() {

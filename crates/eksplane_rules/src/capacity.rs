@@ -115,7 +115,11 @@ fn requirement_allows(r: &Requirement, t: &InstanceType) -> bool {
 /// launches on-demand capacity when the pool says nothing about
 /// `karpenter.sh/capacity-type` (karpenter-provider-aws
 /// `pkg/cloudprovider/suite_test.go`, "CapacityType should default to
-/// on-demand"); no other default narrows the set here.
+/// on-demand"); no other default narrows the set here. The risk rules take
+/// the other side on purpose: `rules::karpenter::util::pool_capacity_types`
+/// counts such a pool as able to launch Spot, as observed in
+/// aws/karpenter-provider-aws#5015 (open). Sizing uses the documented
+/// default; "could this land on Spot" assumes the worst.
 pub fn allowed_types<'c>(pool: &NodePool, catalog: &'c Catalog) -> Vec<&'c InstanceType> {
     let reqs = &pool.spec.template.spec.requirements;
     let has_capacity_type = reqs.iter().any(|r| r.key == LABEL_CAPACITY_TYPE);
@@ -237,6 +241,21 @@ fn eviction(text: &str) -> Option<EvictionThreshold> {
         .ok()
         .and_then(|q| to_u64(&q))
         .map(EvictionThreshold::Bytes)
+}
+
+/// Whether an EC2NodeClass `subnetSelectorTerms` entry selects `subnet`: its
+/// `id` (when given) and every tag (`*` matches any value) match. A term
+/// with neither selects nothing (Karpenter requires one of them).
+pub fn selects_subnet(
+    term: &eksplane_model::karpenter::SelectorTerm,
+    subnet: &eksplane_model::aws::Subnet,
+) -> bool {
+    let id_ok = term.id.as_deref().is_none_or(|id| subnet.id() == Some(id));
+    let tags_ok = term
+        .tags
+        .iter()
+        .all(|(k, v)| subnet.tag(k).is_some_and(|x| v == "*" || x == v));
+    id_ok && tags_ok && (term.id.is_some() || !term.tags.is_empty())
 }
 
 /// The EC2NodeClass a NodePool's `nodeClassRef` names.

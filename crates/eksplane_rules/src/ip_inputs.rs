@@ -4,7 +4,7 @@
 //! reservations, the CNI settings, custom networking's ENIConfigs and the
 //! demand to plan for.
 
-use crate::capacity::{allowed_types, cni_options};
+use crate::capacity::{allowed_types, cni_options, selects_subnet};
 use eksplane_aws_data::Catalog;
 use eksplane_ipplan::{
     Demand, InUse, NodeCount, NodeGroup, PlanInputs, Reservation, ReservationKind, SubnetInput,
@@ -39,19 +39,21 @@ pub struct InputProblem {
     pub span: Option<Span>,
 }
 
-fn located(db: &SourceDb, what: &str, span: Span) -> String {
-    if span.is_detached() {
-        what.to_string()
-    } else {
-        format!("{what} ({})", db.display(span))
+/// `what`, with where it is written when a database is given (labels in
+/// error messages).
+fn located(db: Option<&SourceDb>, what: &str, span: Span) -> String {
+    match db {
+        Some(db) if !span.is_detached() => format!("{what} ({})", db.display(span)),
+        _ => what.to_string(),
     }
 }
 
 /// Builds the planner's inputs. Subnets that are IPv6-only are problems;
 /// everything else the planner validates itself (overlaps, containment).
+/// With `db`, subnet labels name the file and line they come from.
 pub fn plan_inputs(
     p: &Platform,
-    db: &SourceDb,
+    db: Option<&SourceDb>,
     catalog: &Catalog,
     target: &TargetArgs,
 ) -> Result<(PlanInputs, DemandSource), Vec<InputProblem>> {
@@ -163,15 +165,10 @@ pub fn plan_inputs(
         for s in &p.aws.subnets {
             let Some(id) = s.value.id() else { continue };
             let selected = p.node_classes.iter().any(|c| {
-                c.spec.subnet_selector_terms.iter().any(|t| {
-                    let id_ok = t.value.id.as_deref().is_none_or(|x| x == id);
-                    let tags_ok = t
-                        .value
-                        .tags
-                        .iter()
-                        .all(|(k, v)| s.value.tag(k).is_some_and(|x| v == "*" || x == v));
-                    id_ok && tags_ok && (t.value.id.is_some() || !t.value.tags.is_empty())
-                })
+                c.spec
+                    .subnet_selector_terms
+                    .iter()
+                    .any(|t| selects_subnet(&t.value, &s.value))
             });
             if selected {
                 node_subnets.push(id.to_string());

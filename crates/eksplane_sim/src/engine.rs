@@ -866,39 +866,27 @@ impl<'a> Simulation<'a> {
         // Trunk ENI (node subnet), extra ENIs' primaries and secondaries or
         // prefixes (pod side).
         while self.nodes[ni].trunk < target.trunk_eni && error.is_none() {
-            match self.subnets[node_sub].take_single() {
-                Ok(o) => {
-                    self.nodes[ni].trunk += 1;
-                    self.nodes[ni].held.push(Held::Single(node_sub, o));
-                }
-                Err(e) => error = Some(shortage_text(e, &inp.subnets[node_sub].id)),
+            match self.hold(ni, node_sub, false) {
+                Ok(()) => self.nodes[ni].trunk += 1,
+                Err(e) => error = Some(e),
             }
         }
         while self.nodes[ni].extra_enis < target.extra_enis && error.is_none() {
-            match self.subnets[pod_side].take_single() {
-                Ok(o) => {
-                    self.nodes[ni].extra_enis += 1;
-                    self.nodes[ni].held.push(Held::Single(pod_side, o));
-                }
-                Err(e) => error = Some(shortage_text(e, &inp.subnets[pod_side].id)),
+            match self.hold(ni, pod_side, false) {
+                Ok(()) => self.nodes[ni].extra_enis += 1,
+                Err(e) => error = Some(e),
             }
         }
         while self.nodes[ni].secondary < target.secondary_ips && error.is_none() {
-            match self.subnets[pod_side].take_single() {
-                Ok(o) => {
-                    self.nodes[ni].secondary += 1;
-                    self.nodes[ni].held.push(Held::Single(pod_side, o));
-                }
-                Err(e) => error = Some(shortage_text(e, &inp.subnets[pod_side].id)),
+            match self.hold(ni, pod_side, false) {
+                Ok(()) => self.nodes[ni].secondary += 1,
+                Err(e) => error = Some(e),
             }
         }
         while self.nodes[ni].prefixes < target.prefixes && error.is_none() {
-            match self.subnets[pod_side].take_block() {
-                Ok(b) => {
-                    self.nodes[ni].prefixes += 1;
-                    self.nodes[ni].held.push(Held::Block(pod_side, b));
-                }
-                Err(e) => error = Some(shortage_text(e, &inp.subnets[pod_side].id)),
+            match self.hold(ni, pod_side, true) {
+                Ok(()) => self.nodes[ni].prefixes += 1,
+                Err(e) => error = Some(e),
             }
         }
         let cap = have(&self.nodes[ni]);
@@ -1509,9 +1497,7 @@ impl<'a> Simulation<'a> {
                 if c == 0 && m == 0 {
                     continue;
                 }
-                let share = ((c as f64 / acpu) + (m as f64 / amem)) / 2.0;
-                let share = share.min(1.0 - shared).max(0.0);
-                shared += share;
+                let share = request_share(c, m, acpu, amem, &mut shared);
                 *self
                     .cost_by_ns
                     .entry(inp.namespaces[ns].clone())
@@ -1533,9 +1519,7 @@ impl<'a> Simulation<'a> {
                     if c == 0 && m == 0 {
                         continue;
                     }
-                    let share = ((c as f64 / acpu) + (m as f64 / amem)) / 2.0;
-                    let share = share.min(1.0 - shared).max(0.0);
-                    shared += share;
+                    let share = request_share(c, m, acpu, amem, &mut shared);
                     let value = sh
                         .labels
                         .get(key)
@@ -1543,9 +1527,7 @@ impl<'a> Simulation<'a> {
                     *self.cost_by_label.entry(value).or_insert(0.0) += cost * share;
                 }
                 for &(_, c, m) in &pool.daemon_by_namespace {
-                    let share = ((c as f64 / acpu) + (m as f64 / amem)) / 2.0;
-                    let share = share.min(1.0 - shared).max(0.0);
-                    shared += share;
+                    let share = request_share(c, m, acpu, amem, &mut shared);
                     *self
                         .cost_by_label
                         .entry("(daemonsets)".to_string())
@@ -1582,6 +1564,25 @@ impl<'a> Simulation<'a> {
     }
 
     /// The result so far.
+    /// Takes one address (`block`: a /28 prefix) from subnet `sub` for node
+    /// `ni` and records it as held; the CNI's error text when none is left.
+    fn hold(&mut self, ni: usize, sub: usize, block: bool) -> Result<(), String> {
+        let taken = if block {
+            self.subnets[sub].take_block().map(|b| Held::Block(sub, b))
+        } else {
+            self.subnets[sub]
+                .take_single()
+                .map(|o| Held::Single(sub, o))
+        };
+        match taken {
+            Ok(h) => {
+                self.nodes[ni].held.push(h);
+                Ok(())
+            }
+            Err(e) => Err(shortage_text(e, &self.inp.subnets[sub].id)),
+        }
+    }
+
     pub fn finish(self) -> SimResult {
         let inp = self.inp;
         let unschedulable = self
@@ -1616,6 +1617,16 @@ impl<'a> Simulation<'a> {
             events: self.events,
         }
     }
+}
+
+/// The share of a node's cost that requests of `c` millicores and `m` bytes
+/// take (the mean of the CPU and memory shares of its allocatable), capped so
+/// the shares handed out on one node never pass 1; `shared` accumulates them.
+fn request_share(c: u64, m: u64, acpu: f64, amem: f64, shared: &mut f64) -> f64 {
+    let share = ((c as f64 / acpu) + (m as f64 / amem)) / 2.0;
+    let share = share.min(1.0 - *shared).max(0.0);
+    *shared += share;
+    share
 }
 
 fn shortage_text(e: Shortage, subnet: &str) -> String {

@@ -21,18 +21,6 @@ impl LabelSource for BTreeMap<String, String> {
     }
 }
 
-fn operator(s: &str) -> Option<Operator> {
-    Some(match s {
-        "In" => Operator::In,
-        "NotIn" => Operator::NotIn,
-        "Exists" => Operator::Exists,
-        "DoesNotExist" => Operator::DoesNotExist,
-        "Gt" => Operator::Gt,
-        "Lt" => Operator::Lt,
-        _ => return None,
-    })
-}
-
 /// A pod's node-label constraints.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PodConstraints {
@@ -68,7 +56,7 @@ impl PodConstraints {
                             .iter()
                             .flatten()
                             .map(|e| {
-                                operator(&e.operator).map(|op| Requirement {
+                                Operator::from_node_selector(&e.operator).map(|op| Requirement {
                                     key: e.key.clone(),
                                     operator: op,
                                     values: e.values.clone().unwrap_or_default(),

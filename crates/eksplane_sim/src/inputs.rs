@@ -255,9 +255,8 @@ impl SimInputs {
         let (cni, _) = cni_options(p);
 
         // Subnets and zones: the IP planner's inputs from the platform.
-        let db = eksplane_source::SourceDb::new();
         let target = eksplane_rules::ip_inputs::TargetArgs::default();
-        let plan = eksplane_rules::ip_inputs::plan_inputs(p, &db, catalog, &target)
+        let plan = eksplane_rules::ip_inputs::plan_inputs(p, None, catalog, &target)
             .map(|(pi, _)| pi)
             .unwrap_or_else(|problems| {
                 for pr in problems {

@@ -23,7 +23,7 @@ pub fn run(a: IpPlanArgs) -> anyhow::Result<ExitCode> {
         instance_types: a.instance_type.clone(),
         pods_per_node: a.pods_per_node,
     };
-    let (inputs, demand) = match plan_inputs(&loaded.platform, &loaded.db, &cat, &target) {
+    let (inputs, demand) = match plan_inputs(&loaded.platform, Some(&loaded.db), &cat, &target) {
         Ok(x) => x,
         Err(problems) => {
             for p in &problems {

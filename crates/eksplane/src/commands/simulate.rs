@@ -85,7 +85,7 @@ pub fn run(a: SimulateArgs) -> anyhow::Result<ExitCode> {
     let mut capacity = BTreeMap::new();
     if let Ok((pi, _)) = eksplane_rules::ip_inputs::plan_inputs(
         &loaded.platform,
-        db,
+        Some(db),
         &cat,
         &eksplane_rules::ip_inputs::TargetArgs::default(),
     ) && let Ok(spaces) = eksplane_ipplan::build_spaces(&pi)

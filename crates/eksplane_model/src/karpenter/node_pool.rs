@@ -105,6 +105,22 @@ pub enum Operator {
     Lte,
 }
 
+impl Operator {
+    /// A pod's node-affinity operator (core/v1 `NodeSelectorOperator`: `In`,
+    /// `NotIn`, `Exists`, `DoesNotExist`, `Gt`, `Lt`; no `Gte`/`Lte` there).
+    pub fn from_node_selector(s: &str) -> Option<Operator> {
+        Some(match s {
+            "In" => Operator::In,
+            "NotIn" => Operator::NotIn,
+            "Exists" => Operator::Exists,
+            "DoesNotExist" => Operator::DoesNotExist,
+            "Gt" => Operator::Gt,
+            "Lt" => Operator::Lt,
+            _ => return None,
+        })
+    }
+}
+
 impl Requirement {
     /// Whether a label value satisfies this requirement (`None`: label absent).
     /// Semantics of k8s.io/api/core/v1 NodeSelectorRequirement, with `Gt`/`Lt`

@@ -23,7 +23,7 @@ fn run(
     assert!(!l.has_input_errors(), "{:?}", l.findings);
     let (inputs, demand) = plan_inputs(
         &l.platform,
-        &l.db,
+        Some(&l.db),
         Catalog::embedded(),
         &TargetArgs::default(),
     )

@@ -1,5 +1,5 @@
 use super::util::{list, setting_span};
-use crate::capacity::{CniSource, cni_options, node_class_of};
+use crate::capacity::{CniSource, cni_options, node_class_of, selects_subnet};
 use crate::declare_rule;
 use eksplane_diagnostics::{Finding, Fix};
 use eksplane_model::karpenter::{NodePool, Operator};
@@ -67,19 +67,11 @@ fn pool_zones(p: &Platform, np: &NodePool) -> Option<(BTreeSet<String>, Span, &'
     if let Some(class) = node_class_of(p, np) {
         let mut zones = BTreeSet::new();
         for s in &p.aws.subnets {
-            let matches = class.spec.subnet_selector_terms.iter().any(|t| {
-                let id_ok = t
-                    .value
-                    .id
-                    .as_deref()
-                    .is_none_or(|id| s.value.id() == Some(id));
-                let tags_ok = t
-                    .value
-                    .tags
-                    .iter()
-                    .all(|(k, v)| s.value.tag(k).is_some_and(|x| v == "*" || x == v));
-                id_ok && tags_ok && (t.value.id.is_some() || !t.value.tags.is_empty())
-            });
+            let matches = class
+                .spec
+                .subnet_selector_terms
+                .iter()
+                .any(|t| selects_subnet(&t.value, &s.value));
             if matches && let Some(az) = s.value.az() {
                 zones.insert(az.to_string());
             }

@@ -5,7 +5,6 @@ use crate::ip_inputs::{TargetArgs, plan_inputs};
 use eksplane_aws_data::Catalog;
 use eksplane_diagnostics::{Finding, Fix};
 use eksplane_model::Platform;
-use eksplane_source::SourceDb;
 
 /// Below this many wholly free /28 blocks a subnet cannot take one more node
 /// in prefix mode: the first prefix plus the warm one (`WARM_PREFIX_TARGET=1`).
@@ -49,9 +48,8 @@ fn check(p: &Platform, catalog: &Catalog) -> Vec<Finding> {
     if !cni.prefix_delegation || p.aws.network_interfaces.is_empty() {
         return Vec::new();
     }
-    // Positions only matter for labels, which this rule does not print.
-    let db = SourceDb::new();
-    let Ok((inputs, _)) = plan_inputs(p, &db, catalog, &TargetArgs::default()) else {
+    // Subnet labels are not printed here: no source positions needed.
+    let Ok((inputs, _)) = plan_inputs(p, None, catalog, &TargetArgs::default()) else {
         return Vec::new();
     };
     let Ok(spaces) = eksplane_ipplan::build_spaces(&inputs) else {

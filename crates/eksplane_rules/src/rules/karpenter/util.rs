@@ -143,18 +143,6 @@ impl PodConstraint<'_> {
     }
 }
 
-fn parse_operator(s: &str) -> Option<Operator> {
-    Some(match s {
-        "In" => Operator::In,
-        "NotIn" => Operator::NotIn,
-        "Exists" => Operator::Exists,
-        "DoesNotExist" => Operator::DoesNotExist,
-        "Gt" => Operator::Gt,
-        "Lt" => Operator::Lt,
-        _ => return None,
-    })
-}
-
 /// A NodePool's label domains, optionally with one extra label pinned (to ask
 /// "can the pod land here on a Spot node").
 struct PoolLabels<'a> {
@@ -302,7 +290,7 @@ fn labels_compatible(tpl: &PodTemplate, pool: &PoolLabels<'_>) -> bool {
                     (
                         e.key.as_str(),
                         PodConstraint::Expr(
-                            parse_operator(&e.operator),
+                            Operator::from_node_selector(&e.operator),
                             e.values.as_deref().unwrap_or(&[]),
                         ),
                     )
@@ -326,6 +314,8 @@ pub fn can_land(tpl: &PodTemplate, np: &NodePool) -> bool {
 /// `karpenter.sh/capacity-type` requirement both are possible: Karpenter v1
 /// no longer defaults a pool to on-demand and prefers Spot when allowed
 /// (aws/karpenter-provider-aws#5015; karpenter.sh/docs/concepts/nodepools/#capacity-type).
+/// Capacity sizing (`crate::capacity::allowed_types`) keeps the documented
+/// on-demand default instead; each side is the cautious choice for its use.
 pub fn pool_capacity_types(np: &NodePool) -> Vec<&'static str> {
     let pool = PoolLabels { np, pin: None };
     let d = pool.domain(CAPACITY_TYPE);
