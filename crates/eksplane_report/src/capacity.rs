@@ -1,16 +1,16 @@
 //! What `eksplane capacity` prints: per NodePool, Karpenter's view of each
 //! allowed instance type beside the VPC CNI's, the verdict, and the maxPods
 //! fix as YAML. The comparison comes computed
-//! ([`eksplane_rules::capacity::pools`]); this module lays it out.
+//! ([`eksplane_facts::capacity::pools`]); this module lays it out.
 
 use crate::display_path;
 use crate::table::{Align, Table};
 use eksplane_capacity::{
     Comparison, GroupSelector, IpMode, MaxPodsFix, PodsSource, PrefixFallback, Verdict,
 };
+use eksplane_facts::capacity::{CniSource, PoolCapacity};
 use eksplane_model::Platform;
 use eksplane_model::cni::aws_node::Setting;
-use eksplane_rules::capacity::{CniSource, PoolCapacity};
 use eksplane_source::{SourceDb, Span};
 use serde::Serialize;
 use std::fmt::Write;

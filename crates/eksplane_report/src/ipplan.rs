@@ -15,12 +15,12 @@ pub const VERSION: u32 = 1;
 pub struct IpPlanDocument<'a> {
     pub format: &'static str,
     pub version: u32,
-    pub demand: &'a eksplane_rules::ip_inputs::DemandSource,
+    pub demand: &'a eksplane_facts::ip_inputs::DemandSource,
     #[serde(flatten)]
     pub plan: &'a Plan,
 }
 
-pub fn render_json(plan: &Plan, demand: &eksplane_rules::ip_inputs::DemandSource) -> String {
+pub fn render_json(plan: &Plan, demand: &eksplane_facts::ip_inputs::DemandSource) -> String {
     let doc = IpPlanDocument {
         format: FORMAT,
         version: VERSION,
@@ -55,7 +55,7 @@ fn role(r: SubnetRole) -> &'static str {
 }
 
 /// The plan for a person.
-pub fn render_human(plan: &Plan, demand: &eksplane_rules::ip_inputs::DemandSource) -> String {
+pub fn render_human(plan: &Plan, demand: &eksplane_facts::ip_inputs::DemandSource) -> String {
     let mut s = String::new();
     let mode = match plan.mode {
         Mode::Prefixes => "prefix delegation (/28 prefixes)",

@@ -4,12 +4,13 @@
 //! Adding a rule: one file under `rules/<area>/` declaring it with
 //! [`declare_rule!`], and one line in that area's `RULES` list.
 
-pub mod capacity;
 pub mod context;
 mod engine;
-pub mod ip_inputs;
 mod registry;
 pub mod rules;
+
+/// The facts layer, re-exported for callers that reach it through the rules.
+pub use eksplane_facts::{capacity, ip_inputs};
 
 pub use engine::{CheckOptions, CheckResult, IGNORE_ANNOTATION, run};
 pub use registry::{Rule, RuleDocs, all, docs_markdown, find};

@@ -7,15 +7,15 @@ use crate::filter::{self, LabelSource, PodConstraints};
 use crate::workload::WorkloadSpec;
 use eksplane_aws_data::{Catalog, InstanceType};
 use eksplane_capacity::{CniOptions, CniView, cni_view, karpenter_view};
+use eksplane_facts::capacity::{
+    LABEL_CAPACITY_TYPE, allowed_types, cni_options, karpenter_inputs, karpenter_settings,
+    node_class_of,
+};
+use eksplane_facts::scheduling::untolerated_taints;
 use eksplane_ipplan::{PlanInputs, SubnetSpace, build_spaces};
 use eksplane_model::k8s::{PodTemplate, Taint, Workload, WorkloadKind};
 use eksplane_model::karpenter::{ConsolidationPolicy, NodePool};
 use eksplane_model::{KubeObject, Platform, Quantity};
-use eksplane_rules::capacity::{
-    LABEL_CAPACITY_TYPE, allowed_types, cni_options, karpenter_inputs, karpenter_settings,
-    node_class_of,
-};
-use eksplane_rules::rules::karpenter::util::untolerated_taints;
 use std::collections::BTreeMap;
 
 /// The zone label (kubernetes.io/docs/reference/labels-annotations-taints/).
@@ -255,8 +255,8 @@ impl SimInputs {
         let (cni, _) = cni_options(p);
 
         // Subnets and zones: the IP planner's inputs from the platform.
-        let target = eksplane_rules::ip_inputs::TargetArgs::default();
-        let plan = eksplane_rules::ip_inputs::plan_inputs(p, None, catalog, &target)
+        let target = eksplane_facts::ip_inputs::TargetArgs::default();
+        let plan = eksplane_facts::ip_inputs::plan_inputs(p, None, catalog, &target)
             .map(|(pi, _)| pi)
             .unwrap_or_else(|problems| {
                 for pr in problems {
@@ -409,7 +409,7 @@ impl SimInputs {
             let (mut dcpu, mut dmem, mut dpods, mut dip) = (0u64, 0u64, 0u32, 0u32);
             let mut by_ns: Vec<(usize, u64, u64)> = Vec::new();
             for ds in &daemonsets {
-                if !eksplane_rules::rules::karpenter::util::can_land(&ds.template, np) {
+                if !eksplane_facts::scheduling::can_land(&ds.template, np) {
                     continue;
                 }
                 let (c, m) = pod_requests(&ds.template);

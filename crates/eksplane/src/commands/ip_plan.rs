@@ -7,9 +7,9 @@ use crate::commands::{
     EXIT_BAD_INPUT, EXIT_CLEAN, EXIT_FINDINGS, catalog, load_inputs, report_load_findings,
 };
 use crate::output;
+use eksplane_facts::ip_inputs::{TargetArgs, plan_inputs};
 use eksplane_ipplan::{PlanOptions, plan};
 use eksplane_report::ipplan::{render_human, render_json, render_svgs};
-use eksplane_rules::ip_inputs::{TargetArgs, plan_inputs};
 use std::process::ExitCode;
 
 pub fn run(a: IpPlanArgs) -> anyhow::Result<ExitCode> {

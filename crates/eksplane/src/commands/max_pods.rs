@@ -49,21 +49,21 @@ pub fn run(a: MaxPodsArgs) -> anyhow::Result<ExitCode> {
         if loaded.platform.node_pools.is_empty() {
             anyhow::bail!("no NodePool in the --node-pool inputs");
         }
-        let (cni, source) = eksplane_rules::capacity::cni_options(&loaded.platform);
+        let (cni, source) = eksplane_facts::capacity::cni_options(&loaded.platform);
         if cni.prefix_delegation && !a.prefix_delegation {
             output::note(&format!(
                 "note: the inputs' VPC CNI ({}) enables prefix delegation; add --prefix-delegation to compute with it (or run `eksplane capacity`)",
                 match source {
-                    eksplane_rules::capacity::CniSource::AwsNode => "aws-node",
-                    eksplane_rules::capacity::CniSource::AddonConfiguration =>
+                    eksplane_facts::capacity::CniSource::AwsNode => "aws-node",
+                    eksplane_facts::capacity::CniSource::AddonConfiguration =>
                         "vpc-cni add-on configuration",
-                    eksplane_rules::capacity::CniSource::Defaults => "defaults",
+                    eksplane_facts::capacity::CniSource::Defaults => "defaults",
                 }
             ));
         }
         for pool in &loaded.platform.node_pools {
             use eksplane_model::KubeObject;
-            let allowed = eksplane_rules::capacity::allowed_types(pool, &cat);
+            let allowed = eksplane_facts::capacity::allowed_types(pool, &cat);
             if allowed.is_empty() {
                 output::note(&format!(
                     "note: NodePool {}: no catalog type satisfies its requirements",

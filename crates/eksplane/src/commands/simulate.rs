@@ -83,11 +83,11 @@ pub fn run(a: SimulateArgs) -> anyhow::Result<ExitCode> {
     let result = sim.finish();
     // Usable addresses per subnet, for the charts' ceilings.
     let mut capacity = BTreeMap::new();
-    if let Ok((pi, _)) = eksplane_rules::ip_inputs::plan_inputs(
+    if let Ok((pi, _)) = eksplane_facts::ip_inputs::plan_inputs(
         &loaded.platform,
         Some(db),
         &cat,
-        &eksplane_rules::ip_inputs::TargetArgs::default(),
+        &eksplane_facts::ip_inputs::TargetArgs::default(),
     ) && let Ok(spaces) = eksplane_ipplan::build_spaces(&pi)
     {
         for s in spaces {

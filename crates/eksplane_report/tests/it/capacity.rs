@@ -7,10 +7,10 @@
 use crate::{example, workspace_root};
 use eksplane_aws_data::Catalog;
 use eksplane_capacity::{CniVersion, MaxPodsOptions, max_pods, nodeadm_max_pods};
+use eksplane_facts::capacity::{cni_options, pools};
 use eksplane_load::{Loaded, load_texts};
 use eksplane_report::capacity::{self, CapacityView, HumanOptions};
 use eksplane_report::max_pods::{self as mp, Entry, Show};
-use eksplane_rules::capacity::{cni_options, pools};
 
 fn load(name: &str) -> Loaded {
     let files = example(name);

@@ -4,15 +4,15 @@
 
 use crate::example;
 use eksplane_aws_data::Catalog;
+use eksplane_facts::ip_inputs::{TargetArgs, plan_inputs};
 use eksplane_ipplan::{PlanOptions, plan};
 use eksplane_report::ipplan::{render_human, render_json, render_svgs};
-use eksplane_rules::ip_inputs::{TargetArgs, plan_inputs};
 
 fn run(
     name: &str,
 ) -> (
     eksplane_ipplan::Plan,
-    eksplane_rules::ip_inputs::DemandSource,
+    eksplane_facts::ip_inputs::DemandSource,
 ) {
     let files = example(name);
     let texts: Vec<(String, String)> = files

@@ -1,7 +1,7 @@
 use super::util::{list, setting_span};
-use crate::capacity::{CniSource, cni_options, node_class_of, selects_subnet};
 use crate::declare_rule;
 use eksplane_diagnostics::{Finding, Fix};
+use eksplane_facts::capacity::{CniSource, cni_options, node_class_of, selects_subnet};
 use eksplane_model::karpenter::{NodePool, Operator};
 use eksplane_model::{KubeObject, Platform};
 use eksplane_source::Span;

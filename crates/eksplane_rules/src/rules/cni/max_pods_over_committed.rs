@@ -1,9 +1,9 @@
 use super::util::{fix_snippet, list_long, mode, pool_anchor, setting_span};
-use crate::capacity::pools;
 use crate::declare_rule;
 use eksplane_aws_data::Catalog;
 use eksplane_capacity::{PrefixFallback, Verdict};
 use eksplane_diagnostics::{Finding, Fix};
+use eksplane_facts::capacity::pools;
 use eksplane_model::{KubeObject, Platform};
 
 declare_rule! {

@@ -1,7 +1,7 @@
-use crate::capacity::allowed_types;
 use crate::declare_rule;
 use eksplane_aws_data::Catalog;
 use eksplane_diagnostics::{Finding, Fix};
+use eksplane_facts::capacity::allowed_types;
 use eksplane_model::{KubeObject, Platform};
 
 declare_rule! {

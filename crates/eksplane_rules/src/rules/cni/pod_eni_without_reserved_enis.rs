@@ -1,7 +1,7 @@
 use super::util::setting_span;
-use crate::capacity::{cni_options, karpenter_deployment, karpenter_env};
 use crate::declare_rule;
 use eksplane_diagnostics::{Finding, Fix};
+use eksplane_facts::capacity::{cni_options, karpenter_deployment, karpenter_env};
 use eksplane_model::{KubeObject, Platform};
 
 declare_rule! {

@@ -1,8 +1,8 @@
 use super::util::{list, setting_span};
-use crate::capacity::pools;
 use crate::declare_rule;
 use eksplane_aws_data::Catalog;
 use eksplane_diagnostics::{Finding, Fix};
+use eksplane_facts::capacity::pools;
 use eksplane_model::{KubeObject, Platform};
 
 declare_rule! {

@@ -1,7 +1,7 @@
 use super::util::setting_span;
-use crate::capacity::cni_options;
 use crate::declare_rule;
 use eksplane_diagnostics::{Finding, Fix};
+use eksplane_facts::capacity::cni_options;
 use eksplane_model::{KubeObject, Platform};
 
 declare_rule! {
@@ -43,7 +43,7 @@ fn check(p: &Platform) -> Vec<Finding> {
         return Vec::new();
     }
     let (cni, source) = cni_options(p);
-    if cni.pod_eni || source == crate::capacity::CniSource::Defaults {
+    if cni.pod_eni || source == eksplane_facts::capacity::CniSource::Defaults {
         // On, or nothing in the inputs says how the CNI is configured.
         return Vec::new();
     }

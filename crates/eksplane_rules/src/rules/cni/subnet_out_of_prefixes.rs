@@ -1,9 +1,9 @@
 use super::util::setting_span;
-use crate::capacity::cni_options;
 use crate::declare_rule;
-use crate::ip_inputs::{TargetArgs, plan_inputs};
 use eksplane_aws_data::Catalog;
 use eksplane_diagnostics::{Finding, Fix};
+use eksplane_facts::capacity::cni_options;
+use eksplane_facts::ip_inputs::{TargetArgs, plan_inputs};
 use eksplane_model::Platform;
 
 /// Below this many wholly free /28 blocks a subnet cannot take one more node

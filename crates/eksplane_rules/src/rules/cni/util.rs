@@ -1,7 +1,7 @@
 //! Shared by the CNI rules: where settings are written, how pools are named.
 
-use crate::capacity::PoolCapacity;
 use eksplane_capacity::{CniOptions, MaxPodsFix};
+use eksplane_facts::capacity::PoolCapacity;
 use eksplane_model::cni::CniSettings;
 use eksplane_model::{KubeObject, Platform};
 use eksplane_source::Span;

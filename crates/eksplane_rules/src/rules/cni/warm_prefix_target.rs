@@ -1,7 +1,7 @@
 use super::util::setting_span;
-use crate::capacity::{CniSource, cni_options};
 use crate::declare_rule;
 use eksplane_diagnostics::{Finding, Fix};
+use eksplane_facts::capacity::{CniSource, cni_options};
 use eksplane_model::Platform;
 
 declare_rule! {
