@@ -33,6 +33,18 @@ pub(crate) fn load_aws(ctx: &mut Ctx, root: Node) -> bool {
                 }
                 true
             }
+            eks::DescribeNodegroupOutput::TOP_LEVEL_KEY => {
+                if let Some(out) = decode_or_report::<eks::DescribeNodegroupOutput>(
+                    ctx,
+                    "aws eks describe-nodegroup output",
+                    &root,
+                ) && let Some(n) = out.nodegroup
+                {
+                    ctx.platform.aws.nodegroups.push(n);
+                    ctx.stats.objects += 1;
+                }
+                true
+            }
             eks::ListAccessEntriesOutput::TOP_LEVEL_KEY => {
                 if let Some(out) = decode_or_report::<eks::ListAccessEntriesOutput>(
                     ctx,

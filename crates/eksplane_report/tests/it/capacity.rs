@@ -7,7 +7,6 @@
 use crate::{example, workspace_root};
 use eksplane_aws_data::Catalog;
 use eksplane_capacity::{CniVersion, MaxPodsOptions, max_pods, nodeadm_max_pods};
-use eksplane_facts::capacity::{cni_options, pools};
 use eksplane_load::{Loaded, load_texts};
 use eksplane_report::capacity::{self, CapacityView, HumanOptions};
 use eksplane_report::max_pods::{self as mp, Entry, Show};
@@ -30,9 +29,8 @@ fn load(name: &str) -> Loaded {
 }
 
 fn capacity_view(l: &Loaded, catalog: &Catalog, desc: &str) -> CapacityView {
-    let pools = pools(&l.platform, catalog);
-    let (_, source) = cni_options(&l.platform);
-    capacity::view(&l.platform, &l.db, &pools, source, desc)
+    let facts = eksplane_facts::Facts::new(&l.platform, catalog);
+    capacity::view(&l.platform, &l.db, facts.capacities(), facts.cni(), desc)
 }
 
 fn example_catalog(name: &str) -> Catalog {
