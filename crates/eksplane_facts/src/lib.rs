@@ -13,8 +13,10 @@ pub mod nodes;
 pub mod scheduling;
 
 use eksplane_aws_data::Catalog;
+use eksplane_diagnostics::{Note, NoteKind};
 use eksplane_model::Platform;
 use std::cell::OnceCell;
+use std::collections::BTreeMap;
 
 /// The facts of one platform, derived on first use and cached.
 #[derive(Debug)]
@@ -40,6 +42,90 @@ impl<'a> Facts<'a> {
     pub fn cni(&self) -> &capacity::EffectiveCni {
         self.cni
             .get_or_init(|| capacity::effective_cni(self.platform))
+    }
+
+    /// Every node source (see [`nodes::node_sources`]), as its capacity
+    /// entry holds it.
+    pub fn node_sources(&self) -> impl Iterator<Item = &nodes::NodeSource<'a>> {
+        self.capacities().iter().map(|c| &c.source)
+    }
+
+    /// What the analyses could not judge or had to assume on this platform,
+    /// for every output (a clean result on assumptions is not an all-clear).
+    pub fn notes(&self) -> Vec<Note> {
+        let p = self.platform;
+        let mut out = Vec::new();
+        let has_sources = !self.capacities().is_empty();
+        if !p.cluster_configs.is_empty() || !p.aws.clusters.is_empty() {
+            // cluster facts present
+        } else {
+            out.push(Note::new(
+                NoteKind::Missing,
+                "cluster",
+                "no cluster facts (eksctl ClusterConfig or `aws eks describe-cluster`): the authentication mode, Kubernetes version support and endpoint checks had nothing to judge",
+            ));
+        }
+        if !has_sources {
+            out.push(Note::new(
+                NoteKind::Missing,
+                "capacity",
+                "no node source (Karpenter NodePool, eksctl node group or `aws eks describe-nodegroup`): pod capacity against the VPC CNI was not judged",
+            ));
+        }
+        let cni_relevant = has_sources
+            || !p.security_group_policies.is_empty()
+            || !p.eni_configs.is_empty()
+            || !p.aws.subnets.is_empty();
+        if cni_relevant {
+            let cni = self.cni();
+            for a in &cni.assumed {
+                out.push(Note::new(NoteKind::Assumed, "cni", a.clone()));
+            }
+        }
+        for c in self.capacities() {
+            for n in &c.notes {
+                out.push(
+                    Note::new(NoteKind::Skipped, "capacity", format!("{}: {n}", c.label()))
+                        .at(c.source.span),
+                );
+            }
+        }
+        if has_sources && p.aws.subnets.is_empty() && p.network_plans.is_empty() {
+            out.push(Note::new(
+                NoteKind::Missing,
+                "ip-space",
+                "no subnets (`aws ec2 describe-subnets` or a NetworkPlan): IP space and free /28 prefixes were not judged",
+            ));
+        }
+        let mut opaque: BTreeMap<String, usize> = BTreeMap::new();
+        for o in &p.opaque {
+            *opaque
+                .entry(format!("{} ({})", o.origin.kind, o.origin.api_version))
+                .or_default() += 1;
+        }
+        if !opaque.is_empty() {
+            let total: usize = opaque.values().sum();
+            let list: Vec<String> = opaque
+                .iter()
+                .take(8)
+                .map(|(k, n)| format!("{k} x{n}"))
+                .collect();
+            let more = opaque.len().saturating_sub(8);
+            out.push(Note::new(
+                NoteKind::Skipped,
+                "inputs",
+                format!(
+                    "{total} object(s) of kinds eksplane does not analyse were read and not checked: {}{}",
+                    list.join(", "),
+                    if more > 0 {
+                        format!(", and {more} more kind(s)")
+                    } else {
+                        String::new()
+                    }
+                ),
+            ));
+        }
+        out
     }
 
     /// Every node source's capacity, type by type (see [`capacity::pools`]).

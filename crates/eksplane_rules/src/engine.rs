@@ -33,6 +33,8 @@ pub struct CheckResult {
     pub suppressed: Vec<Suppressed>,
     /// How many rules ran.
     pub rules_run: usize,
+    /// What the run could not judge or assumed (from the facts layer).
+    pub notes: Vec<eksplane_diagnostics::Note>,
 }
 
 fn run_rule(rule: &Rule, facts: &Facts<'_>) -> Vec<Finding> {
@@ -85,6 +87,7 @@ pub fn run(
             }
         }
     });
+    let notes = facts.notes();
     let known = |id: &str| find(id).is_some();
 
     // Annotation suppressions, by object.
@@ -212,6 +215,7 @@ pub fn run(
         findings: kept,
         suppressed,
         rules_run,
+        notes,
     }
 }
 

@@ -95,7 +95,9 @@ fn capacity_json_over_the_embedded_catalog_is_consistent() {
                 .filter_map(|k| c[*k].as_u64())
                 .sum();
             assert_eq!(total as usize, rows, "{name}: {}", pool["name"]);
-            assert!(rows > 100, "{name}: large allowed sets");
+            if pool["kind"] == "karpenter" {
+                assert!(rows > 100, "{name}: large allowed sets");
+            }
         }
     }
     // The guide's story: m6i.4xlarge under prefix delegation with maxPods 110
