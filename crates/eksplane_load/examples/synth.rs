@@ -6,6 +6,8 @@
 //! cargo run --release -p eksplane_load --example synth -- 50000 50 /tmp/synth-50k
 //! ```
 
+#![allow(clippy::print_stderr)]
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 
