@@ -60,15 +60,47 @@ fn upgrade_1_29_names_every_blocker_in_its_step() {
     };
     let ex = "examples/upgrade-1.29";
     // Already removed (1.25): they cannot be applied today.
-    has(30, ItemKind::RemovedApi, &format!("{ex}/legacy/old-apis.yaml:3"));
-    has(30, ItemKind::RemovedApi, &format!("{ex}/legacy/old-apis.yaml:14"));
+    has(
+        30,
+        ItemKind::RemovedApi,
+        &format!("{ex}/legacy/old-apis.yaml:3"),
+    );
+    has(
+        30,
+        ItemKind::RemovedApi,
+        &format!("{ex}/legacy/old-apis.yaml:14"),
+    );
     // Removed in 1.32.
-    has(32, ItemKind::RemovedApi, &format!("{ex}/legacy/old-apis.yaml:31"));
-    has(30, ItemKind::AddonIncompatible, &format!("{ex}/cluster.yaml:31"));
-    has(30, ItemKind::AmiReleaseMissing, &format!("{ex}/karpenter/nodepool.yaml:31"));
-    has(30, ItemKind::PdbBlocksDrain, &format!("{ex}/workloads/payments.yaml:36"));
-    has(30, ItemKind::SurgeDoesNotFit, &format!("{ex}/cluster.yaml:37"));
-    has(32, ItemKind::KarpenterUnsupported, &format!("{ex}/karpenter/controller.yaml:24"));
+    has(
+        32,
+        ItemKind::RemovedApi,
+        &format!("{ex}/legacy/old-apis.yaml:31"),
+    );
+    has(
+        30,
+        ItemKind::AddonIncompatible,
+        &format!("{ex}/cluster.yaml:31"),
+    );
+    has(
+        30,
+        ItemKind::AmiReleaseMissing,
+        &format!("{ex}/karpenter/nodepool.yaml:31"),
+    );
+    has(
+        30,
+        ItemKind::PdbBlocksDrain,
+        &format!("{ex}/workloads/payments.yaml:36"),
+    );
+    has(
+        30,
+        ItemKind::SurgeDoesNotFit,
+        &format!("{ex}/cluster.yaml:37"),
+    );
+    has(
+        32,
+        ItemKind::KarpenterUnsupported,
+        &format!("{ex}/karpenter/controller.yaml:24"),
+    );
     // The FlowSchema is not a blocker before the step that removes it.
     assert!(
         !found
@@ -84,14 +116,22 @@ fn upgrade_1_29_fixed_plans_clean() {
     let l = example("upgrade-1.29-fixed");
     let p = plan_to(&l, 32);
     for s in &p.steps {
-        assert!(s.blockers.is_empty(), "{} -> {}: {:#?}", s.from, s.to, s.blockers);
+        assert!(
+            s.blockers.is_empty(),
+            "{} -> {}: {:#?}",
+            s.from,
+            s.to,
+            s.blockers
+        );
     }
     assert!(p.already_removed.is_empty());
     assert!(p.surge.as_ref().is_some_and(|s| s.fits()));
     // Every step updates the control plane, then rolls the node group.
     for s in &p.steps {
         let kinds: Vec<ItemKind> = s.actions.iter().map(|a| a.kind).collect();
-        let cp = kinds.iter().position(|k| *k == ItemKind::ControlPlaneUpdate);
+        let cp = kinds
+            .iter()
+            .position(|k| *k == ItemKind::ControlPlaneUpdate);
         let ng = kinds
             .iter()
             .position(|k| *k == ItemKind::ManagedNodeGroupUpdate);

@@ -12,9 +12,11 @@ use std::collections::BTreeSet;
 #[test]
 fn deprecation_table_matches_the_guide_release_by_release() {
     let text = include_str!("../data/deprecation-guide-removals.txt");
-    let mut guide: std::collections::BTreeMap<u32, BTreeSet<(String, String)>> =
-        Default::default();
-    for line in text.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()) {
+    let mut guide: std::collections::BTreeMap<u32, BTreeSet<(String, String)>> = Default::default();
+    for line in text
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+    {
         let cols: Vec<&str> = line.split('\t').collect();
         let minor: u32 = cols[0]
             .strip_prefix("v1.")
@@ -41,7 +43,10 @@ fn deprecation_table_matches_the_guide_release_by_release() {
         assert_eq!(&have, want, "removals in 1.{minor}");
     }
     // And no Kubernetes row outside 1.16-1.36.
-    for r in API_REMOVALS.iter().filter(|r| r.source == ApiSource::KubernetesGuide) {
+    for r in API_REMOVALS
+        .iter()
+        .filter(|r| r.source == ApiSource::KubernetesGuide)
+    {
         let m = r.removed_in().unwrap_or(0);
         assert!((16..=36).contains(&m), "{r}");
     }

@@ -10,7 +10,11 @@ fn kinds(s: &Step) -> Vec<ItemKind> {
     s.blockers.iter().map(|b| b.kind).collect()
 }
 
-fn blocker<'a>(p: &'a UpgradePlan, step: usize, kind: ItemKind) -> Option<&'a eksplane_upgrade::Item> {
+fn blocker<'a>(
+    p: &'a UpgradePlan,
+    step: usize,
+    kind: ItemKind,
+) -> Option<&'a eksplane_upgrade::Item> {
     p.steps[step].blockers.iter().find(|b| b.kind == kind)
 }
 
@@ -36,7 +40,10 @@ fn errors_name_the_version_and_where_it_is_written() {
         today: Date::new(2026, 1, 15),
         catalog: Catalog::embedded(),
     };
-    let none = load(&[("x.yaml", "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n")]);
+    let none = load(&[(
+        "x.yaml",
+        "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n",
+    )]);
     assert_eq!(
         plan(&none.platform, &opts(Target::Latest)).err(),
         Some(PlanError::NoClusterVersion)
@@ -100,7 +107,10 @@ metadata:
     assert!(p.steps[0].removed_apis.is_empty() && p.steps[2].removed_apis.is_empty());
     // TargetGroupBinding v1alpha1 is watched, never a blocker.
     assert_eq!(p.watched_apis.len(), 1);
-    assert_eq!(p.watched_apis[0].replacement.as_deref(), Some("elbv2.k8s.aws/v1beta1"));
+    assert_eq!(
+        p.watched_apis[0].replacement.as_deref(),
+        Some("elbv2.k8s.aws/v1beta1")
+    );
 }
 
 #[test]
@@ -115,7 +125,12 @@ fn managed_node_group_skew_blocks_past_n_minus_3_from_1_28_and_n_minus_2_before(
     let l = load(&[("cluster.yaml", &c)]);
     let p = plan_to(&l, 33);
     assert!(blocker(&p, 0, ItemKind::VersionSkew).is_none());
-    assert!(p.steps[0].actions.iter().any(|a| a.kind == ItemKind::VersionSkew));
+    assert!(
+        p.steps[0]
+            .actions
+            .iter()
+            .any(|a| a.kind == ItemKind::VersionSkew)
+    );
     // 1.32 -> 1.33: 4 behind: blocked, at the releaseVersion line.
     let b = blocker(&p, 1, ItemKind::VersionSkew).expect("skew blocker");
     assert_eq!(b.span.map(|s| s.start.line), Some(10));
@@ -123,10 +138,19 @@ fn managed_node_group_skew_blocks_past_n_minus_3_from_1_28_and_n_minus_2_before(
     let c = cluster("1.25", &ng("1.24.17-20231201"));
     let l = load(&[("cluster.yaml", &c)]);
     let p = plan_to(&l, 28);
-    assert!(blocker(&p, 0, ItemKind::VersionSkew).is_none(), "1.26: 2 behind");
-    assert!(blocker(&p, 1, ItemKind::VersionSkew).is_some(), "1.27: 3 behind, n-2");
+    assert!(
+        blocker(&p, 0, ItemKind::VersionSkew).is_none(),
+        "1.26: 2 behind"
+    );
+    assert!(
+        blocker(&p, 1, ItemKind::VersionSkew).is_some(),
+        "1.27: 3 behind, n-2"
+    );
     // 1.28 allows n-3 again: 4 behind is blocked, 3 would not be.
-    assert!(blocker(&p, 2, ItemKind::VersionSkew).is_some(), "1.28: 4 behind");
+    assert!(
+        blocker(&p, 2, ItemKind::VersionSkew).is_some(),
+        "1.28: 4 behind"
+    );
 }
 
 #[test]
@@ -146,7 +170,10 @@ spec:
 ";
     let l = load(&[("cluster.yaml", &c), ("nc.yaml", nc)]);
     let p = plan_to(&l, 33);
-    assert!(blocker(&p, 0, ItemKind::Al2Unsupported).is_none(), "1.32 still has AL2");
+    assert!(
+        blocker(&p, 0, ItemKind::Al2Unsupported).is_none(),
+        "1.32 still has AL2"
+    );
     let al2: Vec<_> = p.steps[1]
         .blockers
         .iter()
@@ -173,11 +200,21 @@ fn pinned_alias_blocks_only_before_the_version_exists() {
     let l = load(&[("cluster.yaml", &c), ("nc.yaml", &new)]);
     let p = plan_to(&l, 31);
     assert!(p.steps[0].blockers.is_empty(), "{:?}", p.steps[0].blockers);
-    assert!(p.steps[0].actions.iter().any(|a| a.kind == ItemKind::AmiAliasPinned));
+    assert!(
+        p.steps[0]
+            .actions
+            .iter()
+            .any(|a| a.kind == ItemKind::AmiAliasPinned)
+    );
     let latest = nc("al2023@latest");
     let l = load(&[("cluster.yaml", &c), ("nc.yaml", &latest)]);
     let p = plan_to(&l, 31);
-    assert!(p.steps[0].actions.iter().any(|a| a.kind == ItemKind::AmiAliasLatest));
+    assert!(
+        p.steps[0]
+            .actions
+            .iter()
+            .any(|a| a.kind == ItemKind::AmiAliasLatest)
+    );
 }
 
 #[test]
@@ -255,10 +292,17 @@ spec:
         .collect();
     assert_eq!(
         pdbs,
-        ["PodDisruptionBudget/app/single", "PodDisruptionBudget/app/zero"]
+        [
+            "PodDisruptionBudget/app/single",
+            "PodDisruptionBudget/app/zero"
+        ]
     );
     let single = blocker(&p, 0, ItemKind::PdbBlocksDrain).expect("pdb");
-    assert!(single.message.contains("Deployment/app/single"), "{}", single.message);
+    assert!(
+        single.message.contains("Deployment/app/single"),
+        "{}",
+        single.message
+    );
     // No terminationGracePeriod on the pool: do-not-disrupt blocks drift.
     let dnd = blocker(&p, 0, ItemKind::DoNotDisrupt).expect("do-not-disrupt");
     assert_eq!(dnd.object.as_deref(), Some("Deployment/app/single"));
@@ -269,7 +313,11 @@ spec:
         .filter(|b| b.kind == ItemKind::DisruptionBudgetZero)
         .collect();
     assert_eq!(zero.len(), 1);
-    assert!(s.actions.iter().any(|a| a.kind == ItemKind::DisruptionBudgetZero));
+    assert!(
+        s.actions
+            .iter()
+            .any(|a| a.kind == ItemKind::DisruptionBudgetZero)
+    );
 }
 
 #[test]
@@ -286,7 +334,11 @@ fn addon_versions_come_from_a_snapshot_when_it_lists_the_target() {
     let p = plan_to(&l, 31);
     let b = blocker(&p, 0, ItemKind::AddonIncompatible).expect("kube-proxy blocker");
     assert!(b.message.contains("kube-proxy"), "{}", b.message);
-    assert!(b.commands[0].contains("--addon-version v1.31.2-eksbuild.3"), "{:?}", b.commands);
+    assert!(
+        b.commands[0].contains("--addon-version v1.31.2-eksbuild.3"),
+        "{:?}",
+        b.commands
+    );
     assert_eq!(b.span.map(|s| s.start.line), Some(9));
     // CoreDNS: not in the snapshot, judged by the embedded table (1.11 is enough for 1.31).
     assert!(
@@ -295,8 +347,12 @@ fn addon_versions_come_from_a_snapshot_when_it_lists_the_target() {
             .iter()
             .all(|b| !b.message.contains("coredns"))
     );
-    assert!(p.steps[0].actions.iter().any(|a| a.kind == ItemKind::AddonUpdate
-        && a.message.contains("coredns")));
+    assert!(
+        p.steps[0]
+            .actions
+            .iter()
+            .any(|a| a.kind == ItemKind::AddonUpdate && a.message.contains("coredns"))
+    );
 }
 
 #[test]
@@ -318,7 +374,11 @@ fn surge_counts_warm_pools_against_free_addresses() {
         "1.31",
         "managedNodeGroups:\n  - name: sys\n    instanceType: m5.large\n    desiredCapacity: 2\n    availabilityZones: [us-east-1a, us-east-1b]\n",
     );
-    let l = load(&[("cluster.yaml", &c), ("subnets.json", SUBNETS), ("vpcs.json", VPCS)]);
+    let l = load(&[
+        ("cluster.yaml", &c),
+        ("subnets.json", SUBNETS),
+        ("vpcs.json", VPCS),
+    ]);
     let SurgeOutcome::Judged(s) = surge(&l.platform, Catalog::embedded()) else {
         panic!("not judged")
     };
@@ -344,12 +404,25 @@ fn surge_that_does_not_fit_says_by_how_much() {
         "1.31",
         "managedNodeGroups:\n  - name: sys\n    instanceType: m5.large\n    desiredCapacity: 2\n    availabilityZones: [us-east-1a, us-east-1b]\n    updateConfig:\n      maxUnavailable: 12\n",
     );
-    let l = load(&[("cluster.yaml", &c), ("subnets.json", SUBNETS), ("vpcs.json", VPCS)]);
+    let l = load(&[
+        ("cluster.yaml", &c),
+        ("subnets.json", SUBNETS),
+        ("vpcs.json", VPCS),
+    ]);
     let p = plan_to(&l, 32);
     let b = blocker(&p, 0, ItemKind::SurgeDoesNotFit).expect("blocker");
     // 12 nodes x 10 = 120 needed, 98 free: 22 short.
-    assert!(b.message.contains("short by 22 address(es)"), "{}", b.message);
-    assert!(b.fix.as_deref().unwrap_or("").contains("at most 9 new node(s)"));
+    assert!(
+        b.message.contains("short by 22 address(es)"),
+        "{}",
+        b.message
+    );
+    assert!(
+        b.fix
+            .as_deref()
+            .unwrap_or("")
+            .contains("at most 9 new node(s)")
+    );
 }
 
 #[test]
