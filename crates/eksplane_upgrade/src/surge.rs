@@ -341,30 +341,28 @@ pub fn surge(p: &Platform, catalog: &Catalog) -> SurgeOutcome {
         .map(|g| &g.per_node)
         .max_by_key(|a| a.total_addresses());
     let nodes_that_fit = worst.map_or(0, |a| {
-        let mut fit = u32::MAX;
         let node_need = if cn {
             a.node_subnet_singles()
         } else {
             a.node_subnet_singles() + 16 * a.prefixes
         };
-        if node_need > 0 {
-            fit = fit.min(node_side.free_addresses / node_need);
-        }
-        if a.prefixes > 0 {
-            let free = if cn {
-                pod_side.free_prefixes
+        let free_prefixes = if cn {
+            pod_side.free_prefixes
+        } else {
+            node_side.free_prefixes
+        };
+        let pod_need = a.pod_subnet_singles() + 16 * a.prefixes;
+        // Each bound applies only when a node needs that resource at all.
+        let bounds = [
+            node_side.free_addresses.checked_div(node_need),
+            free_prefixes.checked_div(a.prefixes),
+            if cn {
+                pod_side.free_addresses.checked_div(pod_need)
             } else {
-                node_side.free_prefixes
-            };
-            fit = fit.min(free / a.prefixes);
-        }
-        if cn {
-            let pod_need = a.pod_subnet_singles() + 16 * a.prefixes;
-            if pod_need > 0 {
-                fit = fit.min(pod_side.free_addresses / pod_need);
-            }
-        }
-        if fit == u32::MAX { 0 } else { fit }
+                None
+            },
+        ];
+        bounds.into_iter().flatten().min().unwrap_or(0)
     });
     SurgeOutcome::Judged(Surge {
         mode: base.mode,

@@ -10,11 +10,7 @@ fn kinds(s: &Step) -> Vec<ItemKind> {
     s.blockers.iter().map(|b| b.kind).collect()
 }
 
-fn blocker<'a>(
-    p: &'a UpgradePlan,
-    step: usize,
-    kind: ItemKind,
-) -> Option<&'a eksplane_upgrade::Item> {
+fn blocker(p: &UpgradePlan, step: usize, kind: ItemKind) -> Option<&eksplane_upgrade::Item> {
     p.steps[step].blockers.iter().find(|b| b.kind == kind)
 }
 
