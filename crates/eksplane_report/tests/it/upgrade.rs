@@ -50,6 +50,25 @@ fn upgrade_json() {
     insta::assert_snapshot!(text);
 }
 
+/// Both examples' documents match `docs/upgrade.schema.json`.
+#[test]
+fn upgrade_json_matches_its_schema() {
+    let path = crate::workspace_root().join("docs/upgrade.schema.json");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let schema: serde_json::Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}"));
+    let v = jsonschema::validator_for(&schema).unwrap_or_else(|e| panic!("{e}"));
+    for name in ["upgrade-1.29", "upgrade-1.29-fixed"] {
+        let (l, p) = run(name);
+        let doc: serde_json::Value =
+            serde_json::from_str(&render_json(&p, &l.db)).unwrap_or_else(|e| panic!("{e}"));
+        let errors: Vec<String> = v
+            .iter_errors(&doc)
+            .map(|e| format!("{} at {}", e, e.instance_path()))
+            .collect();
+        assert!(errors.is_empty(), "{name}: {errors:#?}");
+    }
+}
+
 #[test]
 fn upgrade_fixed_json_has_no_blockers() {
     let (l, p) = run("upgrade-1.29-fixed");
