@@ -475,3 +475,84 @@ fn without_subnets_the_surge_is_not_judged_and_says_what_to_give() {
         .expect("note");
     assert!(a.message.contains("describe-subnets"), "{}", a.message);
 }
+
+#[test]
+fn self_managed_groups_are_replaced_whole_and_surge_by_their_size() {
+    let c = cluster(
+        "1.31",
+        "nodeGroups:\n  - name: legacy\n    instanceType: m5.large\n    desiredCapacity: 3\n",
+    );
+    let l = load(&[
+        ("cluster.yaml", &c),
+        ("subnets.json", SUBNETS),
+        ("vpcs.json", VPCS),
+    ]);
+    let SurgeOutcome::Judged(s) = surge(&l.platform, Catalog::embedded()) else {
+        panic!("not judged")
+    };
+    assert_eq!(s.groups[0].source, NodeSource::SelfManagedNodeGroup);
+    assert_eq!(s.groups[0].surge_nodes, 3);
+    let p = plan_to(&l, 32);
+    let a = p.steps[0]
+        .actions
+        .iter()
+        .find(|a| a.kind == ItemKind::SelfManagedNodeGroupReplace)
+        .expect("replacement");
+    assert!(
+        a.commands
+            .iter()
+            .any(|c| c.contains("eksctl delete nodegroup --cluster demo --name legacy --drain"))
+    );
+}
+
+#[test]
+fn do_not_disrupt_is_only_an_action_when_every_pool_bounds_the_wait() {
+    let c = cluster("1.31", "");
+    let objs = r#"
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: batch, namespace: jobs}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: batch}}
+  template:
+    metadata:
+      labels: {app: batch}
+      annotations: {karpenter.sh/do-not-disrupt: "true"}
+    spec: {containers: [{name: c, image: x}]}
+---
+apiVersion: karpenter.sh/v1
+kind: NodePool
+metadata: {name: bounded}
+spec:
+  template:
+    spec:
+      nodeClassRef: {group: karpenter.k8s.aws, kind: EC2NodeClass, name: d}
+      requirements: []
+      terminationGracePeriod: 24h
+  disruption:
+    consolidationPolicy: WhenEmpty
+    consolidateAfter: 1m
+"#;
+    let l = load(&[("cluster.yaml", &c), ("objs.yaml", objs)]);
+    let p = plan_to(&l, 32);
+    assert!(blocker(&p, 0, ItemKind::DoNotDisrupt).is_none());
+    assert!(
+        p.steps[0]
+            .actions
+            .iter()
+            .any(|a| a.kind == ItemKind::DoNotDisrupt)
+    );
+}
+
+#[test]
+fn calendar_and_cost_follow_today() {
+    let c = cluster("1.29", "");
+    let l = load(&[("cluster.yaml", &c)]);
+    let p = plan_to(&l, 30);
+    // As of 2026-01-15, 1.29 is in extended support until 2026-03-23.
+    let r = &p.calendar.versions[0];
+    assert_eq!(r.days_left, Some(67));
+    assert_eq!(p.calendar.staying_extra_usd_month, 365.0);
+    assert_eq!(p.today, "2026-01-15");
+}
