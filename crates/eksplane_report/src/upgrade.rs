@@ -387,10 +387,11 @@ pub fn render_markdown(plan: &UpgradePlan, db: &SourceDb) -> String {
         cost_line(plan),
         plan.calendar.source_dates
     );
+    // The first step carries the APIs already removed.
     let all: Vec<&RemovedApiUse> = plan
-        .already_removed
+        .steps
         .iter()
-        .chain(plan.steps.iter().flat_map(|st| st.removed_apis.iter()))
+        .flat_map(|st| st.removed_apis.iter())
         .collect();
     if !all.is_empty() {
         let _ = writeln!(s, "## Removed APIs in the manifests\n");

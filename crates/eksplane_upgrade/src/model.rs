@@ -174,6 +174,8 @@ pub struct Step {
     pub to: Minor,
     pub blockers: Vec<Item>,
     pub actions: Vec<Item>,
+    /// Objects of APIs this step removes (the first step also those already
+    /// removed at the current version).
     pub removed_apis: Vec<RemovedApiUse>,
 }
 

@@ -117,19 +117,20 @@ pub fn plan(p: &Platform, o: &PlanOptions<'_>) -> Result<UpgradePlan, PlanError>
             to: Minor(m + 1),
             blockers: Vec::new(),
             actions: Vec::new(),
+            // The first step also carries what is already removed: nothing
+            // of the plan can be applied until those are rewritten.
             removed_apis: scanned
                 .iter()
-                .filter(|u| u.removed_in == Some(Minor(m + 1)))
+                .filter(|u| {
+                    u.removed_in == Some(Minor(m + 1))
+                        || (m == from && u.removed_in.is_some_and(|r| r.0 <= from))
+                })
                 .cloned()
                 .collect(),
         };
-        if m == from {
-            for u in &already_removed {
-                step.blockers.push(removed_api_item(u, true));
-            }
-        }
         for u in &step.removed_apis {
-            step.blockers.push(removed_api_item(u, false));
+            let already = u.removed_in.is_some_and(|r| r.0 <= from);
+            step.blockers.push(removed_api_item(u, already));
         }
         ctx.addons(&mut step);
         ctx.karpenter(&mut step);

@@ -2,6 +2,7 @@
 //! small inputs, and the bundled examples end to end.
 
 mod examples;
+mod props;
 mod tables;
 mod unit;
 

@@ -100,7 +100,9 @@ metadata:
         s.removed_apis[0].replacement.as_deref(),
         Some("flowcontrol.apiserver.k8s.io/v1")
     );
-    assert!(p.steps[0].removed_apis.is_empty() && p.steps[2].removed_apis.is_empty());
+    // The first step carries the already-removed PDB; the last removes nothing.
+    assert_eq!(p.steps[0].removed_apis.len(), 1);
+    assert!(p.steps[2].removed_apis.is_empty());
     // TargetGroupBinding v1alpha1 is watched, never a blocker.
     assert_eq!(p.watched_apis.len(), 1);
     assert_eq!(
