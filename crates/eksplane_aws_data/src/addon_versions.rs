@@ -32,10 +32,12 @@ pub enum KnownAddon {
 /// snapshot.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CompatRule {
-    /// kube-proxy's minor is the cluster's: a kube-proxy build is validated for
-    /// one Kubernetes minor, and kube-proxy must not be newer than the API
-    /// server (<https://kubernetes.io/releases/version-skew-policy/#kube-proxy>).
-    SameMinorAsCluster,
+    /// kube-proxy must not be newer than the API server and may be up to
+    /// three minors older from 1.28 (two before, as kubelet)
+    /// (<https://kubernetes.io/releases/version-skew-policy/#kube-proxy>): an
+    /// older kube-proxy does not stop the control-plane update, and it is
+    /// moved to the cluster's minor right after it.
+    WithinProxySkew,
     /// At least the `major.minor` the guide lists for the cluster version
     /// (CoreDNS: the guide moves to a newer CoreDNS minor as Kubernetes moves).
     AtLeastListedMinor,
@@ -69,7 +71,7 @@ impl KnownAddon {
 
     pub fn rule(self) -> CompatRule {
         match self {
-            KnownAddon::KubeProxy => CompatRule::SameMinorAsCluster,
+            KnownAddon::KubeProxy => CompatRule::WithinProxySkew,
             KnownAddon::CoreDns => CompatRule::AtLeastListedMinor,
             _ => CompatRule::NotJudged,
         }
@@ -151,7 +153,10 @@ pub fn major_minor(version: &str) -> Option<(u32, u32)> {
 pub fn compatible(addon: KnownAddon, installed: &str, minor: u32) -> Option<bool> {
     let have = major_minor(installed)?;
     match addon.rule() {
-        CompatRule::SameMinorAsCluster => Some(have == (1, minor)),
+        CompatRule::WithinProxySkew => {
+            let skew = if minor >= 28 { 3 } else { 2 };
+            Some(have.0 == 1 && have.1 <= minor && minor - have.1 <= skew)
+        }
         CompatRule::AtLeastListedMinor => {
             let want = major_minor(listed_version(addon, minor)?)?;
             Some(have >= want)
@@ -182,10 +187,11 @@ mod tests {
             compatible(KnownAddon::KubeProxy, "v1.29.0-eksbuild.1", 29),
             Some(true)
         );
-        assert_eq!(
-            compatible(KnownAddon::KubeProxy, "v1.29.0-eksbuild.1", 30),
-            Some(false)
-        );
+        let kp = |v, m| compatible(KnownAddon::KubeProxy, v, m);
+        assert_eq!(kp("v1.29.0-eksbuild.1", 32), Some(true));
+        assert_eq!(kp("v1.29.0-eksbuild.1", 33), Some(false));
+        assert_eq!(kp("v1.30.0-eksbuild.1", 29), Some(false));
+        assert_eq!(kp("v1.24.0-eksbuild.1", 27), Some(false));
         assert_eq!(
             compatible(KnownAddon::CoreDns, "v1.10.1-eksbuild.6", 29),
             Some(false)

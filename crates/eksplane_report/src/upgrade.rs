@@ -234,6 +234,7 @@ fn stage_label(i: &Item) -> &'static str {
         Addons => "add-ons",
         Karpenter => "Karpenter",
         ControlPlane => "control plane",
+        AddonsAfterControlPlane => "add-ons (after the control plane)",
         DataPlane => "data plane",
         Drain => "drain",
         Network => "network",

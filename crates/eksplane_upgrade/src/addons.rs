@@ -108,6 +108,12 @@ fn same_version(written: &str, listed: &str) -> bool {
                 .is_some_and(|rest| rest.starts_with("-eksbuild.")))
 }
 
+/// Whether the add-on is updated after the control plane rather than
+/// before: kube-proxy must not be newer than the API server.
+pub fn after_control_plane(a: &Installed) -> bool {
+    KnownAddon::from_name(&a.name) == Some(KnownAddon::KubeProxy)
+}
+
 /// The verdict for `a` at Kubernetes `1.minor`.
 pub fn at_target(p: &Platform, a: &Installed, minor: u32) -> AddonAtTarget {
     let cluster_version = format!("1.{minor}");
@@ -123,13 +129,22 @@ pub fn at_target(p: &Platform, a: &Installed, minor: u32) -> AddonAtTarget {
                     .find_map(|v| v.value.version())
             })
             .map(str::to_string);
-        let compatible = a.version.as_deref().map(|have| {
-            info.value.versions_for(&cluster_version).any(|v| {
-                v.value
-                    .version()
-                    .is_some_and(|listed| same_version(have, listed))
+        let compatible = if after_control_plane(a) {
+            // kube-proxy builds are listed per cluster minor, but an older
+            // kube-proxy within the skew policy runs under the new API
+            // server until it is updated right after it.
+            a.version
+                .as_deref()
+                .and_then(|have| addon_versions::compatible(KnownAddon::KubeProxy, have, minor))
+        } else {
+            a.version.as_deref().map(|have| {
+                info.value.versions_for(&cluster_version).any(|v| {
+                    v.value
+                        .version()
+                        .is_some_and(|listed| same_version(have, listed))
+                })
             })
-        });
+        };
         return AddonAtTarget {
             compatible,
             target_version,

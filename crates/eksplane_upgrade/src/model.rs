@@ -32,6 +32,9 @@ pub enum Stage {
     /// Karpenter must support the new version before the control plane gets it.
     Karpenter,
     ControlPlane,
+    /// Add-ons that must not be newer than the API server (kube-proxy):
+    /// right after the control plane.
+    AddonsAfterControlPlane,
     /// Nodes: Karpenter drift, managed node groups, self-managed groups.
     DataPlane,
     /// What stops a node from draining.

@@ -297,12 +297,22 @@ impl<'a> Ctx<'a> {
                     if same {
                         continue;
                     }
+                    let after = addons::after_control_plane(a);
                     let mut item = Item::new(
                         ItemKind::AddonUpdate,
-                        Stage::Addons,
+                        if after {
+                            Stage::AddonsAfterControlPlane
+                        } else {
+                            Stage::Addons
+                        },
                         format!(
-                            "update add-on {} {have} -> {target} (before the control plane)",
-                            a.name
+                            "update add-on {} {have} -> {target} ({})",
+                            a.name,
+                            if after {
+                                "right after the control plane: it must not be newer than the API server"
+                            } else {
+                                "before the control plane"
+                            }
                         ),
                     )
                     .at(a.span)

@@ -324,33 +324,39 @@ fn addon_versions_come_from_a_snapshot_when_it_lists_the_target() {
         "1.30",
         "addons:\n  - name: kube-proxy\n    version: v1.30.0-eksbuild.3\n  - name: coredns\n    version: v1.11.1-eksbuild.9\n",
     );
-    let snapshot = r#"{"addons": [{"addonName": "kube-proxy", "addonVersions": [
-      {"addonVersion": "v1.31.2-eksbuild.3", "compatibilities": [{"clusterVersion": "1.31", "defaultVersion": true}]},
-      {"addonVersion": "v1.30.0-eksbuild.3", "compatibilities": [{"clusterVersion": "1.30", "defaultVersion": false}]}
+    let snapshot = r#"{"addons": [{"addonName": "coredns", "addonVersions": [
+      {"addonVersion": "v1.11.3-eksbuild.2", "compatibilities": [{"clusterVersion": "1.31", "defaultVersion": true}]},
+      {"addonVersion": "v1.11.1-eksbuild.9", "compatibilities": [{"clusterVersion": "1.30", "defaultVersion": true}]}
     ]}]}"#;
     let l = load(&[("cluster.yaml", &c), ("addon-versions.json", snapshot)]);
     let p = plan_to(&l, 31);
-    let b = blocker(&p, 0, ItemKind::AddonIncompatible).expect("kube-proxy blocker");
-    assert!(b.message.contains("kube-proxy"), "{}", b.message);
+    // The snapshot lists v1.11.1 for 1.30 only: a blocker, moving to 1.31's default.
+    let b = blocker(&p, 0, ItemKind::AddonIncompatible).expect("coredns blocker");
+    assert!(b.message.contains("coredns"), "{}", b.message);
     assert!(
-        b.commands[0].contains("--addon-version v1.31.2-eksbuild.3"),
+        b.commands[0].contains("--addon-version v1.11.3-eksbuild.2"),
         "{:?}",
         b.commands
     );
-    assert_eq!(b.span.map(|s| s.start.line), Some(9));
-    // CoreDNS: not in the snapshot, judged by the embedded table (1.11 is enough for 1.31).
-    assert!(
-        p.steps[0]
-            .blockers
-            .iter()
-            .all(|b| !b.message.contains("coredns"))
-    );
-    assert!(
-        p.steps[0]
-            .actions
-            .iter()
-            .any(|a| a.kind == ItemKind::AddonUpdate && a.message.contains("coredns"))
-    );
+    assert_eq!(b.span.map(|s| s.start.line), Some(11));
+    // kube-proxy 1.30 under a 1.31 API server is within the skew policy: no
+    // blocker; it is updated right after the control plane, to the embedded
+    // table's 1.31 version.
+    assert_eq!(p.steps[0].blockers.len(), 1);
+    let kp = p.steps[0]
+        .actions
+        .iter()
+        .find(|a| a.kind == ItemKind::AddonUpdate && a.message.contains("kube-proxy"))
+        .expect("kube-proxy update");
+    assert_eq!(kp.stage, eksplane_upgrade::Stage::AddonsAfterControlPlane);
+    let order: Vec<eksplane_upgrade::Stage> = p.steps[0].actions.iter().map(|a| a.stage).collect();
+    let cp = order
+        .iter()
+        .position(|s| *s == eksplane_upgrade::Stage::ControlPlane);
+    let after = order
+        .iter()
+        .position(|s| *s == eksplane_upgrade::Stage::AddonsAfterControlPlane);
+    assert!(cp < after, "{order:?}");
 }
 
 #[test]
