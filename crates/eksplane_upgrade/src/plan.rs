@@ -97,7 +97,7 @@ pub fn plan(p: &Platform, o: &PlanOptions<'_>) -> Result<UpgradePlan, PlanError>
             span: cv.span,
         });
     }
-    let ctx = Ctx::new(p, o);
+    let ctx = Ctx::new(p);
     let scanned = apis::scan(p, to);
     let already_removed: Vec<RemovedApiUse> = scanned
         .iter()
@@ -224,7 +224,7 @@ struct Ctx<'a> {
 }
 
 impl<'a> Ctx<'a> {
-    fn new(p: &'a Platform, _o: &PlanOptions<'_>) -> Ctx<'a> {
+    fn new(p: &'a Platform) -> Ctx<'a> {
         let karpenter = karpenter::controller(p);
         let uses_karpenter = !p.node_pools.is_empty() || matches!(karpenter, Ok(Some(_)));
         Ctx {

@@ -188,19 +188,18 @@ pub fn surge(p: &Platform, catalog: &Catalog) -> SurgeOutcome {
     };
     let mut groups = Vec::new();
     // Karpenter: each pool's smallest type is what the planner sized.
-    let pool_types: Vec<(usize, Option<String>)> = p
+    let pool_types: Vec<Option<String>> = p
         .node_pools
         .iter()
-        .enumerate()
-        .map(|(i, np)| (i, smallest_type(np, catalog)))
+        .map(|np| smallest_type(np, catalog))
         .collect();
-    for (i, np) in p.node_pools.iter().enumerate() {
-        let Some(t) = pool_types[i].1.clone() else {
+    for (np, ty) in p.node_pools.iter().zip(&pool_types) {
+        let Some(t) = ty.clone() else {
             continue;
         };
         let sharing = pool_types
             .iter()
-            .filter(|(_, x)| x.as_deref() == Some(t.as_str()))
+            .filter(|x| x.as_deref() == Some(t.as_str()))
             .count()
             .max(1) as u32;
         let nodes = match &np.spec.replicas {
