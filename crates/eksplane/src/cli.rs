@@ -36,6 +36,9 @@ pub enum Command {
     /// Simulate the data plane: scheduling, Karpenter provisioning, CNI IP
     /// allocation and cost under the workloads (scaled by a WorkloadProfile).
     Simulate(SimulateArgs),
+    /// Plan a Kubernetes upgrade one minor at a time: removed APIs, add-ons,
+    /// Karpenter, control plane, nodes, drain and surge blockers, per step.
+    Upgrade(UpgradeArgs),
     /// The instance catalog: import describe-instance-types output, show a type.
     #[command(subcommand)]
     Catalog(CatalogCommand),
@@ -262,6 +265,39 @@ pub struct IpPlanArgs {
     /// Also write an SVG map of each subnet's /28 blocks into this directory.
     #[arg(long, value_name = "DIR")]
     pub svg: Option<PathBuf>,
+    #[command(flatten)]
+    pub catalog: CatalogArg,
+    /// Write the output to this file instead of stdout (written whole or not at all).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum UpgradeFormat {
+    /// A numbered runbook, blockers first, with the exact commands.
+    Human,
+    /// Markdown for a change ticket.
+    Markdown,
+    /// The versioned JSON document (`format: eksplane-upgrade`).
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct UpgradeArgs {
+    /// The platform: eksctl ClusterConfig or `describe-cluster` (the current
+    /// version), manifests, Karpenter objects, add-on snapshots, subnets.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Target Kubernetes version (`1.33`) or `latest` (the newest in the EKS
+    /// calendar).
+    #[arg(long, value_name = "VERSION")]
+    pub to: String,
+    #[arg(long, value_enum, default_value_t = UpgradeFormat::Human)]
+    pub format: UpgradeFormat,
+    /// Judge support windows as of this date (YYYY-MM-DD) instead of today.
+    /// Default: the EKSPLANE_TODAY environment variable, else the system clock.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub today: Option<String>,
     #[command(flatten)]
     pub catalog: CatalogArg,
     /// Write the output to this file instead of stdout (written whole or not at all).

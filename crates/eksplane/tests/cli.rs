@@ -770,3 +770,111 @@ fn simulate_splits_chargeback_by_a_pod_label() {
     assert!(by.keys().any(|k| k.starts_with("app=")), "{by:?}");
     assert!(v["series"].as_array().is_some_and(|s| !s.is_empty()));
 }
+
+#[test]
+fn upgrade_example_is_blocked_and_the_fixed_one_is_clean() {
+    let o = eksplane(&["upgrade", "examples/upgrade-1.29", "--to", "1.32"], None);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("BLOCKED"), "{out}");
+    assert!(
+        out.contains("examples/upgrade-1.29/legacy/old-apis.yaml:31"),
+        "{out}"
+    );
+    // Blockers come first in each step.
+    let step1 = out.split("Step 2:").next().unwrap_or_default();
+    let first_action = step1.find("[control plane]").unwrap_or(usize::MAX);
+    let last_blocker = step1.rfind("BLOCKER").unwrap_or(0);
+    assert!(last_blocker < first_action, "{step1}");
+    let o = eksplane(
+        &["upgrade", "examples/upgrade-1.29-fixed", "--to", "1.32"],
+        None,
+    );
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    assert!(stdout(&o).contains("no blockers"));
+}
+
+#[test]
+fn upgrade_json_and_markdown() {
+    let o = eksplane(
+        &[
+            "upgrade",
+            "examples/upgrade-1.29",
+            "--to",
+            "1.32",
+            "--format",
+            "json",
+        ],
+        None,
+    );
+    assert_eq!(code(&o), 1);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(v["format"], "eksplane-upgrade");
+    assert_eq!(v["version"], 1);
+    let steps = v["steps"].as_array().expect("steps");
+    assert_eq!(steps.len(), 3);
+    assert_eq!(steps[2]["from"], "1.31");
+    assert_eq!(steps[2]["to"], "1.32");
+    let api = &steps[2]["removed_apis"][0];
+    assert_eq!(api["api_version"], "flowcontrol.apiserver.k8s.io/v1beta3");
+    assert_eq!(api["kind"], "FlowSchema");
+    assert_eq!(api["name"], "batch-tenants");
+    assert_eq!(api["file"], "examples/upgrade-1.29/legacy/old-apis.yaml");
+    assert_eq!(api["line"], 31);
+    assert_eq!(api["removed_in"], "1.32");
+    assert_eq!(api["replacement"], "flowcontrol.apiserver.k8s.io/v1");
+    assert!(
+        !steps[0]["blockers"]
+            .as_array()
+            .expect("blockers")
+            .is_empty()
+    );
+    let o = eksplane(
+        &[
+            "upgrade",
+            "examples/upgrade-1.29-fixed",
+            "--to",
+            "latest",
+            "--format",
+            "markdown",
+            "--today",
+            "2026-06-01",
+        ],
+        None,
+    );
+    // Karpenter 1.2 supports up to 1.32: the 1.33 step is blocked.
+    assert_eq!(code(&o), 1);
+    let md = stdout(&o);
+    assert!(md.starts_with("# Upgrade ledger 1.29 -> 1.36"), "{md}");
+    assert!(md.contains("## Step 4: 1.32 -> 1.33 (blocked)"), "{md}");
+    assert!(md.contains("as of 2026-06-01"), "{md}");
+}
+
+#[test]
+fn upgrade_bad_target_exits_2() {
+    let o = eksplane(
+        &["upgrade", "examples/upgrade-1.29", "--to", "one.thirty"],
+        None,
+    );
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("--to"), "{}", stderr(&o));
+    let o = eksplane(&["upgrade", "examples/upgrade-1.29", "--to", "1.28"], None);
+    assert_eq!(code(&o), 2);
+    assert!(
+        stderr(&o).contains("examples/upgrade-1.29/cluster.yaml:10"),
+        "{}",
+        stderr(&o)
+    );
+    let o = eksplane(
+        &[
+            "upgrade",
+            "examples/upgrade-1.29",
+            "--to",
+            "1.30",
+            "--today",
+            "yesterday",
+        ],
+        None,
+    );
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+}

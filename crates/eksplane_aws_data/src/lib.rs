@@ -7,10 +7,13 @@
 //! ([`Catalog::from_describe_instance_types_json`]) and write the compact
 //! format back ([`Catalog::to_catalog_text`]).
 
+pub mod addon_versions;
+pub mod api_removals;
 mod catalog;
 pub mod eks_versions;
 mod error;
 pub mod import;
+pub mod karpenter_compat;
 pub mod labels;
 pub mod tables;
 pub mod text;

@@ -9,6 +9,7 @@
 //! - [`capacity`]: what `capacity` prints (both views per type, verdicts, the fix)
 //! - [`catalog`]: what `catalog show` prints
 //! - [`simulate`]: what `simulate` prints: summary, JSON, CSV series, the HTML report
+//! - [`upgrade`]: what `upgrade` prints: the runbook, Markdown, JSON
 
 pub mod capacity;
 pub mod catalog;
@@ -21,6 +22,7 @@ pub mod max_pods;
 pub mod sarif;
 pub mod simulate;
 mod table;
+pub mod upgrade;
 
 use eksplane_diagnostics::{Finding, Severity, Suppressed};
 

@@ -102,7 +102,7 @@ const TODAY_ENV: &str = "EKSPLANE_TODAY";
 
 /// The date to judge as of: `--today`, else `EKSPLANE_TODAY`, else the system
 /// clock's UTC date.
-fn today(given: Option<&str>) -> anyhow::Result<Date> {
+pub(crate) fn today(given: Option<&str>) -> anyhow::Result<Date> {
     let from_env = std::env::var(TODAY_ENV)
         .ok()
         .filter(|s| !s.trim().is_empty());

@@ -9,6 +9,7 @@ mod ip_plan;
 mod max_pods;
 mod rules;
 mod simulate;
+mod upgrade;
 
 use crate::cli::{Cli, Command, InputArgs};
 use eksplane_load::{Input, LoadOptions, Loaded};
@@ -25,6 +26,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Capacity(a) => capacity::run(a),
         Command::IpPlan(a) => ip_plan::run(a),
         Command::Simulate(a) => simulate::run(a),
+        Command::Upgrade(a) => upgrade::run(a),
         Command::Catalog(c) => catalog::run(c),
     }
 }

@@ -6,6 +6,7 @@ mod formats;
 mod ipplan;
 mod simulate;
 mod truncated;
+mod upgrade;
 
 use eksplane_load::{Loaded, load_texts};
 use eksplane_rules::{CheckOptions, CheckResult, run};

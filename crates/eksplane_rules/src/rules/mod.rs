@@ -9,6 +9,7 @@ pub mod identity;
 pub mod ingress;
 pub mod karpenter;
 pub mod load;
+pub mod upgrade;
 
 use crate::Rule;
 
@@ -22,4 +23,5 @@ pub(crate) static AREAS: &[&[&Rule]] = &[
     ingress::RULES,
     karpenter::RULES,
     load::RULES,
+    upgrade::RULES,
 ];
