@@ -21,7 +21,8 @@ pub mod version;
 
 pub use calculator::{MaxPods, MaxPodsOptions, PrefixDelegation, eni_max_pods, max_pods};
 pub use cni::{
-    CniOptions, CniView, IpMode, PrefixFallback, WarmPool, WarmRule, cni_view, warm_pool,
+    CniOptions, CniView, IpMode, NodeOs, PrefixFallback, WarmPool, WarmRule, cni_view,
+    cni_view_for, warm_pool,
 };
 pub use compare::{
     Comparison, GroupSelector, MaxPodsFix, MaxPodsGroup, MemoryChange, Verdict, compare,

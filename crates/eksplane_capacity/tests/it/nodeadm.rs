@@ -23,6 +23,12 @@ fn expression_and_precedence() {
     assert_eq!(r.kube_reserved_memory_mib, 11 * 98 + 255);
     let r = nodeadm_max_pods(t, Some(&e), Some(20));
     assert_eq!(r.max_pods, 20, "kubelet maxPods wins");
+    // ... but kube-reserved stays nodeadm's: computed from the expression's
+    // result before the user's kubelet config is merged (config.go).
+    assert_eq!(r.kube_reserved_memory_mib, 11 * 98 + 255);
+    let r = nodeadm_max_pods(catalog_type("m6i.4xlarge"), None, Some(110));
+    assert_eq!((r.max_pods, r.nodeadm_max_pods), (110, 234));
+    assert_eq!(r.kube_reserved_memory_mib, 11 * 234 + 255);
     // A failing expression falls back to the standard value.
     let r = nodeadm_max_pods(t, Some(&expr("max_pods - 8")), None);
     assert_eq!(r.max_pods, 8);
@@ -43,6 +49,20 @@ fn unknown_variables_are_named() {
     let msg = e.err().map(|e| e.to_string()).unwrap_or_default();
     assert!(
         msg.contains("pods_per_eni") && msg.contains("ips_per_eni"),
+        "{msg}"
+    );
+}
+
+/// nodeadm declares `default_enis`, `ips_per_eni`, `max_pods` only
+/// (eni_max_pods.go): `vcpus` is a compile error listing them.
+#[test]
+fn vcpus_is_not_a_nodeadm_variable() {
+    let msg = Expression::parse("vcpus > 30 ? 250 : 110")
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(
+        msg.contains("\"vcpus\"") && msg.contains("default_enis, ips_per_eni, max_pods"),
         "{msg}"
     );
 }
