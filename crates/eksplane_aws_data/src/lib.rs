@@ -12,6 +12,7 @@ pub mod eks_versions;
 mod error;
 pub mod import;
 pub mod labels;
+pub mod sources;
 pub mod tables;
 pub mod text;
 mod types;

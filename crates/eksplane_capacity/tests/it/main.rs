@@ -5,6 +5,7 @@ mod cni;
 mod compare;
 mod eni_max_pods;
 mod karpenter;
+mod karpenter_table;
 mod nodeadm;
 mod props;
 mod support;
