@@ -1,6 +1,7 @@
 //! eksplane_capacity integration tests (one binary).
 
 mod calculator;
+mod calculator_script;
 mod cni;
 mod compare;
 mod eni_max_pods;
