@@ -118,9 +118,13 @@ pub struct SelectorView {
 #[derive(Debug, Serialize)]
 pub struct MemoryView {
     pub instance_type: String,
+    /// kube-reserved memory Karpenter subtracts today.
     pub karpenter_kube_reserved_mib: u64,
-    pub kubelet_before_mib: u64,
-    pub kubelet_after_mib: u64,
+    /// ... and with the recommended maxPods.
+    pub karpenter_kube_reserved_after_mib: u64,
+    /// Whether maxPods changes it (Bottlerocket, Windows); AL2/AL2023 reserve
+    /// from nodeadm's own default max pods whatever maxPods says.
+    pub follows_max_pods: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -138,7 +142,6 @@ pub struct FixView {
     pub needed: bool,
     pub groups: Vec<GroupView>,
     pub nodeadm_expression: String,
-    pub nodeadm_expression_without_vcpus: String,
     pub expression_mismatches: Vec<String>,
     pub memory_note: String,
 }
@@ -364,14 +367,13 @@ fn fix_view(f: &MaxPodsFix, needed: bool) -> FixView {
                     .map(|m| MemoryView {
                         instance_type: m.instance_type.clone(),
                         karpenter_kube_reserved_mib: m.karpenter_kube_reserved_mib,
-                        kubelet_before_mib: m.kubelet_before_mib,
-                        kubelet_after_mib: m.kubelet_after_mib,
+                        karpenter_kube_reserved_after_mib: m.karpenter_kube_reserved_after_mib,
+                        follows_max_pods: m.follows_max_pods,
                     })
                     .collect(),
             })
             .collect(),
         nodeadm_expression: f.nodeadm_expression.clone(),
-        nodeadm_expression_without_vcpus: f.nodeadm_expression_without_vcpus.clone(),
         expression_mismatches: f.expression_mismatches.clone(),
         memory_note: f.memory_note.clone(),
     }
@@ -725,7 +727,7 @@ fn render_fix(pool: &PoolView, f: &FixView, all: bool, out: &mut String) {
     let _ = writeln!(out);
     let _ = writeln!(
         out,
-        "  AL2023 nodeadm (managed or self-managed node groups; with Karpenter only where the EC2NodeClass leaves kubelet.maxPods unset):"
+        "  AL2023 nodeadm (managed or self-managed node groups without a kubelet maxPods; on Karpenter nodes the concrete maxPods Karpenter writes wins over the expression):"
     );
     let _ = writeln!(out);
     let _ = writeln!(out, "    apiVersion: node.eks.aws/v1alpha1");
@@ -737,15 +739,9 @@ fn render_fix(pool: &PoolView, f: &FixView, all: bool, out: &mut String) {
         "        maxPodsExpression: {}",
         yaml_str(&f.nodeadm_expression)
     );
-    let _ = writeln!(out);
     let _ = writeln!(
         out,
-        "    # nodeadm versions without the `vcpus` variable (caps every type at 110):"
-    );
-    let _ = writeln!(
-        out,
-        "    #   maxPodsExpression: {}",
-        yaml_str(&f.nodeadm_expression_without_vcpus)
+        "    # nodeadm's variables are default_enis, ips_per_eni and max_pods only (no vcpus): the expression caps at 110"
     );
     if !f.expression_mismatches.is_empty() {
         let _ = writeln!(
@@ -758,14 +754,22 @@ fn render_fix(pool: &PoolView, f: &FixView, all: bool, out: &mut String) {
     let _ = writeln!(out);
     let _ = writeln!(out, "  Memory (kube-reserved, MiB):");
     for g in &f.groups {
-        let _ = writeln!(
-            out,
-            "    maxPods {:>4}: kubelet reserves {} today -> {}; Karpenter's simulation subtracts {}",
-            g.max_pods,
-            range(g.memory.iter().map(|m| m.kubelet_before_mib)),
-            range(g.memory.iter().map(|m| m.kubelet_after_mib)),
-            range(g.memory.iter().map(|m| m.karpenter_kube_reserved_mib)),
-        );
+        let before = range(g.memory.iter().map(|m| m.karpenter_kube_reserved_mib));
+        if g.memory.iter().any(|m| m.follows_max_pods) {
+            let _ = writeln!(
+                out,
+                "    maxPods {:>4}: kube-reserved {} today -> {} (follows maxPods on this AMI family)",
+                g.max_pods,
+                before,
+                range(g.memory.iter().map(|m| m.karpenter_kube_reserved_after_mib)),
+            );
+        } else {
+            let _ = writeln!(
+                out,
+                "    maxPods {:>4}: kube-reserved {} on the node and in Karpenter's simulation, unchanged by maxPods",
+                g.max_pods, before,
+            );
+        }
     }
     wrap(&f.memory_note, "    ", 100, out);
 }
