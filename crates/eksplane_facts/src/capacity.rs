@@ -174,14 +174,19 @@ pub fn cni_options(p: &Platform) -> (CniOptions, CniSource) {
             custom_networking: flag("AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG"),
             pod_eni: flag("ENABLE_POD_ENI"),
             max_eni: num("MAX_ENI").filter(|n| *n > 0),
-            warm_eni_target: num("WARM_ENI_TARGET").unwrap_or(1),
+            // issue 10 item 8: configurationValues start from the managed
+            // add-on's shipped defaults (WARM_ENI_TARGET=1, WARM_PREFIX_TARGET=1).
+            warm_eni_target: num("WARM_ENI_TARGET")
+                .unwrap_or(CniOptions::managed_addon_defaults().warm_eni_target),
             warm_ip_target: num("WARM_IP_TARGET"),
             minimum_ip_target: num("MINIMUM_IP_TARGET"),
-            warm_prefix_target: num("WARM_PREFIX_TARGET"),
+            warm_prefix_target: num("WARM_PREFIX_TARGET")
+                .or(CniOptions::managed_addon_defaults().warm_prefix_target),
         };
         return (opts, CniSource::AddonConfiguration);
     }
-    (CniOptions::default(), CniSource::Defaults)
+    // issue 10 item 8: nothing in the inputs -- the CNI as AWS ships it.
+    (CniOptions::managed_addon_defaults(), CniSource::Defaults)
 }
 
 fn to_u64(q: &eksplane_model::Quantity) -> Option<u64> {

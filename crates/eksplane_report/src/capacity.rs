@@ -787,7 +787,9 @@ pub fn render_human(v: &CapacityView, o: HumanOptions) -> String {
     let from = match c.source {
         "aws-node" => "the aws-node DaemonSet",
         "addon-configuration" => "the vpc-cni add-on's configurationValues",
-        _ => "nothing in the inputs: the CNI's defaults",
+        _ => {
+            "nothing in the inputs: the defaults AWS ships (managed add-on and manifests: WARM_ENI_TARGET=1, WARM_PREFIX_TARGET=1)"
+        }
     };
     let _ = writeln!(
         out,
@@ -845,6 +847,11 @@ pub fn render_human(v: &CapacityView, o: HumanOptions) -> String {
         let _ = writeln!(out, "  AMI family    {}", p.ami_family);
         let mp = match &p.kubelet_max_pods {
             Some(m) => format!("maxPods {} ({})", m.value, m.at),
+            // Karpenter's pods(): the ENI-limited count where the AMI family
+            // supports ENI-limited density, else 110 (Windows; amifamily windows.go).
+            None if p.ami_family == "Windows" => {
+                "maxPods not set (Karpenter: 110 for Windows)".to_string()
+            }
             None => "maxPods not set (Karpenter: ENI-limited per-IP count)".to_string(),
         };
         let ppc = match &p.kubelet_pods_per_core {
@@ -911,8 +918,9 @@ pub fn render_human(v: &CapacityView, o: HumanOptions) -> String {
     let _ = writeln!(out);
     wrap(
         "PODS: what Karpenter advertises and schedules against (FROM: kubelet maxPods, or its \
-         ENI-limited per-IP count). KR: kube-reserved. ALLOC MEM: Karpenter's allocatable memory. \
-         MODE, ENIS, POD IPS: how the CNI gives pods IPs; MAX PODS: pod IPs + 2 host-network pods. \
+         ENI-limited per-IP count; 110 on Windows). KR: kube-reserved. ALLOC MEM: Karpenter's allocatable memory. \
+         MODE, ENIS, POD IPS: how the CNI gives pods IPs; MAX PODS: pod IPs + 2 host-network pods \
+         (Windows: IPv4 per ENI - 1 on the primary ENI only). \
          TRUNK: ENI slot held for the trunk (ENABLE_POD_ENI); BRANCH: branch ENIs for pods with \
          security groups. ATTAINABLE: MAX PODS capped at 110 (30 vCPUs or fewer) or 250. \
          OVER-COMMITTED: pods admitted beyond the CNI's IPs stay in ContainerCreating. UNDER-USED: \

@@ -95,7 +95,10 @@ fn default_equals_nodeadm_instance_info_for_every_type() {
         let want = i.default_max_enis * (i.ipv4_addresses_per_interface - 1) + 2;
         let got = nodeadm_max_pods(t, None, None).standard;
         if got != want {
-            mismatches.push(format!("{}: nodeadm {want}, eksplane {got}", i.instance_type));
+            mismatches.push(format!(
+                "{}: nodeadm {want}, eksplane {got}",
+                i.instance_type
+            ));
         }
     }
     eprintln!(
