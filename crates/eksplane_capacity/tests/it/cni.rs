@@ -256,3 +256,17 @@ fn windows_primary_eni_only() {
         assert!(!v.explain().is_empty());
     }
 }
+
+/// EKS Auto Mode: prefix delegation always, no aws-node settings.
+#[test]
+fn auto_mode_uses_prefixes() {
+    use eksplane_capacity::auto_mode_view;
+    let v = auto_mode_view(catalog_type("m6i.4xlarge"));
+    assert_eq!(
+        (v.cni.mode, v.cni.max_pods, v.attainable),
+        (IpMode::Prefixes, 3714, 110)
+    );
+    let v = auto_mode_view(catalog_type("m4.large"));
+    assert_eq!(v.cni.prefix_fallback, Some(PrefixFallback::NotNitro));
+    assert_eq!(v.attainable, 20);
+}
