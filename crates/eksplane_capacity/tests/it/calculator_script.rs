@@ -58,8 +58,13 @@ const STANDIN_AWS: &str = "#!/bin/sh\n\
 while [ $# -gt 0 ]; do case \"$1\" in --instance-type) t=$2; shift 2;; *) shift;; esac; done\n\
 exec cat \"$STANDIN_DIR/$t.json\"\n";
 
-/// The 8 flag sets: (prefix delegation, custom networking, show max allowed).
-fn modes() -> Vec<(bool, bool, bool)> {
+/// One flag set: (prefix delegation, custom networking, show max allowed).
+type Mode = (bool, bool, bool);
+/// One script run: (answer group, flag set).
+type Job = (usize, Mode);
+
+/// The 8 flag sets.
+fn modes() -> Vec<Mode> {
     let mut m = Vec::new();
     for pd in [false, true] {
         for cn in [false, true] {
@@ -182,7 +187,7 @@ fn oracle(select: impl Fn(&InstanceType) -> bool, min_compared: usize) {
         }
     }
     let groups: Vec<&Vec<&InstanceType>> = groups.values().collect();
-    let run = |(gi, (pd, cn, show)): (usize, (bool, bool, bool))| -> Result<u32, String> {
+    let run = |(gi, (pd, cn, show)): Job| -> Result<u32, String> {
         let rep = groups[gi][0];
         let mut c = Command::new("bash");
         c.arg(&script)
@@ -214,22 +219,21 @@ fn oracle(select: impl Fn(&InstanceType) -> bool, min_compared: usize) {
         })
     };
     // Two workers: the script spawns jq for every field it reads.
-    let results: Vec<((usize, (bool, bool, bool)), Result<u32, String>)> =
-        std::thread::scope(|s| {
-            let chunks: Vec<Vec<_>> = (0..2)
-                .map(|w| jobs.iter().copied().skip(w).step_by(2).collect())
-                .collect();
-            let handles: Vec<_> = chunks
-                .into_iter()
-                .map(|chunk| {
-                    s.spawn(move || chunk.into_iter().map(|j| (j, run(j))).collect::<Vec<_>>())
-                })
-                .collect();
-            handles
-                .into_iter()
-                .flat_map(|h| h.join().unwrap_or_default())
-                .collect()
-        });
+    let results: Vec<(Job, Result<u32, String>)> = std::thread::scope(|s| {
+        let chunks: Vec<Vec<_>> = (0..2)
+            .map(|w| jobs.iter().copied().skip(w).step_by(2).collect())
+            .collect();
+        let handles: Vec<_> = chunks
+            .into_iter()
+            .map(|chunk| {
+                s.spawn(move || chunk.into_iter().map(|j| (j, run(j))).collect::<Vec<_>>())
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect()
+    });
     let _ = std::fs::remove_dir_all(&dir);
 
     let mut compared = 0usize;
