@@ -126,7 +126,10 @@ pub fn allowed_types<'c>(pool: &NodePool, catalog: &'c Catalog) -> Vec<&'c Insta
     catalog
         .iter()
         .filter(|t| reqs.iter().all(|r| requirement_allows(&r.value, t)))
-        .filter(|t| has_capacity_type || t.supports_on_demand())
+        // issue 10 item 1: a type whose usage classes no source gives (entries
+        // from vpc-limits.csv / the CNI's table) is kept, not dropped silently;
+        // one missing vCPUs or memory is then listed as incomplete.
+        .filter(|t| has_capacity_type || t.supports_on_demand() || t.usage_classes.is_empty())
         .collect()
 }
 
