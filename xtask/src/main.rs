@@ -6,6 +6,10 @@
 //!   and decompressed with `gzip -dc` (or `--moto-json` for a plain JSON file);
 //! - `../shared/data/karpenter-provider-aws/vpc-limits.csv` (trunk / branch
 //!   ENIs, and network facts for the types moto lacks);
+//! - `../shared/data/amazon-vpc-cni-k8s/vpc_ip_resource_limit.go` (network
+//!   facts for the types neither of those lists);
+//! - `../shared/data/karpenter-provider-aws/instance-types.md` (vCPUs, memory
+//!   and architecture for the types the DescribeInstanceTypes snapshot lacks);
 //! - `../shared/data/karpenter-provider-aws/on-demand-prices.csv` (us-east-1).
 //!
 //! Each written file records its sources and the generation date in a header.
@@ -19,7 +23,8 @@
 )]
 
 use anyhow::{Context, Result, bail};
-use eksplane_aws_data::{Catalog, FactSource, PRICE_REGION, tables};
+use eksplane_aws_data::{Catalog, FactSource, PRICE_REGION, sources, tables};
+use std::collections::BTreeMap;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -159,22 +164,78 @@ fn gen_data(args: &[String]) -> Result<()> {
     let prices = tables::parse_on_demand_prices_csv(&price_text, PRICE_REGION)
         .context("reading on-demand-prices.csv")?;
 
-    let described_names: HashSet<&str> = described.iter().map(|t| t.name.as_str()).collect();
-    let fill_ins: Vec<_> = vpc
+    let cni_path = data.join("amazon-vpc-cni-k8s/vpc_ip_resource_limit.go");
+    let kdoc_path = data.join("karpenter-provider-aws/instance-types.md");
+    let (cni_origin, cni_commit) =
+        source_row(&sources_md, "amazon-vpc-cni-k8s/vpc_ip_resource_limit.go")?;
+    let (kdoc_origin, kdoc_commit) =
+        source_row(&sources_md, "karpenter-provider-aws/instance-types.md")?;
+    let cni_text = std::fs::read_to_string(&cni_path)
+        .with_context(|| format!("reading {}", cni_path.display()))?;
+    let cni =
+        sources::parse_vpc_cni_limits_go(&cni_text).context("reading vpc_ip_resource_limit.go")?;
+    let kdoc_text = std::fs::read_to_string(&kdoc_path)
+        .with_context(|| format!("reading {}", kdoc_path.display()))?;
+    let kdoc: BTreeMap<String, sources::KarpenterDocType> =
+        sources::parse_karpenter_instance_types_md(&kdoc_text)
+            .context("reading instance-types.md")?
+            .into_iter()
+            .map(|k| (k.name.clone(), k))
+            .collect();
+
+    // Network facts: DescribeInstanceTypes, else vpc-limits.csv, else the VPC
+    // CNI's table. Compute facts (vCPUs, memory, architecture):
+    // DescribeInstanceTypes, else Karpenter's generated reference.
+    let described_names: HashSet<String> = described.iter().map(|t| t.name.clone()).collect();
+    let mut fill_ins: Vec<_> = vpc
         .iter()
-        .filter(|v| !described_names.contains(v.instance_type.as_str()))
+        .filter(|v| !described_names.contains(&v.instance_type))
         .map(tables::VpcLimits::to_instance_type)
         .collect();
-    let n_described = described.len();
-    let n_fill = fill_ins.len();
-    let catalog = Catalog::from_types(described.into_iter().chain(fill_ins));
-    debug_assert_eq!(
-        catalog
-            .iter()
-            .filter(|t| t.source == FactSource::VpcLimits)
-            .count(),
-        n_fill
+    let vpc_names: HashSet<&str> = vpc.iter().map(|v| v.instance_type.as_str()).collect();
+    fill_ins.extend(
+        cni.iter()
+            .filter(|c| {
+                !described_names.contains(&c.instance_type)
+                    && !vpc_names.contains(c.instance_type.as_str())
+            })
+            .map(sources::CniLimits::to_instance_type),
     );
+    for t in &mut fill_ins {
+        if let Some(k) = kdoc.get(&t.name) {
+            sources::fill_compute_facts(t, k);
+        }
+    }
+    // Cross-check: where both DescribeInstanceTypes and Karpenter's reference
+    // give vCPUs and memory, they must agree (a disagreement is reported).
+    let mut disagreements = Vec::new();
+    for t in &described {
+        if let Some(k) = kdoc.get(&t.name)
+            && (k.vcpus() != t.vcpus || k.memory_mib() != t.memory_mib)
+        {
+            disagreements.push(format!(
+                "{}: describe-instance-types {:?} vCPUs {:?} MiB, Karpenter {:?} {:?}",
+                t.name,
+                t.vcpus,
+                t.memory_mib,
+                k.vcpus(),
+                k.memory_mib()
+            ));
+        }
+    }
+    let n_described = described.len();
+    let count = |f: &dyn Fn(&eksplane_aws_data::InstanceType) -> bool| {
+        fill_ins.iter().filter(|t| f(t)).count()
+    };
+    let n_vpc = count(&|t| t.source == FactSource::VpcLimits);
+    let n_cni = count(&|t| t.source == FactSource::VpcCniTable);
+    let n_kdoc = count(&|t| t.compute_source == Some(FactSource::KarpenterDocs));
+    let catalog = Catalog::from_types(described.into_iter().chain(fill_ins));
+    let incomplete: Vec<String> = catalog
+        .iter()
+        .filter(|t| !t.missing_facts().is_empty())
+        .map(|t| format!("{} ({})", t.name, t.missing_facts().join(", ")))
+        .collect();
 
     // Today's date (UTC) from the system clock.
     let secs = std::time::SystemTime::now()
@@ -187,10 +248,25 @@ fn gen_data(args: &[String]) -> Result<()> {
     let catalog_header = vec![
         "Instance catalog for eksplane_aws_data. Do not edit: regenerate with `cargo xtask gen-data`.".to_string(),
         generated.clone(),
-        format!("source d ({n_described} types): {}", moto.description),
+        format!("source d ({n_described} types; every field): {}", moto.description),
         format!(
-            "source v ({n_fill} types that snapshot lacks): network facts, hypervisor and bare metal from \
+            "source v ({n_vpc} types that snapshot lacks): network facts, hypervisor and bare metal from \
              ../shared/data/karpenter-provider-aws/vpc-limits.csv = {vpc_origin} at commit {vpc_commit}"
+        ),
+        format!(
+            "source c ({n_cni} types neither lists): network facts, hypervisor and bare metal from \
+             ../shared/data/amazon-vpc-cni-k8s/vpc_ip_resource_limit.go = {cni_origin} at commit {cni_commit}"
+        ),
+        format!(
+            "source +k ({n_kdoc} of the v and c types): vcpus, memory_mib and architectures from the labels \
+             karpenter.k8s.aws/instance-cpu, karpenter.k8s.aws/instance-memory and kubernetes.io/arch of \
+             ../shared/data/karpenter-provider-aws/instance-types.md = {kdoc_origin} at commit {kdoc_commit}"
+        ),
+        "The source column names each field group's source: `v+k` = network facts from v, vcpus/memory/architectures from k.".to_string(),
+        format!(
+            "incomplete ({} types; their empty fields are unknown, never guessed): {}",
+            incomplete.len(),
+            incomplete.join("; ")
         ),
         "Prices and trunk limits are separate tables (on-demand-prices-us-east-1.tsv, trunk-limits.tsv), \
          merged by name when a catalog is read."
@@ -255,11 +331,26 @@ fn gen_data(args: &[String]) -> Result<()> {
         println!("generated data is up to date");
     }
     println!(
-        "{} types ({n_described} from DescribeInstanceTypes, {n_fill} from vpc-limits.csv only), {} prices, {} trunk limits",
+        "{} types ({n_described} from DescribeInstanceTypes, {n_vpc} from vpc-limits.csv, {n_cni} from the VPC CNI's table; \
+         {n_kdoc} with vCPUs/memory from Karpenter's reference), {} prices, {} trunk limits",
         catalog.len(),
         prices.len(),
         vpc.len()
     );
+    println!(
+        "{} incomplete types: {}",
+        incomplete.len(),
+        incomplete.join("; ")
+    );
+    if !disagreements.is_empty() {
+        println!(
+            "{} types where DescribeInstanceTypes and Karpenter's reference disagree (DescribeInstanceTypes kept):",
+            disagreements.len()
+        );
+        for d in &disagreements {
+            println!("  {d}");
+        }
+    }
     Ok(())
 }
 

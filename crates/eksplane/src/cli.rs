@@ -144,9 +144,6 @@ pub struct ExplainArgs {
     pub rule: String,
 }
 
-/// The VPC CNI version `max-pods` assumes without `--cni-version`.
-pub const DEFAULT_CNI_VERSION: &str = "1.19.2";
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum MaxPodsFormat {
     Table,
@@ -166,9 +163,10 @@ pub struct MaxPodsArgs {
     /// to compute, each NodePool's requirements against the catalog.
     #[arg(long = "node-pool", value_name = "PATH", num_args = 1..)]
     pub node_pool: Vec<PathBuf>,
-    /// VPC CNI version (the default is a current release); prefix delegation
-    /// needs 1.9.0 or later.
-    #[arg(long, value_name = "X.Y.Z", default_value = DEFAULT_CNI_VERSION,
+    /// VPC CNI version (default: the newest release eksplane knows,
+    /// `CniVersion::CURRENT_RELEASE`); prefix delegation needs 1.9.0 or later.
+    #[arg(long, value_name = "X.Y.Z",
+          default_value_t = eksplane_capacity::CniVersion::CURRENT_RELEASE,
           value_parser = parse_cni_version)]
     pub cni_version: eksplane_capacity::CniVersion,
     /// Prefix delegation (/28 prefixes per ENI slot; Nitro types only).
@@ -188,8 +186,8 @@ pub struct MaxPodsArgs {
     /// prefix delegation setting, with no 110/250 cap.
     #[arg(long)]
     pub nodeadm: bool,
-    /// Evaluate a nodeadm `maxPodsExpression` per type (variables
-    /// default_enis, ips_per_eni, max_pods, vcpus, physical_memory_mib).
+    /// Evaluate a nodeadm `maxPodsExpression` per type (nodeadm's variables:
+    /// default_enis, ips_per_eni, max_pods; any other name is an error).
     #[arg(long, value_name = "EXPR")]
     pub max_pods_expression: Option<String>,
     /// Print each figure's formula with the numbers and the source of each rule.

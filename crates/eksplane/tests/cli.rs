@@ -420,7 +420,8 @@ fn capacity_of_the_example_flags_over_commit_and_under_use() {
         "UNDER-USED, 140 lost",
         "kind: EC2NodeClass",
         "maxPodsExpression:",
-        "kube-reserved memory is 11 x maxPods + 255 MiB",
+        "is 11 x maxPods + 255 MiB of nodeadm's own max pods",
+        "no kubeReserved.memory setting is needed",
     ] {
         assert!(out.contains(want), "{want} missing:\n{out}");
     }
@@ -877,4 +878,70 @@ fn upgrade_bad_target_exits_2() {
         None,
     );
     assert_eq!(code(&o), 2, "{}", stderr(&o));
+}
+
+/// Issue 10: without a describe-network-interfaces snapshot, describe-subnets'
+/// AvailableIpAddressCount is the free count (187 in us-east-1a), /28
+/// fragmentation is unknown and bounded, and the verdict is not green.
+#[test]
+fn ip_plan_without_eni_snapshot_uses_available_count() {
+    let d = tmp("ipcount");
+    let svg = d.join("maps");
+    let svg_s = svg.to_string_lossy().into_owned();
+    let o = eksplane(
+        &["ip-plan", "examples/platform-prod", "--svg", &svg_s],
+        None,
+    );
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("subnet-0e6a49bfdbb65a522"), "{out}");
+    assert!(out.contains(" 187 "), "187 free addresses: {out}");
+    assert!(out.contains("fragmentation -- is unknown"), "{out}");
+    assert!(out.contains("Verdict: unknown"), "{out}");
+    assert!(!out.contains("hold the target"), "{out}");
+    let map = std::fs::read_to_string(svg.join("subnet-0e6a49bfdbb65a522.svg")).unwrap_or_default();
+    assert!(map.contains("unknown"), "unknown blocks drawn as unknown");
+    let o = eksplane(
+        &["ip-plan", "examples/platform-prod", "--format", "json"],
+        None,
+    );
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(v["cluster"]["verdict"], "unknown");
+    let s = &v["subnets"][0];
+    assert_eq!(s["free_addresses"], 187);
+    assert_eq!(s["occupancy"]["kind"], "count_only");
+}
+
+/// Issue 10: Windows nodes get the primary ENI's IPs only; Karpenter
+/// advertises 110; the fix lowers maxPods.
+#[test]
+fn capacity_of_a_windows_node_pool_lowers_max_pods() {
+    let o = eksplane(&["capacity", "examples/windows"], None);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let out = stdout(&o);
+    for want in [
+        "OVER-COMMITTED by 101",
+        "maxPods: 9",
+        "maxPods: 29",
+        "110 for Windows",
+    ] {
+        assert!(out.contains(want), "{want} missing:\n{out}");
+    }
+}
+
+/// Issue 10: nodeadm declares default_enis, ips_per_eni and max_pods only.
+#[test]
+fn max_pods_expression_with_vcpus_is_an_error_listing_the_variables() {
+    let o = eksplane(
+        &[
+            "max-pods",
+            "m5.large",
+            "--max-pods-expression",
+            "vcpus > 30 ? 250 : 110",
+        ],
+        None,
+    );
+    assert_eq!(code(&o), 2);
+    let err = stderr(&o);
+    assert!(err.contains("default_enis, ips_per_eni, max_pods"), "{err}");
 }

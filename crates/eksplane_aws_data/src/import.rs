@@ -294,12 +294,16 @@ fn convert(raw: RawType, key: Option<String>) -> Result<InstanceType, CatalogErr
         Some(p) => (p.supported_architectures, non_empty(p.manufacturer)),
         None => (Vec::new(), None),
     };
+    let vcpus = raw.v_cpu_info.and_then(|v| v.default_v_cpus);
+    let memory_mib = raw.memory_info.and_then(|m| m.size_in_mib);
     Ok(InstanceType {
         bare_metal: raw.bare_metal.unwrap_or(hypervisor == Hypervisor::None),
         name,
         source: FactSource::DescribeInstanceTypes,
-        vcpus: raw.v_cpu_info.and_then(|v| v.default_v_cpus),
-        memory_mib: raw.memory_info.and_then(|m| m.size_in_mib),
+        compute_source: (vcpus.is_some() || memory_mib.is_some())
+            .then_some(FactSource::DescribeInstanceTypes),
+        vcpus,
+        memory_mib,
         architectures,
         cpu_manufacturer,
         hypervisor,

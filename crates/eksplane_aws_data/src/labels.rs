@@ -140,7 +140,10 @@ impl InstanceType {
         if let Some(m) = self.memory_mib {
             out.push((LABEL_MEMORY, m.to_string()));
         }
-        out.push((LABEL_HYPERVISOR, self.hypervisor.as_str().to_string()));
+        // An unknown hypervisor has no label value we could vouch for.
+        if self.hypervisor != crate::types::Hypervisor::Unknown {
+            out.push((LABEL_HYPERVISOR, self.hypervisor.as_str().to_string()));
+        }
         if let Some(e) = self.network.encryption_in_transit {
             out.push((LABEL_ENCRYPTION_IN_TRANSIT, e.to_string()));
         }

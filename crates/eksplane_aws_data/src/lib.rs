@@ -15,6 +15,7 @@ mod error;
 pub mod import;
 pub mod karpenter_compat;
 pub mod labels;
+pub mod sources;
 pub mod tables;
 pub mod text;
 mod types;

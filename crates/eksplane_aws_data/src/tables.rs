@@ -34,6 +34,7 @@ impl VpcLimits {
         InstanceType {
             name: self.instance_type.clone(),
             source: FactSource::VpcLimits,
+            compute_source: None,
             vcpus: None,
             memory_mib: None,
             architectures: Vec::new(),

@@ -91,10 +91,13 @@ fn flag(v: bool) -> &'static str {
 pub fn write_line(t: &InstanceType, out: &mut String) {
     escape(&t.name, out);
     out.push('\t');
-    out.push(match t.source {
-        FactSource::DescribeInstanceTypes => 'd',
-        FactSource::VpcLimits => 'v',
-    });
+    // `d`, or the network source and `+` the compute source (`v+k`): see
+    // [`FactSource::code`].
+    out.push(t.source.code());
+    if let Some(c) = t.compute_source.filter(|c| *c != t.source) {
+        out.push('+');
+        out.push(c.code());
+    }
     out.push('\t');
     opt(t.vcpus, out);
     out.push('\t');
@@ -115,6 +118,7 @@ pub fn write_line(t: &InstanceType, out: &mut String) {
         Hypervisor::Nitro => "nitro",
         Hypervisor::Xen => "xen",
         Hypervisor::None => "none",
+        Hypervisor::Unknown => "unknown",
     });
     out.push('\t');
     out.push_str(flag(t.bare_metal));
@@ -279,16 +283,30 @@ pub fn parse_line(text: &str, line: usize) -> Result<InstanceType, CatalogError>
             message: "empty instance type name".to_string(),
         });
     }
-    let source = match f.next("source")? {
-        "d" => FactSource::DescribeInstanceTypes,
-        "v" => FactSource::VpcLimits,
-        s => {
-            return Err(CatalogError::Line {
-                line,
-                message: format!("source: expected d or v, found {s:?}"),
-            });
-        }
+    let src = f.next("source")?;
+    let bad_source = || CatalogError::Line {
+        line,
+        message: format!(
+            "source: expected d, v or c, optionally +k (compute facts' source), found {src:?}"
+        ),
     };
+    let mut codes = src.split('+');
+    let code = |s: Option<&str>| -> Option<FactSource> {
+        let mut ch = s?.chars();
+        let c = ch.next()?;
+        if ch.next().is_some() {
+            return None;
+        }
+        FactSource::from_code(c)
+    };
+    let source = code(codes.next()).ok_or_else(bad_source)?;
+    let explicit_compute = match codes.next() {
+        None => None,
+        s => Some(code(s).ok_or_else(bad_source)?),
+    };
+    if codes.next().is_some() {
+        return Err(bad_source());
+    }
     let vcpus = opt_num(f.next("vcpus")?, "vcpus", line)?;
     let memory_mib = opt_num(f.next("memory_mib")?, "memory_mib", line)?;
     let architectures = list(f.next("architectures")?, line)?;
@@ -301,7 +319,7 @@ pub fn parse_line(text: &str, line: usize) -> Result<InstanceType, CatalogError>
     let h = f.next("hypervisor")?;
     let hypervisor = Hypervisor::parse(h).ok_or_else(|| CatalogError::Line {
         line,
-        message: format!("hypervisor: expected nitro, xen or none, found {h:?}"),
+        message: format!("hypervisor: expected nitro, xen, none or unknown, found {h:?}"),
     })?;
     let bare_metal = parse_flag(f.next("bare_metal")?, "bare_metal", line)?;
     let current_generation = opt_flag(f.next("current_generation")?, "current_generation", line)?;
@@ -397,9 +415,14 @@ pub fn parse_line(text: &str, line: usize) -> Result<InstanceType, CatalogError>
             message: format!("more than {} fields", COLUMNS.len()),
         });
     }
+    // Without an explicit compute source, the entry's own source supplied
+    // vCPUs and memory when it has them.
+    let compute_source =
+        explicit_compute.or((vcpus.is_some() || memory_mib.is_some()).then_some(source));
     Ok(InstanceType {
         name,
         source,
+        compute_source,
         vcpus,
         memory_mib,
         architectures,

@@ -16,6 +16,14 @@ pub enum FactSource {
     /// aws/amazon-vpc-resource-controller-k8s): network facts, hypervisor and
     /// bare metal; no vCPUs, memory, GPUs, storage or usage classes.
     VpcLimits,
+    /// aws/amazon-vpc-cni-k8s `pkg/vpc/vpc_ip_resource_limit.go`: the CNI's own
+    /// table (ENIs, IPv4 per ENI, cards, hypervisor -- `unknown` for some --
+    /// and bare metal).
+    VpcCniTable,
+    /// karpenter-provider-aws `website/.../reference/instance-types.md`
+    /// (generated from live DescribeInstanceTypes): vCPUs, memory and
+    /// architecture from its labels.
+    KarpenterDocs,
 }
 
 impl FactSource {
@@ -23,6 +31,28 @@ impl FactSource {
         match self {
             FactSource::DescribeInstanceTypes => "describe-instance-types",
             FactSource::VpcLimits => "vpc-limits",
+            FactSource::VpcCniTable => "vpc-cni-table",
+            FactSource::KarpenterDocs => "karpenter-instance-types-doc",
+        }
+    }
+
+    /// The one-letter code of the catalog text's `source` column.
+    pub fn code(self) -> char {
+        match self {
+            FactSource::DescribeInstanceTypes => 'd',
+            FactSource::VpcLimits => 'v',
+            FactSource::VpcCniTable => 'c',
+            FactSource::KarpenterDocs => 'k',
+        }
+    }
+
+    pub fn from_code(c: char) -> Option<FactSource> {
+        match c {
+            'd' => Some(FactSource::DescribeInstanceTypes),
+            'v' => Some(FactSource::VpcLimits),
+            'c' => Some(FactSource::VpcCniTable),
+            'k' => Some(FactSource::KarpenterDocs),
+            _ => None,
         }
     }
 }
@@ -34,6 +64,10 @@ pub enum Hypervisor {
     Xen,
     /// No hypervisor: bare metal.
     None,
+    /// The source does not say (the VPC CNI's table writes `unknown` for a few
+    /// old types). Treated as not Nitro, as the calculator's `IS_NITRO` and
+    /// ipamd's prefix check do for anything but `nitro`.
+    Unknown,
 }
 
 impl Hypervisor {
@@ -43,7 +77,7 @@ impl Hypervisor {
         match self {
             Hypervisor::Nitro => "nitro",
             Hypervisor::Xen => "xen",
-            Hypervisor::None => "",
+            Hypervisor::None | Hypervisor::Unknown => "",
         }
     }
 
@@ -53,6 +87,7 @@ impl Hypervisor {
             "nitro" => Some(Hypervisor::Nitro),
             "xen" => Some(Hypervisor::Xen),
             "" | "none" => Some(Hypervisor::None),
+            "unknown" => Some(Hypervisor::Unknown),
             _ => None,
         }
     }
@@ -62,6 +97,7 @@ impl fmt::Display for Hypervisor {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Hypervisor::None => f.write_str("none"),
+            Hypervisor::Unknown => f.write_str("unknown"),
             h => f.write_str(h.as_str()),
         }
     }
@@ -145,10 +181,15 @@ pub struct Trunking {
 #[derive(Debug, Clone, PartialEq)]
 pub struct InstanceType {
     pub name: String,
+    /// Where the network facts, hypervisor and bare metal came from (all facts
+    /// for [`FactSource::DescribeInstanceTypes`]).
     pub source: FactSource,
-    /// `VCpuInfo.DefaultVCpus`; `None` for [`FactSource::VpcLimits`] entries.
+    /// Where `vcpus`, `memory_mib` and `architectures` came from; `None`: no
+    /// source has them (the entry is incomplete, see [`InstanceType::missing_facts`]).
+    pub compute_source: Option<FactSource>,
+    /// `VCpuInfo.DefaultVCpus`; `None` when no source has it.
     pub vcpus: Option<u32>,
-    /// `MemoryInfo.SizeInMiB`; `None` for [`FactSource::VpcLimits`] entries.
+    /// `MemoryInfo.SizeInMiB`; `None` when no source has it.
     pub memory_mib: Option<u64>,
     /// `ProcessorInfo.SupportedArchitectures` (`x86_64`, `arm64`, ...).
     pub architectures: Vec<String>,
@@ -173,6 +214,27 @@ pub struct InstanceType {
 }
 
 impl InstanceType {
+    /// The facts capacity needs that this entry lacks (vCPUs: the calculator's
+    /// ceiling and Karpenter's CPU; memory: Karpenter's allocatable;
+    /// architecture: the `kubernetes.io/arch` label; hypervisor: prefix
+    /// delegation). Empty for a complete entry.
+    pub fn missing_facts(&self) -> Vec<&'static str> {
+        let mut m = Vec::new();
+        if self.vcpus.is_none() {
+            m.push("vCPUs");
+        }
+        if self.memory_mib.is_none() {
+            m.push("memory");
+        }
+        if self.architectures.is_empty() {
+            m.push("architecture");
+        }
+        if self.hypervisor == Hypervisor::Unknown {
+            m.push("hypervisor");
+        }
+        m
+    }
+
     pub fn supports_on_demand(&self) -> bool {
         self.usage_classes.iter().any(|c| c == "on-demand")
     }

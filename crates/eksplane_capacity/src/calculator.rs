@@ -83,6 +83,17 @@ pub struct MaxPods {
 }
 
 impl MaxPods {
+    /// The script's recommendation when it is known: with the vCPU count
+    /// unknown it is still known when the raw maximum is at most 110 (both
+    /// ceilings leave it), otherwise it is 110 or 250 and is not guessed.
+    pub fn recommended(&self) -> Option<u32> {
+        match self.ceiling {
+            Some(_) => Some(self.max_pods),
+            None if self.max_allowed <= CEILING_LOW_CPU => Some(self.max_allowed),
+            None => None,
+        }
+    }
+
     /// What the script prints for these options.
     pub fn shown(&self) -> u32 {
         if self.options.show_max_allowed {
@@ -177,10 +188,16 @@ impl MaxPods {
             )),
             _ => steps.push(Step::new(
                 "recommended value capped at 110 up to 30 vCPUs, 250 above",
-                format!(
-                    "vCPU count unknown in the catalog: assumed the lower ceiling; min(110, {}) = {}",
-                    self.max_allowed, self.max_pods
-                ),
+                match self.recommended() {
+                    Some(r) => format!(
+                        "vCPU count unknown in every source, but {} <= 110: recommended {r}",
+                        self.max_allowed
+                    ),
+                    None => format!(
+                        "vCPU count unknown in every source: min(110, {m}) or min(250, {m}), not guessed",
+                        m = self.max_allowed
+                    ),
+                },
                 SRC_CALCULATOR,
             )),
         }

@@ -2,7 +2,9 @@
 //! warm-pool settings hold in reserve from the subnet.
 
 use crate::calculator::{HOST_NETWORK_PODS, IPS_PER_PREFIX};
-use crate::explain::{SRC_AWSUTILS, SRC_CNI_ENI_IP_TARGET, SRC_CNI_PREFIX_TARGET, SRC_IPAMD, Step};
+use crate::explain::{
+    SRC_AWSUTILS, SRC_CNI_ENI_IP_TARGET, SRC_CNI_PREFIX_TARGET, SRC_EKS_WINDOWS, SRC_IPAMD, Step,
+};
 use crate::version::CniVersion;
 use eksplane_aws_data::{Hypervisor, InstanceType};
 
@@ -48,6 +50,42 @@ impl Default for CniOptions {
 }
 
 impl CniOptions {
+    /// The settings the EKS managed `vpc-cni` add-on ships, before any
+    /// `configurationValues`: `WARM_ENI_TARGET=1` and `WARM_PREFIX_TARGET=1`
+    /// (aws/amazon-vpc-cni-k8s charts/aws-vpc-cni/values.yaml `env` and
+    /// config/master/aws-k8s-cni.yaml, at b52188387f2e2f10bf289ace929d6a63b176a4fa),
+    /// where ipamd's own code default for WARM_PREFIX_TARGET is 0. Settings
+    /// from the add-on's `configurationValues` start from these.
+    pub fn managed_addon_defaults() -> CniOptions {
+        CniOptions {
+            warm_eni_target: 1,
+            warm_prefix_target: Some(1),
+            ..CniOptions::default()
+        }
+    }
+
+    /// EKS Auto Mode's networking: the VPC CNI runs inside the node with
+    /// prefix delegation always on and no `aws-node` DaemonSet to configure
+    /// (EKS user guide, "Learn about VPC Networking and Load Balancing in EKS
+    /// Auto Mode": "EKS Auto Mode uses prefix delegation", no custom
+    /// networking via ENIConfig, no security groups for pods via the trunk
+    /// ENI); warm settings are the add-on's defaults.
+    pub fn auto_mode() -> CniOptions {
+        CniOptions {
+            version: None,
+            prefix_delegation: true,
+            custom_networking: false,
+            pod_eni: false,
+            ..CniOptions::managed_addon_defaults()
+        }
+    }
+
+    /// The version the version-dependent rules assume: the configured one, else
+    /// the current release ([`CniVersion::CURRENT_RELEASE`]).
+    pub fn effective_version(&self) -> CniVersion {
+        self.version.unwrap_or(CniVersion::CURRENT_RELEASE)
+    }
+
     fn warm_ip(&self) -> u32 {
         self.warm_ip_target.unwrap_or(0)
     }
@@ -58,6 +96,16 @@ impl CniOptions {
     pub fn ip_targets_defined(&self) -> bool {
         self.warm_ip() > 0 || self.minimum_ip() > 0
     }
+}
+
+/// The node's operating system as the VPC CNI sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum NodeOs {
+    Linux,
+    /// Windows: IPs are managed by the VPC resource controller on the primary
+    /// ENI only; `aws-node` settings (prefix delegation, custom networking,
+    /// pod ENI) do not apply.
+    Windows,
 }
 
 /// How pod IPs are assigned.
@@ -81,6 +129,7 @@ pub enum PrefixFallback {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CniView {
     pub instance_type: String,
+    pub os: NodeOs,
     pub mode: IpMode,
     pub prefix_fallback: Option<PrefixFallback>,
     /// Default-card ENIs.
@@ -106,14 +155,27 @@ pub struct CniView {
     /// Branch ENIs for pods with security groups (trunk-compatible types with
     /// `ENABLE_POD_ENI`); these pods do not use node IPs.
     pub branch_eni_pods: u32,
+    /// The node's kubelet maxPods, where the warm pool stops growing (ipamd
+    /// `isDatastorePoolTooLow`: "If max pods has been reached, pool is not too
+    /// low", since v1.17.1). Defaults to `max_pods`; callers that know the
+    /// kubelet's value set it with [`CniView::with_node_max_pods`].
+    pub node_max_pods: u32,
 }
 
 fn sat(v: u64) -> u32 {
     u32::try_from(v).unwrap_or(u32::MAX)
 }
 
-/// The CNI's view for one instance type.
+/// The CNI's view for one instance type on a Linux node.
 pub fn cni_view(t: &InstanceType, o: &CniOptions) -> CniView {
+    cni_view_for(t, o, NodeOs::Linux)
+}
+
+/// The CNI's view for one instance type on a node of this OS.
+pub fn cni_view_for(t: &InstanceType, o: &CniOptions, os: NodeOs) -> CniView {
+    if os == NodeOs::Windows {
+        return windows_view(t);
+    }
     // Prefix delegation: Nitro or bare metal (awsutils IsPrefixDelegationSupported);
     // otherwise ipamd warns and falls back to secondary IPs (ipamd.go).
     let prefix_capable = t.hypervisor == Hypervisor::Nitro || t.bare_metal;
@@ -137,10 +199,16 @@ pub fn cni_view(t: &InstanceType, o: &CniOptions) -> CniView {
         Some(m) if m > 0 => card_enis.min(m),
         _ => card_enis,
     };
-    // hasRoomForEni: ENIs < maxENI - unmanagedENI - trunkEni, trunkEni = 1
-    // when ENABLE_POD_ENI and no trunk is attached yet -- on types that cannot
-    // have a trunk, the slot stays held.
-    let trunk_slot = o.pod_eni;
+    // hasRoomForEni: ENIs < maxENI - unmanagedENI - trunkEni. Since v1.20.4
+    // trunkEni = 1 only when the type is trunking-compatible and
+    // ENABLE_POD_ENI is set (before: whenever ENABLE_POD_ENI is set).
+    // Unknown compatibility keeps the slot held (the lower pod count).
+    let trunking_compatible = t.trunking.map(|tr| tr.trunking_compatible);
+    let trunk_slot = o.pod_eni
+        && (o
+            .effective_version()
+            .holds_trunk_slot_on_incompatible_types()
+            || trunking_compatible != Some(false));
     let mut pod_enis = max_enis.saturating_sub(u32::from(trunk_slot));
     if o.custom_networking {
         pod_enis = pod_enis.saturating_sub(1);
@@ -151,13 +219,14 @@ pub fn cni_view(t: &InstanceType, o: &CniOptions) -> CniView {
         IpMode::Prefixes => IPS_PER_PREFIX,
     };
     let pod_ips = sat(u64::from(pod_enis) * u64::from(slots_per_eni) * u64::from(ips_per_slot));
-    let trunking_compatible = t.trunking.map(|tr| tr.trunking_compatible);
     let branch_eni_pods = match t.trunking {
         Some(tr) if o.pod_eni && tr.trunking_compatible => tr.branch_enis,
         _ => 0,
     };
+    let max_pods = pod_ips.saturating_add(HOST_NETWORK_PODS);
     CniView {
         instance_type: t.name.clone(),
+        os,
         mode,
         prefix_fallback,
         card_enis,
@@ -169,18 +238,67 @@ pub fn cni_view(t: &InstanceType, o: &CniOptions) -> CniView {
         slots_per_eni,
         ips_per_slot,
         pod_ips,
-        max_pods: pod_ips.saturating_add(HOST_NETWORK_PODS),
+        max_pods,
         branch_eni_pods,
+        node_max_pods: max_pods,
+    }
+}
+
+/// Windows nodes: the VPC resource controller assigns secondary IPs on the
+/// primary ENI only, so pods = IPv4 per ENI - 1 (m5.large 9, m5.4xlarge 29;
+/// EKS user guide "Deploy Windows nodes on EKS clusters"; `../shared/data/SOURCES.md`
+/// facts). There are no host-network pods to add. Prefix delegation on
+/// Windows is a different switch (`enable-windows-prefix-delegation` in the
+/// amazon-vpc-cni ConfigMap), not aws-node's ENABLE_PREFIX_DELEGATION, and is
+/// not modelled: the view is secondary IPs.
+fn windows_view(t: &InstanceType) -> CniView {
+    let card_enis = t.network.default_card_max_enis();
+    let pod_enis = u32::from(card_enis > 0);
+    let slots_per_eni = t.network.ipv4_per_eni.saturating_sub(1);
+    let pod_ips = pod_enis.saturating_mul(slots_per_eni);
+    CniView {
+        instance_type: t.name.clone(),
+        os: NodeOs::Windows,
+        mode: IpMode::SecondaryIps,
+        prefix_fallback: None,
+        card_enis,
+        max_enis: pod_enis,
+        trunk_slot: false,
+        trunking_compatible: t.trunking.map(|tr| tr.trunking_compatible),
+        primary_eni_excluded: false,
+        pod_enis,
+        slots_per_eni,
+        ips_per_slot: 1,
+        pod_ips,
+        max_pods: pod_ips,
+        branch_eni_pods: 0,
+        node_max_pods: pod_ips,
     }
 }
 
 impl CniView {
+    /// The same view on a node whose kubelet admits `max_pods` pods: the warm
+    /// pool stops growing there ([`warm_pool`]).
+    #[must_use]
+    pub fn with_node_max_pods(mut self, max_pods: u32) -> CniView {
+        self.node_max_pods = max_pods;
+        self
+    }
+
     pub fn ips_per_eni(&self) -> u32 {
         sat(u64::from(self.slots_per_eni) * u64::from(self.ips_per_slot))
     }
 
     pub fn explain(&self) -> Vec<Step> {
         let mut s = Vec::new();
+        if self.os == NodeOs::Windows {
+            s.push(Step::new(
+                "Windows: secondary IPs on the primary ENI only (aws-node settings do not apply): IPv4 per ENI - 1",
+                format!("{} - 1 = {} pods", self.slots_per_eni + 1, self.max_pods),
+                SRC_EKS_WINDOWS,
+            ));
+            return s;
+        }
         match self.prefix_fallback {
             Some(PrefixFallback::NotNitro) => s.push(Step::new(
                 "prefix delegation needs a Nitro or bare metal instance; ipamd falls back to secondary IPs",
@@ -204,7 +322,7 @@ impl CniView {
                 "ENABLE_POD_ENI holds one ENI slot for the trunk ENI (hasRoomForEni)",
                 match self.trunking_compatible {
                     Some(true) => "trunk ENI takes 1 slot".to_string(),
-                    Some(false) => "type is not trunk-compatible: the slot is held for a trunk that never attaches".to_string(),
+                    Some(false) => "type is not trunk-compatible and CNI < 1.20.4: the slot is held for a trunk that never attaches".to_string(),
                     None => "trunk compatibility unknown: 1 slot held".to_string(),
                 },
                 SRC_IPAMD,
@@ -280,7 +398,11 @@ fn div_ceil(a: u64, b: u64) -> u64 {
 
 /// The warm pool for `pods` pods (precedence: docs/eni-and-ip-target.md,
 /// docs/prefix-and-ip-target.md; ipamd `isDatastorePoolTooLow`,
-/// `datastoreTargetState`).
+/// `datastoreTargetState`). The pool stops growing once the node holds as
+/// many IPs as its kubelet maxPods (`view.node_max_pods`; ipamd
+/// `isDatastorePoolTooLow`: `if stats.TotalIPs >= c.maxPods` the pool is not
+/// too low, since v1.17.1): m6i.4xlarge, prefixes, WARM_PREFIX_TARGET=1, 110
+/// pods on a 110-pod node holds 7 prefixes (112 IPs >= 110), not 8.
 pub fn warm_pool(view: &CniView, o: &CniOptions, pods: u32) -> WarmPool {
     let used = u64::from(pods.min(view.pod_ips));
     let per_eni = u64::from(view.ips_per_eni());
@@ -297,6 +419,8 @@ pub fn warm_pool(view: &CniView, o: &CniOptions, pods: u32) -> WarmPool {
     } else {
         WarmRule::WarmEniTarget(o.warm_eni_target)
     };
+    // The IPs at which growth stops: max pods, but never less than the IPs in use.
+    let stop_at = u64::from(view.node_max_pods).max(used);
     let (pod_enis, prefixes, allocated) = if max_pod_enis == 0 || per_eni == 0 {
         (0, prefix_mode.then_some(0), 0)
     } else {
@@ -310,10 +434,12 @@ pub fn warm_pool(view: &CniView, o: &CniOptions, pods: u32) -> WarmPool {
                 let needed = (used + u64::from(warm_ip)).max(u64::from(minimum_ip));
                 if prefix_mode {
                     // Whole /28 prefixes ("MINIMUM_IP_TARGET of 20 is 32 IPs").
-                    let p = div_ceil(needed, 16).clamp(1, max_pod_enis * slots);
+                    let p = div_ceil(needed, 16)
+                        .min(div_ceil(stop_at, 16))
+                        .clamp(1, max_pod_enis * slots);
                     (div_ceil(p, slots).max(1), Some(p), p * 16)
                 } else {
-                    let ips = needed.min(max_pod_enis * per_eni);
+                    let ips = needed.min(stop_at).min(max_pod_enis * per_eni);
                     (div_ceil(ips, per_eni).max(1), None, ips)
                 }
             }
@@ -325,7 +451,7 @@ pub fn warm_pool(view: &CniView, o: &CniOptions, pods: u32) -> WarmPool {
                 } else {
                     div_ceil(used, per_eni) + u64::from(w)
                 };
-                let e = e.clamp(1, max_pod_enis);
+                let e = e.min(div_ceil(stop_at, per_eni)).clamp(1, max_pod_enis);
                 (e, None, e * per_eni)
             }
             WarmRule::WarmPrefixTarget(w) => {
@@ -336,7 +462,7 @@ pub fn warm_pool(view: &CniView, o: &CniOptions, pods: u32) -> WarmPool {
                 } else {
                     div_ceil(used, 16) + u64::from(w)
                 };
-                let p = p.clamp(1, max_pod_enis * slots);
+                let p = p.min(div_ceil(stop_at, 16)).clamp(1, max_pod_enis * slots);
                 (div_ceil(p, slots).max(1), Some(p), p * 16)
             }
         }

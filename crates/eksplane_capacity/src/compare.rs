@@ -1,13 +1,10 @@
 //! Karpenter's view against the CNI's, per instance type, and the maxPods
 //! configuration that makes every type consistent.
 
-use crate::calculator::{
-    CEILING_HIGH_CPU, CEILING_LOW_CPU, CEILING_VCPU_THRESHOLD, ceiling_for_vcpus,
-};
-use crate::cni::{CniOptions, CniView, IpMode, cni_view};
+use crate::calculator::{CEILING_LOW_CPU, ceiling_for_vcpus};
+use crate::cni::{CniOptions, CniView, IpMode, NodeOs, cni_view_for};
 use crate::expr::Expression;
 use crate::karpenter::{CapacityError, KarpenterInputs, KarpenterView, MIB, karpenter_view};
-use crate::nodeadm::kube_reserved_memory_mib;
 use eksplane_aws_data::InstanceType;
 use std::collections::BTreeSet;
 
@@ -77,9 +74,16 @@ pub fn compare(
     cni: &CniOptions,
 ) -> Result<Comparison, CapacityError> {
     let k = karpenter_view(t, karpenter)?;
-    let c = cni_view(t, cni);
+    let os = karpenter.ami_family.node_os();
+    // The node's kubelet admits Karpenter's pods: the warm pool stops there.
+    let c = cni_view_for(t, cni, os).with_node_max_pods(k.pods);
     let vcpus = t.vcpus.unwrap_or_default();
-    let ceiling = ceiling_for_vcpus(vcpus);
+    // Windows: the CNI's primary-ENI count is the whole story; the 110/250
+    // ceilings are the Linux calculator's.
+    let ceiling = match os {
+        NodeOs::Linux => ceiling_for_vcpus(vcpus),
+        NodeOs::Windows => c.max_pods,
+    };
     let admitted = k.pods;
     let cni_max_pods = c.max_pods;
     Ok(Comparison {
@@ -109,14 +113,16 @@ pub enum GroupSelector {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MemoryChange {
     pub instance_type: String,
-    /// What Karpenter subtracts in its simulation (AL2/AL2023: from the
-    /// ENI-limited count, whatever maxPods says).
+    /// What Karpenter subtracts today (AL2/AL2023/Custom: 11 x the ENI-limited
+    /// count + 255, whatever maxPods says; Bottlerocket/Windows: from pods()).
     pub karpenter_kube_reserved_mib: u64,
-    /// What the kubelet reserves with the admitted pods today (nodeadm /
-    /// bootstrap: 11 x maxPods + 255).
-    pub kubelet_before_mib: u64,
-    /// What it reserves with the recommended maxPods.
-    pub kubelet_after_mib: u64,
+    /// What it subtracts with the recommended maxPods.
+    pub karpenter_kube_reserved_after_mib: u64,
+    /// Whether maxPods changes kube-reserved memory on this family: no on
+    /// AL2/AL2023/Custom (nodeadm reserves from its own default max pods or
+    /// the maxPodsExpression result, never from a kubelet maxPods override;
+    /// Karpenter the same), yes on Bottlerocket and Windows.
+    pub follows_max_pods: bool,
 }
 
 /// One maxPods value for a set of types.
@@ -134,14 +140,14 @@ pub struct MaxPodsGroup {
 pub struct MaxPodsFix {
     /// One EC2NodeClass `kubelet.maxPods` per group (one group: one value fits all).
     pub groups: Vec<MaxPodsGroup>,
-    /// AL2023 nodeadm `maxPodsExpression` giving each type its attainable
-    /// count (uses `vcpus`, declared by recent nodeadm versions).
+    /// AL2023 nodeadm `maxPodsExpression` over nodeadm's only variables
+    /// (`default_enis`, `ips_per_eni`, `max_pods`): the CNI's count capped at
+    /// 110. nodeadm cannot see vCPUs, so types above 30 vCPUs get 110, not 250.
+    /// It applies to nodes nodeadm configures without a kubelet `maxPods`;
+    /// Karpenter writes a concrete maxPods, which wins over the expression.
     pub nodeadm_expression: String,
-    /// The same capped at 110 for every type, for nodeadm versions that only
-    /// declare `default_enis`, `ips_per_eni` and `max_pods`.
-    pub nodeadm_expression_without_vcpus: String,
     /// Types for which `nodeadm_expression` does not give the attainable count
-    /// (e.g. non-Nitro types, which fall back from prefixes to secondary IPs).
+    /// (above 30 vCPUs; non-Nitro types, which fall back from prefixes).
     pub expression_mismatches: Vec<String>,
     /// The kube-reserved memory consequence, in words.
     pub memory_note: String,
@@ -149,8 +155,10 @@ pub struct MaxPodsFix {
 
 /// The nodeadm expression for these CNI settings: ENIs of the default card
 /// (capped by MAX_ENI, minus the trunk slot and the custom-networking primary
-/// ENI) times the IPs per ENI in the mode, plus 2, capped at the ceiling.
-pub fn nodeadm_expression(cni: &CniOptions, with_vcpus: bool) -> String {
+/// ENI) times the IPs per ENI in the mode, plus 2, capped at 110. Only
+/// nodeadm's variables (`default_enis`, `ips_per_eni`; awslabs/amazon-eks-ami
+/// nodeadm/internal/kubelet/eni_max_pods.go) appear.
+pub fn nodeadm_expression(cni: &CniOptions) -> String {
     let mut enis = "default_enis".to_string();
     if let Some(m) = cni.max_eni.filter(|m| *m > 0) {
         enis = format!("(default_enis < {m} ? default_enis : {m})");
@@ -165,12 +173,7 @@ pub fn nodeadm_expression(cni: &CniOptions, with_vcpus: bool) -> String {
         "(ips_per_eni - 1)"
     };
     let raw = format!("({enis} * {per_eni} + 2)");
-    let cap = if with_vcpus {
-        format!("(vcpus > {CEILING_VCPU_THRESHOLD} ? {CEILING_HIGH_CPU} : {CEILING_LOW_CPU})")
-    } else {
-        CEILING_LOW_CPU.to_string()
-    };
-    format!("{raw} < {cap} ? {raw} : {cap}")
+    format!("{raw} < {CEILING_LOW_CPU} ? {raw} : {CEILING_LOW_CPU}")
 }
 
 /// Groups the compared types by the maxPods that fits them: types sorted by
@@ -217,49 +220,82 @@ pub fn recommend_max_pods(comparisons: &[Comparison], cni: &CniOptions) -> MaxPo
                     GroupSelector::InstanceTypes(names.clone())
                 },
                 vcpus: vcpus.into_iter().collect(),
-                memory: g
-                    .iter()
-                    .map(|c| MemoryChange {
-                        instance_type: c.instance_type.clone(),
-                        karpenter_kube_reserved_mib: c.karpenter.kube_reserved_memory_bytes / MIB,
-                        kubelet_before_mib: kube_reserved_memory_mib(c.admitted),
-                        kubelet_after_mib: kube_reserved_memory_mib(v),
-                    })
-                    .collect(),
+                memory: g.iter().map(|c| memory_change(c, v)).collect(),
                 instance_types: names,
             }
         })
         .collect();
-    let expr_text = nodeadm_expression(cni, true);
+    let expr_text = nodeadm_expression(cni);
     let mut expression_mismatches = Vec::new();
     if let Ok(e) = Expression::parse(&expr_text) {
         for c in comparisons {
             let got = e.eval_int(&|name| match name {
                 "default_enis" => Some(i64::from(c.cni.card_enis)),
                 "ips_per_eni" => Some(i64::from(c.cni.slots_per_eni) + 1),
-                "vcpus" => Some(i64::from(c.vcpus)),
                 _ => None,
             });
-            if got != Ok(i64::from(c.attainable)) {
+            if c.cni.os == NodeOs::Windows || got != Ok(i64::from(c.attainable)) {
                 expression_mismatches.push(c.instance_type.clone());
             }
         }
     }
     expression_mismatches.sort();
     let prefix = comparisons.iter().any(|c| c.cni.mode == IpMode::Prefixes);
-    let memory_note = format!(
-        "kube-reserved memory is 11 x maxPods + 255 MiB on the node (nodeadm config.go; AL2 bootstrap the same), \
-         so each extra admitted pod reserves 11 MiB more. Karpenter on AL2/AL2023 keeps computing kube-reserved \
-         from the ENI-limited per-IP count whatever maxPods is (types.go, UsesENILimitedMemoryOverhead): where the \
-         recommended maxPods is above that count{} its simulated allocatable memory is higher than the node's; set \
-         kubelet.kubeReserved.memory on the EC2NodeClass to the node's value to keep them equal.",
-        if prefix { " (prefix delegation)" } else { "" }
+    let follows = comparisons.iter().any(|c| {
+        !c.karpenter
+            .ami_family
+            .feature_flags()
+            .uses_eni_limited_memory_overhead
+    });
+    let mut memory_note = format!(
+        "kube-reserved memory on AL2023 nodes is 11 x maxPods + 255 MiB of nodeadm's own max pods (its ENI \
+         default, or the maxPodsExpression result), never of a kubelet maxPods override (nodeadm config.go \
+         withDefaultReservedResources); Karpenter subtracts the same on AL2/AL2023 (types.go, \
+         UsesENILimitedMemoryOverhead). So changing maxPods{} changes neither and the two stay equal: \
+         no kubeReserved.memory setting is needed. On Karpenter nodes the concrete kubelet maxPods Karpenter \
+         writes wins over any maxPodsExpression.",
+        if prefix {
+            " (prefix delegation included)"
+        } else {
+            ""
+        }
     );
+    if follows {
+        memory_note.push_str(
+            " Bottlerocket and Windows compute kube-reserved from the pods the node admits: it follows maxPods.",
+        );
+    }
     MaxPodsFix {
         groups,
         nodeadm_expression: expr_text,
-        nodeadm_expression_without_vcpus: nodeadm_expression(cni, false),
         expression_mismatches,
         memory_note,
+    }
+}
+
+/// kube-reserved memory today and with `max_pods` for one compared type
+/// (karpenter-provider-aws types.go `kubeReservedResources`: 11 x pods + 255
+/// MiB, from the ENI-limited count where `UsesENILimitedMemoryOverhead`).
+fn memory_change(c: &Comparison, max_pods: u32) -> MemoryChange {
+    let k = &c.karpenter;
+    let before = k.kube_reserved_memory_bytes / MIB;
+    let computed = (11 * u64::from(k.kube_reserved_pods) + 255) * MIB;
+    // A NodeClass kubeReserved.memory replaces the computed value: no change.
+    let overridden = k.kube_reserved_memory_bytes != computed;
+    let follows = !k
+        .ami_family
+        .feature_flags()
+        .uses_eni_limited_memory_overhead;
+    let after = if follows && !overridden {
+        let pods = k.pods_per_core_limit.map_or(max_pods, |l| max_pods.min(l));
+        11 * u64::from(pods) + 255
+    } else {
+        before
+    };
+    MemoryChange {
+        instance_type: c.instance_type.clone(),
+        karpenter_kube_reserved_mib: before,
+        karpenter_kube_reserved_after_mib: after,
+        follows_max_pods: follows && !overridden,
     }
 }

@@ -15,8 +15,10 @@ pub const SRC_NODEADM_MAX_PODS: &str = "awslabs/amazon-eks-ami nodeadm/internal/
 /// nodeadm's documentation of `maxPodsExpression`.
 pub const SRC_NODEADM_DOC: &str =
     "awslabs/amazon-eks-ami nodeadm documentation, \"Defining a Max Pods Expression\"";
-/// nodeadm's kube-reserved memory (`getMemoryMebibytesToReserve`: 11 x maxPods + 255).
-pub const SRC_NODEADM_RESERVED: &str = "awslabs/amazon-eks-ami nodeadm/internal/kubelet/config.go";
+/// nodeadm's kube-reserved memory (`withDefaultReservedResources`,
+/// `getMemoryMebibytesToReserve`: 11 x maxPods + 255 of nodeadm's own value).
+pub const SRC_NODEADM_RESERVED: &str =
+    "awslabs/amazon-eks-ami nodeadm/internal/kubelet/config.go (withDefaultReservedResources)";
 /// Karpenter's instance type resolution (pods, kube-reserved, memory, eviction).
 pub const SRC_KARPENTER_TYPES: &str =
     "aws/karpenter-provider-aws pkg/providers/instancetype/types.go";
@@ -30,6 +32,8 @@ pub const SRC_IPAMD: &str = "aws/amazon-vpc-cni-k8s pkg/ipamd/ipamd.go";
 /// ipamd: which instances support prefix delegation.
 pub const SRC_AWSUTILS: &str =
     "aws/amazon-vpc-cni-k8s pkg/awsutils/awsutils.go (IsPrefixDelegationSupported)";
+/// Windows nodes: primary ENI only, IPv4 per ENI - 1 pods.
+pub const SRC_EKS_WINDOWS: &str = "EKS user guide, \"Deploy Windows nodes on EKS clusters\" (VPC resource controller: primary ENI only)";
 pub const SRC_CNI_ENI_IP_TARGET: &str = "aws/amazon-vpc-cni-k8s docs/eni-and-ip-target.md";
 pub const SRC_CNI_PREFIX_TARGET: &str = "aws/amazon-vpc-cni-k8s docs/prefix-and-ip-target.md";
 

@@ -2,8 +2,10 @@
 //!
 //! nodeadm compiles the expression with `cel.NewEnv` declaring only integer
 //! variables (awslabs/amazon-eks-ami nodeadm/internal/kubelet/eni_max_pods.go,
-//! `evaluateCustomMaxPodsExpression`): `default_enis`, `ips_per_eni`, `max_pods`,
-//! and in later versions `vcpus` and `physical_memory_mib` (eni_max_pods_test.go).
+//! `evaluateCustomMaxPodsExpression`, at 81fec2e895854f599974fe4d3d72f61c0a9aaffa):
+//! `default_enis`, `ips_per_eni` and `max_pods`, nothing else (no `vcpus`, no
+//! `physical_memory_mib`: an expression naming them fails to compile, and
+//! nodeadm logs a warning and keeps its default).
 //! Its tests and documentation use integer literals, `+ - * / %`, comparisons,
 //! `&& || !`, the conditional `c ? a : b` and parentheses; that is what this
 //! evaluator implements, with CEL's semantics: 64-bit integers, overflow and
@@ -13,14 +15,9 @@
 
 use thiserror::Error;
 
-/// The variables nodeadm declares for `maxPodsExpression`.
-pub const NODEADM_VARIABLES: [&str; 5] = [
-    "default_enis",
-    "ips_per_eni",
-    "max_pods",
-    "vcpus",
-    "physical_memory_mib",
-];
+/// The variables nodeadm declares for `maxPodsExpression` (eni_max_pods.go:
+/// `defaultENIsVar`, `ipsPerENIVar`, `maxPodsVar`).
+pub const NODEADM_VARIABLES: [&str; 3] = ["default_enis", "ips_per_eni", "max_pods"];
 
 /// Deepest nesting accepted (hostile input must not exhaust the stack).
 const MAX_DEPTH: usize = 64;
@@ -569,8 +566,6 @@ mod tests {
             "default_enis" => Some(3),
             "ips_per_eni" => Some(6),
             "max_pods" => Some(17),
-            "vcpus" => Some(2),
-            "physical_memory_mib" => Some(4096),
             _ => None,
         }
     }
@@ -597,14 +592,18 @@ mod tests {
         assert_eq!(eval("((default_enis - 1) * (ips_per_eni - 1)) + 2"), Ok(12));
         assert_eq!(eval("max_pods < 30 ? max_pods : 30"), Ok(17));
         assert_eq!(eval("max_pods + 2"), Ok(19));
-        assert_eq!(
-            eval("(vcpus * 10) < max_pods ? (vcpus * 10) : max_pods"),
-            Ok(17)
-        );
-        assert_eq!(
-            eval("(physical_memory_mib / 1024) > 32 ? 110 : max_pods"),
-            Ok(17)
-        );
+        // nodeadm declares no `vcpus` / `physical_memory_mib`: compile errors
+        // naming the declared variables.
+        for bad in [
+            "(vcpus * 10) < max_pods ? (vcpus * 10) : max_pods",
+            "(physical_memory_mib / 1024) > 32 ? 110 : max_pods",
+        ] {
+            let msg = eval(bad).err().map(|e| e.to_string()).unwrap_or_default();
+            assert!(
+                msg.contains("default_enis, ips_per_eni, max_pods"),
+                "{bad}: {msg}"
+            );
+        }
         assert!(matches!(
             eval("default_enis + fake_variable"),
             Err(ExprError::UnknownVariable { .. })
@@ -655,13 +654,13 @@ mod tests {
         assert!(Expression::parse(&deep).is_err());
         let deep = format!("{}1", "-".repeat(3000));
         assert!(Expression::parse(&deep).is_err());
-        let e = Expression::parse("vcpus + 1").unwrap_or_else(|e| panic!("{e}"));
-        assert!(e.uses_variable("vcpus"));
-        assert!(!e.uses_variable("max_pods"));
+        let e = Expression::parse("max_pods + 1").unwrap_or_else(|e| panic!("{e}"));
+        assert!(e.uses_variable("max_pods"));
+        assert!(!e.uses_variable("default_enis"));
         assert_eq!(
             e.eval_int(&|_| None),
             Err(ExprError::MissingValue {
-                name: "vcpus".into()
+                name: "max_pods".into()
             })
         );
     }

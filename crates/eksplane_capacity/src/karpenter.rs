@@ -44,6 +44,16 @@ impl AmiFamily {
         }
     }
 
+    /// The OS the VPC CNI serves on nodes of this family.
+    pub fn node_os(self) -> crate::cni::NodeOs {
+        match self {
+            AmiFamily::Windows => crate::cni::NodeOs::Windows,
+            AmiFamily::Al2 | AmiFamily::Al2023 | AmiFamily::Bottlerocket | AmiFamily::Custom => {
+                crate::cni::NodeOs::Linux
+            }
+        }
+    }
+
     /// AL2, AL2023 and Custom use `DefaultFamily` (all flags true);
     /// Bottlerocket turns off the ENI-limited memory overhead and podsPerCore;
     /// Windows keeps podsPerCore but has no ENI-limited density (110 pods).

@@ -6,10 +6,12 @@
 //! - [`karpenter`]: Karpenter's pods, kube-reserved and allocatable.
 //! - [`cni`]: the VPC CNI's pod IPs and warm pool.
 //! - [`compare`]: both views side by side, the verdict and the fix.
+//! - [`auto_mode`]: EKS Auto Mode's networking (prefix delegation always).
 //!
 //! No I/O: inputs are catalog records and plain option structs. Every formula
 //! cites its source in a comment and in its `explain()` steps.
 
+pub mod auto_mode;
 pub mod calculator;
 pub mod cni;
 pub mod compare;
@@ -19,9 +21,11 @@ pub mod karpenter;
 pub mod nodeadm;
 pub mod version;
 
+pub use auto_mode::{AutoModeView, auto_mode_view};
 pub use calculator::{MaxPods, MaxPodsOptions, PrefixDelegation, eni_max_pods, max_pods};
 pub use cni::{
-    CniOptions, CniView, IpMode, PrefixFallback, WarmPool, WarmRule, cni_view, warm_pool,
+    CniOptions, CniView, IpMode, NodeOs, PrefixFallback, WarmPool, WarmRule, cni_view,
+    cni_view_for, warm_pool,
 };
 pub use compare::{
     Comparison, GroupSelector, MaxPodsFix, MaxPodsGroup, MemoryChange, Verdict, compare,

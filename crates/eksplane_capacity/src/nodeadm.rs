@@ -6,9 +6,14 @@
 //! awslabs/amazon-eks-ami nodeadm/internal/kubelet/eni_max_pods.go). A
 //! `maxPodsExpression` replaces that value when it evaluates to an integer in
 //! `1..=2147483647`; otherwise nodeadm logs a warning and keeps the standard
-//! value. A `maxPods` in the kubelet config takes precedence over both, and
-//! kube-reserved memory is `11 x maxPods + 255` MiB of the value finally used
-//! (nodeadm documentation; config.go `getMemoryMebibytesToReserve`).
+//! value. A `maxPods` in the kubelet config takes precedence over both for the
+//! kubelet's pod limit, but kube-reserved memory is `11 x maxPods + 255` MiB of
+//! nodeadm's own value -- the default or the expression's result -- computed
+//! before the user's kubelet config is merged (config.go
+//! `withDefaultReservedResources` sets `ksc.MaxPods = CalcMaxPods(...)` and
+//! `getMemoryMebibytesToReserve(ksc.MaxPods)`; nodeadm/doc/examples.md).
+//! Karpenter's AL2023 view subtracts the same (types.go, ENILimitedPods with
+//! `UsesENILimitedMemoryOverhead`).
 
 use crate::calculator::per_ip_formula;
 use crate::explain::{SRC_NODEADM_DOC, SRC_NODEADM_MAX_PODS, SRC_NODEADM_RESERVED, Step};
@@ -25,11 +30,15 @@ pub struct NodeadmMaxPods {
     pub standard: u32,
     /// The expression and what it gave (an error makes nodeadm fall back).
     pub expression: Option<(String, Result<u32, ExprError>)>,
-    /// `kubelet.config.maxPods`, when set: wins over everything.
+    /// `kubelet.config.maxPods`, when set: wins over everything for the pod limit.
     pub kubelet_max_pods: Option<u32>,
+    /// nodeadm's own value: the expression's result, else `standard`. This is
+    /// what kube-reserved memory is computed from.
+    pub nodeadm_max_pods: u32,
     /// The value the kubelet gets.
     pub max_pods: u32,
-    /// nodeadm's kube-reserved memory: `11 x max_pods + 255` MiB.
+    /// nodeadm's kube-reserved memory: `11 x nodeadm_max_pods + 255` MiB (not
+    /// of a kubelet `maxPods` override).
     pub kube_reserved_memory_mib: u64,
 }
 
@@ -48,7 +57,8 @@ pub fn nodeadm_max_pods(
         Some((_, Ok(v))) => Some(*v),
         _ => None,
     };
-    let max_pods = kubelet_max_pods.or(from_expr).unwrap_or(standard);
+    let own = from_expr.unwrap_or(standard);
+    let max_pods = kubelet_max_pods.unwrap_or(own);
     NodeadmMaxPods {
         instance_type: t.name.clone(),
         default_enis,
@@ -56,8 +66,9 @@ pub fn nodeadm_max_pods(
         standard,
         expression,
         kubelet_max_pods,
+        nodeadm_max_pods: own,
         max_pods,
-        kube_reserved_memory_mib: kube_reserved_memory_mib(max_pods),
+        kube_reserved_memory_mib: kube_reserved_memory_mib(own),
     }
 }
 
@@ -67,19 +78,15 @@ pub fn kube_reserved_memory_mib(max_pods: u32) -> u64 {
 }
 
 /// Evaluates a `maxPodsExpression` for one type as nodeadm does: variables
-/// `default_enis`, `ips_per_eni`, `max_pods` (the standard value), `vcpus`,
-/// `physical_memory_mib`; the result must be a positive int32.
+/// `default_enis`, `ips_per_eni`, `max_pods` (the standard value) and no
+/// others (eni_max_pods.go); the result must be a positive int32.
 pub fn evaluate(e: &Expression, t: &InstanceType, standard: u32) -> Result<u32, ExprError> {
     let default_enis = i64::from(t.network.default_card_max_enis());
     let ips = i64::from(t.network.ipv4_per_eni);
-    let vcpus = t.vcpus.map(i64::from);
-    let mem = t.memory_mib.and_then(|m| i64::try_from(m).ok());
     let lookup = move |name: &str| match name {
         "default_enis" => Some(default_enis),
         "ips_per_eni" => Some(ips),
         "max_pods" => Some(i64::from(standard)),
-        "vcpus" => vcpus,
-        "physical_memory_mib" => mem,
         _ => None,
     };
     let v = e.eval_int(&lookup)?;
@@ -116,16 +123,16 @@ impl NodeadmMaxPods {
         }
         if let Some(m) = self.kubelet_max_pods {
             s.push(Step::new(
-                "kubelet.config.maxPods takes precedence over maxPodsExpression",
+                "kubelet.config.maxPods takes precedence over maxPodsExpression (Karpenter writes a concrete maxPods, so on Karpenter nodes it always wins)",
                 format!("maxPods = {m}"),
                 SRC_NODEADM_DOC,
             ));
         }
         s.push(Step::new(
-            "kube-reserved memory from the maxPods used: 11 x maxPods + 255 MiB",
+            "kube-reserved memory from nodeadm's own max pods (default or expression), not from a kubelet maxPods override: 11 x maxPods + 255 MiB",
             format!(
                 "11 x {} + 255 = {} MiB",
-                self.max_pods, self.kube_reserved_memory_mib
+                self.nodeadm_max_pods, self.kube_reserved_memory_mib
             ),
             SRC_NODEADM_RESERVED,
         ));

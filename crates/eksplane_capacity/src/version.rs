@@ -35,6 +35,24 @@ impl CniVersion {
     pub fn supports_prefix_delegation(self) -> bool {
         self >= CniVersion::PREFIX_DELEGATION
     }
+
+    /// From v1.20.4 `ENABLE_POD_ENI` holds the trunk ENI slot only on
+    /// trunking-compatible types (aws/amazon-vpc-cni-k8s pkg/ipamd/ipamd.go
+    /// `hasRoomForEni`: `IsTrunkingCompatible() && enablePodENI`, commit
+    /// a637a528f "Optimize ENI slot reservation for non-supported instance
+    /// type (#3250)", first tagged v1.20.4); before, on every type.
+    pub const TRUNK_SLOT_ONLY_WHEN_COMPATIBLE: CniVersion = CniVersion::new(1, 20, 4);
+
+    /// The newest VPC CNI release eksplane knows (aws/amazon-vpc-cni-k8s tag
+    /// v1.23.0, the newest tag at b52188387f2e2f10bf289ace929d6a63b176a4fa,
+    /// 2026-08-20): the default of `max-pods --cni-version`, and what an
+    /// unknown version is taken to be where behaviour changed between versions.
+    pub const CURRENT_RELEASE: CniVersion = CniVersion::new(1, 23, 0);
+
+    /// Whether `ENABLE_POD_ENI` holds a slot on types that cannot trunk.
+    pub fn holds_trunk_slot_on_incompatible_types(self) -> bool {
+        self < CniVersion::TRUNK_SLOT_ONLY_WHEN_COMPATIBLE
+    }
 }
 
 impl FromStr for CniVersion {

@@ -225,7 +225,10 @@ pub fn allowed_types<'c>(pool: &NodePool, catalog: &'c Catalog) -> Vec<&'c Insta
     catalog
         .iter()
         .filter(|t| reqs.iter().all(|r| requirement_allows(&r.value, t)))
-        .filter(|t| has_capacity_type || t.supports_on_demand())
+        // issue 10 item 1: a type whose usage classes no source gives (entries
+        // from vpc-limits.csv / the CNI's table) is kept, not dropped silently;
+        // one missing vCPUs or memory is then listed as incomplete.
+        .filter(|t| has_capacity_type || t.supports_on_demand() || t.usage_classes.is_empty())
         .collect()
 }
 
@@ -243,14 +246,13 @@ pub fn effective_cni(p: &Platform) -> EffectiveCni {
     let mut assumed = Vec::new();
     if source == CniSource::Defaults {
         assumed.push(
-            "no aws-node DaemonSet and no vpc-cni add-on configurationValues in the inputs: the VPC CNI's defaults are assumed (secondary IPs, no prefix delegation, no custom networking, WARM_ENI_TARGET=1)"
+            "no aws-node DaemonSet and no vpc-cni add-on configurationValues in the inputs: the VPC CNI as AWS ships it is assumed (secondary IPs, no prefix delegation, no custom networking, WARM_ENI_TARGET=1, WARM_PREFIX_TARGET=1)"
                 .to_string(),
         );
     }
     if options.version.is_none() {
         assumed.push(
-            "the VPC CNI version is not in the inputs: a version >= 1.9 is assumed (prefix delegation available)"
-                .to_string(),
+            "the VPC CNI version is not in the inputs: the current release is assumed".to_string(),
         );
     }
     EffectiveCni {
@@ -303,14 +305,24 @@ fn cni_settings(p: &Platform) -> (CniOptions, CniSource, Option<Span>) {
             custom_networking: flag("AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG"),
             pod_eni: flag("ENABLE_POD_ENI"),
             max_eni: num("MAX_ENI").filter(|n| *n > 0),
-            warm_eni_target: num("WARM_ENI_TARGET").unwrap_or(1),
+            // issue 10 item 8: configurationValues start from the managed
+            // add-on's shipped defaults (WARM_ENI_TARGET=1, WARM_PREFIX_TARGET=1).
+            warm_eni_target: num("WARM_ENI_TARGET")
+                .unwrap_or(CniOptions::managed_addon_defaults().warm_eni_target),
             warm_ip_target: num("WARM_IP_TARGET"),
             minimum_ip_target: num("MINIMUM_IP_TARGET"),
-            warm_prefix_target: num("WARM_PREFIX_TARGET"),
+            warm_prefix_target: num("WARM_PREFIX_TARGET")
+                .or(CniOptions::managed_addon_defaults().warm_prefix_target),
         };
         return (opts, CniSource::AddonConfiguration, Some(cfg.span));
     }
-    (CniOptions::default(), CniSource::Defaults, None)
+    // Nothing in the inputs: the CNI as AWS ships it (aws-node manifests and
+    // the managed add-on set WARM_ENI_TARGET=1, WARM_PREFIX_TARGET=1).
+    (
+        CniOptions::managed_addon_defaults(),
+        CniSource::Defaults,
+        None,
+    )
 }
 
 fn to_u64(q: &eksplane_model::Quantity) -> Option<u64> {
@@ -522,10 +534,7 @@ fn unreachable_source(pool: &NodePool) -> PoolCapacity<'_> {
 /// Auto Mode uses prefix delegation"); aws-node settings do not apply.
 fn source_cni(source: &NodeSource<'_>, cni: &CniOptions) -> CniOptions {
     if source.kind == NodeSourceKind::AutoMode {
-        return CniOptions {
-            prefix_delegation: true,
-            ..CniOptions::default()
-        };
+        return CniOptions::auto_mode();
     }
     *cni
 }

@@ -94,6 +94,12 @@ pub fn plan_inputs(
                 &format!("{id} ({})", zone.as_deref().unwrap_or("no zone")),
                 cidr.span,
             ),
+            // issue 10 item 9: the known free count when there is no ENI snapshot.
+            available_ip_address_count: s
+                .value
+                .available_ip_address_count
+                .as_ref()
+                .and_then(|c| u32::try_from(c.value).ok()),
         });
     }
     for plan in &p.network_plans {
@@ -137,6 +143,8 @@ pub fn plan_inputs(
                     zone: Some(s.value.zone.value.clone()),
                     vpc_id: vpc_id.clone(),
                     label: located(db, &format!("{key} ({})", s.value.zone.value), s.span),
+                    // A planned subnet: not created yet, empty.
+                    available_ip_address_count: None,
                 });
             }
             match Some(s.value.role.value) {

@@ -171,6 +171,13 @@ fn resolve_group(
             name: g.instance_type.clone(),
         })?;
     let view = cni_view(t, &inputs.cni);
+    // The node's kubelet maxPods, where ipamd stops growing the warm pool
+    // (`isDatastorePoolTooLow`): taken to be the max-pods calculator's
+    // recommendation, min(CNI max pods, 110 / 250) (max-pods-calculator.sh),
+    // or the pods per node asked for when more.
+    let recommended = view
+        .max_pods
+        .min(t.vcpus.map_or(CEILING_LOW_CPU, ceiling_for_vcpus));
     let invalid = |reason: String| PlanError::InvalidGroup {
         instance_type: g.instance_type.clone(),
         reason,
@@ -185,6 +192,7 @@ fn resolve_group(
         Some(p) => p.min(view.pod_ips),
         None => default_pods_per_node(&view, t.vcpus),
     };
+    let view = view.with_node_max_pods(recommended.max(pods_per_node));
     if let NodeCount::Share(0) = g.nodes {
         return Err(invalid("a share of 0 never gets pods".to_string()));
     }

@@ -25,6 +25,10 @@ pub struct SubnetInput {
     pub vpc_id: Option<String>,
     /// For messages, e.g. `subnet-0ab (us-east-1a)`.
     pub label: String,
+    /// `describe-subnets` `AvailableIpAddressCount`, when known: without a
+    /// `describe-network-interfaces` snapshot it is the known free count, and
+    /// which addresses are taken (the /28 fragmentation) is unknown.
+    pub available_ip_address_count: Option<u32>,
 }
 
 impl SubnetInput {
@@ -41,6 +45,7 @@ impl SubnetInput {
             zone: zone.map(str::to_string),
             vpc_id: None,
             label,
+            available_ip_address_count: None,
         }
     }
 }

@@ -33,7 +33,10 @@ pub use input::{
 };
 pub use plan::{
     AllocError, ClusterVerdict, FailureKind, Plan, PlanOptions, SubnetAtTarget, SubnetPlan,
-    SubnetRole, ZonePlan, plan,
+    SubnetRole, TargetVerdict, ZonePlan, plan,
 };
 pub use remedy::{EnvSetting, NewSubnet, Remedy, RemedyKind, RemedyOutcome};
-pub use space::{BlockState, SpaceCounts, SubnetSpace, build_spaces};
+pub use space::{
+    BlockState, Occupancy, SpaceCounts, SubnetSpace, UnknownLayout, any_count_only, build_spaces,
+    build_spaces_with,
+};

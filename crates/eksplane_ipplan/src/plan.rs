@@ -27,7 +27,10 @@ use crate::sources::{
     SRC_CNI_ADD_FAILED, SRC_CREATE_ENI_FULL, SRC_INSUFFICIENT_CIDR_BLOCKS,
     SRC_INSUFFICIENT_FREE_ADDRESSES, SRC_LAUNCH_ERRORS,
 };
-use crate::space::{BlockState, SpaceCounts, SubnetSpace, build_spaces};
+use crate::space::{
+    BlockState, Occupancy, SpaceCounts, SubnetSpace, UnknownLayout, any_count_only, build_spaces,
+    build_spaces_with,
+};
 use eksplane_aws_data::Catalog;
 use ipnet::Ipv4Net;
 use serde::Serialize;
@@ -211,6 +214,13 @@ pub struct SubnetPlan {
     /// Nodes that can still come here before it fails.
     pub headroom_nodes: Option<i64>,
     pub error: Option<AllocError>,
+    /// Whether the taken addresses are known one by one, or only by count
+    /// (`AvailableIpAddressCount` without an ENI snapshot: the counts above
+    /// then lay them out scattered, the worst case for /28 prefixes).
+    pub occupancy: Occupancy,
+    /// Wholly free /28 blocks in the best case (taken addresses packed);
+    /// equal to `free_prefixes` when the occupancy is exact.
+    pub free_prefixes_best: u32,
     /// Every aligned /28 in address order, for the map.
     pub blocks: Vec<BlockState>,
 }
@@ -231,6 +241,18 @@ pub struct ZonePlan {
     pub headroom_nodes: Option<i64>,
 }
 
+/// Whether the subnets hold the target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TargetVerdict {
+    /// They do, even with unknown addresses laid out at their worst.
+    Holds,
+    /// They do not, even with unknown addresses laid out at their best.
+    Fails,
+    /// It depends on where the addresses only counted are (no ENI snapshot).
+    Unknown,
+}
+
 /// The cluster's verdict.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ClusterVerdict {
@@ -249,8 +271,13 @@ pub struct ClusterVerdict {
     pub error: Option<AllocError>,
     pub headroom_pods: Option<i64>,
     pub headroom_nodes: Option<i64>,
-    /// Whether the target fits: no failure at or below it.
+    /// Whether the target fits: no failure at or below it (with count-only
+    /// subnets laid out at their worst).
     pub meets_target: bool,
+    /// The verdict, never `holds` on unknowns: see [`TargetVerdict`].
+    pub verdict: TargetVerdict,
+    /// Subnets whose taken addresses are known only by count.
+    pub occupancy_unknown: Vec<String>,
     /// Pods searched (failure points beyond this are not known).
     pub searched_pods: u32,
 }
@@ -273,9 +300,25 @@ pub struct Plan {
 /// Plans the inputs: validates them, builds each subnet's space, runs the
 /// arrival model (random model, and packed/scattered bounds in prefix mode)
 /// and, with `opts.remedies`, each remedy.
+///
+/// Subnets known only by count (`AvailableIpAddressCount`, no ENI snapshot)
+/// are planned twice: taken addresses scattered (the headline figures, the
+/// worst case) and packed (the best case, `*_best`).
 pub fn plan(inputs: &PlanInputs, catalog: &Catalog, opts: &PlanOptions) -> Result<Plan, PlanError> {
     let spaces = build_spaces(inputs)?;
     let mut p = plan_spaces(inputs, &spaces, catalog, opts)?;
+    if any_count_only(&spaces) {
+        let best_spaces = build_spaces_with(inputs, UnknownLayout::Packed)?;
+        let best = plan_spaces(inputs, &best_spaces, catalog, opts)?;
+        for (s, b) in p.subnets.iter_mut().zip(&best.subnets) {
+            s.fails_at_pods_best = b.fails_at_pods_best;
+            s.free_prefixes_best = b.counts.free_prefixes;
+        }
+        p.cluster.fails_at_pods_best = best.cluster.fails_at_pods_best;
+        if p.cluster.verdict == TargetVerdict::Unknown && !best.cluster.meets_target {
+            p.cluster.verdict = TargetVerdict::Fails;
+        }
+    }
     if opts.remedies {
         p.remedies = remedies(inputs, &spaces, catalog, opts, &p);
     }
@@ -814,6 +857,8 @@ pub(crate) fn plan_spaces(
             headroom_pods: headroom(fails, target),
             headroom_nodes,
             error: sr.failed.map(|f| f.1.error()),
+            occupancy: sp.occupancy,
+            free_prefixes_best: counts.free_prefixes,
             blocks: sp.block_states(),
         });
     }
@@ -873,6 +918,21 @@ pub(crate) fn plan_spaces(
     let fails = first.map(|f| f.0);
     let nodes_at_target = count_upto(&main.launches, target);
     let target_reached = main.capacity.is_none_or(|c| c >= target);
+    let meets_target = target_reached && fails.is_none_or(|f| f > target);
+    let occupancy_unknown: Vec<String> = subnets
+        .iter()
+        .filter(|s| {
+            s.role != SubnetRole::Other && matches!(s.occupancy, Occupancy::CountOnly { .. })
+        })
+        .map(|s| s.subnet_id.clone())
+        .collect();
+    let verdict = if meets_target {
+        TargetVerdict::Holds
+    } else if occupancy_unknown.is_empty() || !target_reached {
+        TargetVerdict::Fails
+    } else {
+        TargetVerdict::Unknown
+    };
     let cluster = ClusterVerdict {
         target_pods: target,
         target_reached,
@@ -893,7 +953,9 @@ pub(crate) fn plan_spaces(
         headroom_nodes: fails.map(|f| {
             i64::from(count_upto(&main.launches, f.saturating_sub(1))) - i64::from(nodes_at_target)
         }),
-        meets_target: target_reached && fails.is_none_or(|f| f > target),
+        meets_target,
+        verdict,
+        occupancy_unknown,
         searched_pods: main.searched,
     };
 

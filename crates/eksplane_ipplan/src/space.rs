@@ -52,6 +52,9 @@ pub enum BlockState {
     ReservedPrefix,
     /// An assigned /28 prefix.
     AssignedPrefix,
+    /// Which addresses are taken here is unknown: the subnet's occupancy is
+    /// known only as a count (`AvailableIpAddressCount`), without ENI data.
+    Unknown,
 }
 
 impl BlockState {
@@ -59,6 +62,32 @@ impl BlockState {
     pub fn prefix_possible(self) -> bool {
         matches!(self, BlockState::Free | BlockState::ReservedPrefix)
     }
+}
+
+/// How well a subnet's taken addresses are known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum Occupancy {
+    /// Every taken address is known (ENI snapshot), or the subnet is planned
+    /// and empty.
+    Exact,
+    /// Only how many are taken is known (`describe-subnets`
+    /// `AvailableIpAddressCount`, no ENI snapshot): the free count is exact,
+    /// the /28 fragmentation is not. The space holds them in `layout`.
+    CountOnly { taken: u32, layout: UnknownLayout },
+}
+
+/// Where a [`Occupancy::CountOnly`] subnet's taken addresses are assumed to
+/// be, to bound what is unknown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UnknownLayout {
+    /// Packed: partly used blocks first, then whole blocks in address order
+    /// -- the most free /28 blocks the count allows (best case).
+    Packed,
+    /// Scattered: one address in each wholly free block first -- the fewest
+    /// free /28 blocks (worst case).
+    Scattered,
 }
 
 /// One subnet's address space.
@@ -80,6 +109,8 @@ pub struct SubnetSpace {
     /// Per block: an assigned /28 prefix.
     assigned: Vec<bool>,
     reservations: Vec<Reservation>,
+    /// Whether the taken addresses are known one by one.
+    pub occupancy: Occupancy,
 }
 
 /// The counts the JSON report carries for a subnet.
@@ -161,7 +192,61 @@ impl SubnetSpace {
             prefix_res: vec![0; blocks],
             assigned: vec![false; blocks],
             reservations: Vec::new(),
+            occupancy: Occupancy::Exact,
         })
+    }
+
+    /// Marks `taken` free addresses as taken, laid out as `layout` says, and
+    /// records the occupancy as known only by count. Addresses EC2 may pick
+    /// for IPs (outside prefix reservations) are used first, then the others.
+    pub fn fill_unknown(&mut self, taken: u32, layout: UnknownLayout) {
+        let mut left = taken;
+        let blocks = self.block_count();
+        let take = |s: &mut SubnetSpace, b: u32, n: &mut u32, max_in_block: u32| {
+            let mut put = 0;
+            for pass in 0..2 {
+                for bit in 0..BLOCK_SIZE {
+                    if *n == 0 || put == max_in_block {
+                        return;
+                    }
+                    let free = if pass == 0 {
+                        s.single_mask(b)
+                    } else {
+                        s.free_mask(b)
+                    };
+                    if free & (1 << bit) != 0 {
+                        s.taken[b as usize] |= 1 << bit;
+                        *n -= 1;
+                        put += 1;
+                    }
+                }
+            }
+        };
+        match layout {
+            UnknownLayout::Packed => {
+                // Partly used blocks first (they hold no prefix anyway), then
+                // whole free blocks in address order.
+                let mut order: Vec<u32> = (0..blocks).collect();
+                order.sort_by_key(|&b| (self.block_free(b), b));
+                for b in order {
+                    take(self, b, &mut left, BLOCK_SIZE);
+                }
+            }
+            UnknownLayout::Scattered => {
+                for b in 0..blocks {
+                    if self.block_free(b) {
+                        take(self, b, &mut left, 1);
+                    }
+                }
+                for b in 0..blocks {
+                    take(self, b, &mut left, BLOCK_SIZE);
+                }
+            }
+        }
+        self.occupancy = Occupancy::CountOnly {
+            taken: taken - left,
+            layout,
+        };
     }
 
     /// Addresses in the CIDR.
@@ -384,10 +469,24 @@ impl SubnetSpace {
         }
     }
 
-    /// Every block's state, in address order.
+    /// Every block's state, in address order. Where the occupancy is known
+    /// only by count, blocks that are not AWS-reserved, explicitly reserved or
+    /// an assigned prefix are [`BlockState::Unknown`].
     pub fn block_states(&self) -> Vec<BlockState> {
         (0..self.block_count())
-            .map(|b| self.block_state(b))
+            .map(|b| {
+                let st = self.block_state(b);
+                match (self.occupancy, st) {
+                    (
+                        Occupancy::CountOnly { .. },
+                        BlockState::Free
+                        | BlockState::Partial { .. }
+                        | BlockState::Full
+                        | BlockState::ReservedPrefix,
+                    ) => BlockState::Unknown,
+                    _ => st,
+                }
+            })
             .collect()
     }
 
@@ -462,7 +561,21 @@ fn cidr_list(c: &[Ipv4Net]) -> String {
 /// addresses, prefixes or reservations outside their subnet, prefixes not an
 /// aligned /28, overlapping reservations; in-use data or reservations for an
 /// unknown subnet.
+///
+/// Without any ENI snapshot (`inputs.in_use` empty), a subnet whose
+/// `AvailableIpAddressCount` is known has `free - available` addresses taken
+/// somewhere: they are laid out [`UnknownLayout::Scattered`] (the worst case
+/// for prefixes; [`build_spaces_with`] chooses) and the subnet's occupancy is
+/// [`Occupancy::CountOnly`]. With an ENI snapshot every subnet is exact.
 pub fn build_spaces(inputs: &PlanInputs) -> Result<Vec<SubnetSpace>, PlanError> {
+    build_spaces_with(inputs, UnknownLayout::Scattered)
+}
+
+/// [`build_spaces`] with count-only subnets laid out as `layout`.
+pub fn build_spaces_with(
+    inputs: &PlanInputs,
+    layout: UnknownLayout,
+) -> Result<Vec<SubnetSpace>, PlanError> {
     let mut spaces = Vec::with_capacity(inputs.subnets.len());
     let mut index: HashMap<&str, usize> = HashMap::new();
     for s in &inputs.subnets {
@@ -491,7 +604,24 @@ pub fn build_spaces(inputs: &PlanInputs) -> Result<Vec<SubnetSpace>, PlanError> 
             })?;
         spaces[i].add_reservation(r)?;
     }
+    if inputs.in_use.is_empty() {
+        for (s, input) in spaces.iter_mut().zip(&inputs.subnets) {
+            if let Some(available) = input.available_ip_address_count {
+                let taken = s.counts().free_addresses.saturating_sub(available);
+                if taken > 0 {
+                    s.fill_unknown(taken, layout);
+                }
+            }
+        }
+    }
     Ok(spaces)
+}
+
+/// Whether any subnet's occupancy is known only by count.
+pub fn any_count_only(spaces: &[SubnetSpace]) -> bool {
+    spaces
+        .iter()
+        .any(|s| matches!(s.occupancy, Occupancy::CountOnly { .. }))
 }
 
 fn check_vpcs(inputs: &PlanInputs) -> Result<(), PlanError> {

@@ -119,9 +119,13 @@ pub struct SelectorView {
 #[derive(Debug, Serialize)]
 pub struct MemoryView {
     pub instance_type: String,
+    /// kube-reserved memory Karpenter subtracts today.
     pub karpenter_kube_reserved_mib: u64,
-    pub kubelet_before_mib: u64,
-    pub kubelet_after_mib: u64,
+    /// ... and with the recommended maxPods.
+    pub karpenter_kube_reserved_after_mib: u64,
+    /// Whether maxPods changes it (Bottlerocket, Windows); AL2/AL2023 reserve
+    /// from nodeadm's own default max pods whatever maxPods says.
+    pub follows_max_pods: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -139,7 +143,6 @@ pub struct FixView {
     pub needed: bool,
     pub groups: Vec<GroupView>,
     pub nodeadm_expression: String,
-    pub nodeadm_expression_without_vcpus: String,
     pub expression_mismatches: Vec<String>,
     pub memory_note: String,
 }
@@ -379,14 +382,13 @@ fn fix_view(f: &MaxPodsFix, needed: bool) -> FixView {
                     .map(|m| MemoryView {
                         instance_type: m.instance_type.clone(),
                         karpenter_kube_reserved_mib: m.karpenter_kube_reserved_mib,
-                        kubelet_before_mib: m.kubelet_before_mib,
-                        kubelet_after_mib: m.kubelet_after_mib,
+                        karpenter_kube_reserved_after_mib: m.karpenter_kube_reserved_after_mib,
+                        follows_max_pods: m.follows_max_pods,
                     })
                     .collect(),
             })
             .collect(),
         nodeadm_expression: f.nodeadm_expression.clone(),
-        nodeadm_expression_without_vcpus: f.nodeadm_expression_without_vcpus.clone(),
         expression_mismatches: f.expression_mismatches.clone(),
         memory_note: f.memory_note.clone(),
     }
@@ -743,7 +745,7 @@ fn render_fix(pool: &PoolView, f: &FixView, all: bool, out: &mut String) {
     let _ = writeln!(out);
     let _ = writeln!(
         out,
-        "  AL2023 nodeadm (managed or self-managed node groups; with Karpenter only where the EC2NodeClass leaves kubelet.maxPods unset):"
+        "  AL2023 nodeadm (managed or self-managed node groups without a kubelet maxPods; on Karpenter nodes the concrete maxPods Karpenter writes wins over the expression):"
     );
     let _ = writeln!(out);
     let _ = writeln!(out, "    apiVersion: node.eks.aws/v1alpha1");
@@ -755,15 +757,9 @@ fn render_fix(pool: &PoolView, f: &FixView, all: bool, out: &mut String) {
         "        maxPodsExpression: {}",
         yaml_str(&f.nodeadm_expression)
     );
-    let _ = writeln!(out);
     let _ = writeln!(
         out,
-        "    # nodeadm versions without the `vcpus` variable (caps every type at 110):"
-    );
-    let _ = writeln!(
-        out,
-        "    #   maxPodsExpression: {}",
-        yaml_str(&f.nodeadm_expression_without_vcpus)
+        "    # nodeadm's variables are default_enis, ips_per_eni and max_pods only (no vcpus): the expression caps at 110"
     );
     if !f.expression_mismatches.is_empty() {
         let _ = writeln!(
@@ -776,14 +772,22 @@ fn render_fix(pool: &PoolView, f: &FixView, all: bool, out: &mut String) {
     let _ = writeln!(out);
     let _ = writeln!(out, "  Memory (kube-reserved, MiB):");
     for g in &f.groups {
-        let _ = writeln!(
-            out,
-            "    maxPods {:>4}: kubelet reserves {} today -> {}; Karpenter's simulation subtracts {}",
-            g.max_pods,
-            range(g.memory.iter().map(|m| m.kubelet_before_mib)),
-            range(g.memory.iter().map(|m| m.kubelet_after_mib)),
-            range(g.memory.iter().map(|m| m.karpenter_kube_reserved_mib)),
-        );
+        let before = range(g.memory.iter().map(|m| m.karpenter_kube_reserved_mib));
+        if g.memory.iter().any(|m| m.follows_max_pods) {
+            let _ = writeln!(
+                out,
+                "    maxPods {:>4}: kube-reserved {} today -> {} (follows maxPods on this AMI family)",
+                g.max_pods,
+                before,
+                range(g.memory.iter().map(|m| m.karpenter_kube_reserved_after_mib)),
+            );
+        } else {
+            let _ = writeln!(
+                out,
+                "    maxPods {:>4}: kube-reserved {} on the node and in Karpenter's simulation, unchanged by maxPods",
+                g.max_pods, before,
+            );
+        }
     }
     wrap(&f.memory_note, "    ", 100, out);
 }
@@ -801,7 +805,9 @@ pub fn render_human(v: &CapacityView, o: HumanOptions) -> String {
     let from = match c.source {
         "aws-node" => "the aws-node DaemonSet",
         "addon-configuration" => "the vpc-cni add-on's configurationValues",
-        _ => "nothing in the inputs: the CNI's defaults",
+        _ => {
+            "nothing in the inputs: the defaults AWS ships (managed add-on and manifests: WARM_ENI_TARGET=1, WARM_PREFIX_TARGET=1)"
+        }
     };
     let _ = writeln!(
         out,
@@ -872,6 +878,11 @@ pub fn render_human(v: &CapacityView, o: HumanOptions) -> String {
         let _ = writeln!(out, "  AMI family    {}", p.ami_family);
         let mp = match &p.kubelet_max_pods {
             Some(m) => format!("maxPods {} ({})", m.value, m.at),
+            // Karpenter's pods(): the ENI-limited count where the AMI family
+            // supports ENI-limited density, else 110 (Windows; amifamily windows.go).
+            None if p.ami_family == "Windows" => {
+                "maxPods not set (Karpenter: 110 for Windows)".to_string()
+            }
             None => "maxPods not set (Karpenter: ENI-limited per-IP count)".to_string(),
         };
         let ppc = match &p.kubelet_pods_per_core {
@@ -938,8 +949,9 @@ pub fn render_human(v: &CapacityView, o: HumanOptions) -> String {
     let _ = writeln!(out);
     wrap(
         "PODS: what Karpenter advertises and schedules against (FROM: kubelet maxPods, or its \
-         ENI-limited per-IP count). KR: kube-reserved. ALLOC MEM: Karpenter's allocatable memory. \
-         MODE, ENIS, POD IPS: how the CNI gives pods IPs; MAX PODS: pod IPs + 2 host-network pods. \
+         ENI-limited per-IP count; 110 on Windows). KR: kube-reserved. ALLOC MEM: Karpenter's allocatable memory. \
+         MODE, ENIS, POD IPS: how the CNI gives pods IPs; MAX PODS: pod IPs + 2 host-network pods \
+         (Windows: IPv4 per ENI - 1 on the primary ENI only). \
          TRUNK: ENI slot held for the trunk (ENABLE_POD_ENI); BRANCH: branch ENIs for pods with \
          security groups. ATTAINABLE: MAX PODS capped at 110 (30 vCPUs or fewer) or 250. \
          OVER-COMMITTED: pods admitted beyond the CNI's IPs stay in ContainerCreating. UNDER-USED: \

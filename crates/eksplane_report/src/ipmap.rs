@@ -18,6 +18,9 @@ pub enum MapBlock {
     AwsReserved,
     ReservedPrefix,
     ReservedExplicit,
+    /// Which addresses are taken here is unknown (occupancy known only by
+    /// count, no ENI snapshot).
+    Unknown,
 }
 
 impl MapBlock {
@@ -32,6 +35,7 @@ impl MapBlock {
             MapBlock::AwsReserved => "#7a7a7a",
             MapBlock::ReservedPrefix => "#9fd6ad",
             MapBlock::ReservedExplicit => "#b9b9b9",
+            MapBlock::Unknown => "#c9b8e8",
         }
     }
 
@@ -44,6 +48,10 @@ impl MapBlock {
             MapBlock::AwsReserved => "holds an address AWS reserves".into(),
             MapBlock::ReservedPrefix => "free, in a prefix reservation".into(),
             MapBlock::ReservedExplicit => "in an explicit reservation".into(),
+            MapBlock::Unknown => {
+                "unknown: AvailableIpAddressCount says how many addresses are taken, not which (no ENI snapshot)"
+                    .into()
+            }
         }
     }
 }
@@ -90,7 +98,7 @@ pub fn render_svg(m: &SubnetMap) -> String {
         .min(16.max(n.isqrt().next_power_of_two()));
     let rows = n.div_ceil(columns.max(1));
     let grid_w = columns * (cell + GAP);
-    let legend_h = 3 * 18;
+    let legend_h = 4 * 18;
     let width = (2 * MARGIN + grid_w).max(560);
     let height = 2 * MARGIN + 44 + rows * (cell + GAP) + 12 + legend_h;
     let mut s = String::new();
@@ -147,6 +155,7 @@ pub fn render_svg(m: &SubnetMap) -> String {
         (MapBlock::Full, "16 IPs taken"),
         (MapBlock::AwsReserved, "AWS-reserved address"),
         (MapBlock::ReservedExplicit, "explicit reservation"),
+        (MapBlock::Unknown, "unknown (count only)"),
     ];
     let ly = top + rows * (cell + GAP) + 12;
     for (k, (b, label)) in legend.iter().enumerate() {

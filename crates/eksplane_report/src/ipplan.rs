@@ -3,7 +3,9 @@
 //! per-subnet SVG maps (via [`crate::ipmap`]).
 
 use crate::ipmap::{MapBlock, SubnetMap, render_svg};
-use eksplane_ipplan::{BlockState, Mode, Plan, RemedyKind, SubnetPlan, SubnetRole};
+use eksplane_ipplan::{
+    BlockState, Mode, Occupancy, Plan, RemedyKind, SubnetPlan, SubnetRole, TargetVerdict,
+};
 use serde::Serialize;
 use std::fmt::Write;
 
@@ -105,7 +107,13 @@ pub fn render_human(plan: &Plan, demand: &eksplane_facts::ip_inputs::DemandSourc
                 p.counts.usable.to_string(),
                 p.counts.taken.to_string(),
                 p.counts.free_addresses.to_string(),
-                p.counts.free_prefixes.to_string(),
+                match p.occupancy {
+                    Occupancy::Exact => p.counts.free_prefixes.to_string(),
+                    // Unknown fragmentation: worst-best.
+                    Occupancy::CountOnly { .. } => {
+                        format!("{}-{}?", p.counts.free_prefixes, p.free_prefixes_best)
+                    }
+                },
                 opt(p.fails_at_pods),
                 headroom(p.headroom_pods),
                 p.error.map_or("-".to_string(), |e| e.ec2_code.to_string()),
@@ -152,11 +160,38 @@ pub fn render_human(plan: &Plan, demand: &eksplane_facts::ip_inputs::DemandSourc
     }
     let c = &plan.cluster;
     let _ = writeln!(s);
-    if c.meets_target {
+    if !c.occupancy_unknown.is_empty() {
         let _ = writeln!(
             s,
-            "Verdict: the subnets hold the target of {} pods (headroom {} pods, {} nodes).",
+            "Occupancy: no describe-network-interfaces snapshot; TAKEN and FREE IPS for {} come from describe-subnets' \
+             AvailableIpAddressCount, and which addresses are taken -- the /28 fragmentation -- is unknown: FREE /28 \
+             shows worst-best (taken addresses scattered or packed), and the figures below assume the worst.",
+            c.occupancy_unknown.join(", ")
+        );
+        let _ = writeln!(s);
+    }
+    if c.verdict == TargetVerdict::Unknown {
+        let _ = writeln!(
+            s,
+            "Verdict: unknown -- allocation fails at {} pods with the unknown addresses scattered, short of the target of {}, \
+             and {} with them packed; add a describe-network-interfaces snapshot for the exact answer.",
+            opt(c.fails_at_pods_worst.or(c.fails_at_pods)),
             c.target_pods,
+            c.fails_at_pods_best.map_or_else(
+                || "holds the target".to_string(),
+                |b| format!("at {b} pods")
+            )
+        );
+    } else if c.meets_target {
+        let _ = writeln!(
+            s,
+            "Verdict: the subnets hold the target of {} pods{} (headroom {} pods, {} nodes).",
+            c.target_pods,
+            if c.occupancy_unknown.is_empty() {
+                ""
+            } else {
+                " even with the unknown addresses scattered"
+            },
             headroom(c.headroom_pods),
             headroom(c.headroom_nodes)
         );
@@ -273,6 +308,7 @@ fn block(b: BlockState) -> MapBlock {
         BlockState::AwsReserved => MapBlock::AwsReserved,
         BlockState::ReservedExplicit => MapBlock::ReservedExplicit,
         BlockState::ReservedPrefix => MapBlock::ReservedPrefix,
+        BlockState::Unknown => MapBlock::Unknown,
         BlockState::AssignedPrefix => MapBlock::AssignedPrefix,
     }
 }
@@ -290,10 +326,19 @@ pub fn render_svgs(plan: &Plan) -> Vec<(String, String)> {
                 ),
                 base: p.cidr.network(),
                 prefix_len: p.cidr.prefix_len(),
-                summary: format!(
-                    "{} free addresses of {} usable, {} wholly free aligned /28 blocks",
-                    p.counts.free_addresses, p.counts.usable, p.counts.free_prefixes
-                ),
+                summary: match p.occupancy {
+                    Occupancy::Exact => format!(
+                        "{} free addresses of {} usable, {} wholly free aligned /28 blocks",
+                        p.counts.free_addresses, p.counts.usable, p.counts.free_prefixes
+                    ),
+                    Occupancy::CountOnly { .. } => format!(
+                        "{} free addresses of {} usable (AvailableIpAddressCount); which are free is unknown: {}-{} wholly free /28 blocks",
+                        p.counts.free_addresses,
+                        p.counts.usable,
+                        p.counts.free_prefixes,
+                        p.free_prefixes_best
+                    ),
+                },
                 blocks: p.blocks.iter().copied().map(block).collect(),
             };
             (format!("{}.svg", p.subnet_id), render_svg(&map))

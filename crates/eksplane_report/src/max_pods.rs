@@ -93,8 +93,9 @@ pub struct Row {
     /// The raw maximum (`--show-max-allowed`).
     pub max_allowed: u32,
     /// The recommended value: the raw maximum capped at 110 (30 vCPUs or
-    /// fewer) or 250.
-    pub max_pods: u32,
+    /// fewer) or 250; `None` when the vCPU count is unknown and the cap
+    /// matters (110 or 250: not guessed).
+    pub max_pods: Option<u32>,
     pub ceiling: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub nodeadm: Option<NodeadmView>,
@@ -167,7 +168,7 @@ pub fn view(entries: &[Entry], catalog: &str, expression: Option<&str>, show: Sh
                 hypervisor: m.hypervisor.to_string(),
                 prefix_delegation: prefix_status(m.prefix_delegation),
                 max_allowed: m.max_allowed,
-                max_pods: m.max_pods,
+                max_pods: m.recommended(),
                 ceiling: m.ceiling,
                 nodeadm: e.nodeadm.as_ref().map(|n| NodeadmView {
                     standard: n.standard,
@@ -244,7 +245,8 @@ pub fn render_table(v: &MaxPodsView) -> String {
                 r.ipv4_per_eni.to_string(),
                 r.hypervisor.clone(),
                 r.prefix_delegation.to_string(),
-                r.max_pods.to_string(),
+                r.max_pods
+                    .map_or_else(|| "?".to_string(), |m| m.to_string()),
             ]);
             if show.max_allowed {
                 cells.push(r.max_allowed.to_string());
@@ -282,6 +284,19 @@ pub fn render_table(v: &MaxPodsView) -> String {
     };
     let mut out = String::with_capacity(96 * (v.rows.len() + 4));
     table.render(&mut out);
+    let unknown: Vec<&str> = v
+        .rows
+        .iter()
+        .filter(|r| r.max_pods.is_none())
+        .map(|r| r.instance_type.as_str())
+        .collect();
+    if !unknown.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n? no source gives the vCPU count of {}: the recommendation is 110 (30 vCPUs or fewer) or 250, not guessed; the raw maximum is in --show-max-allowed",
+            unknown.join(", ")
+        );
+    }
     if failed > 0 {
         let _ = writeln!(
             out,
@@ -319,7 +334,10 @@ pub fn render_table(v: &MaxPodsView) -> String {
                     .map(|p| format!(" (NodePool {p})"))
                     .unwrap_or_default(),
                 r.max_allowed,
-                r.max_pods
+                r.max_pods.map_or_else(
+                    || "110 or 250 (vCPU count unknown)".to_string(),
+                    |m| m.to_string()
+                )
             );
             for (i, s) in r.explain.iter().enumerate() {
                 let _ = writeln!(out, "  {}. {}", i + 1, s.rule);
@@ -376,7 +394,7 @@ pub fn render_csv(v: &MaxPodsView) -> String {
         }
         cells.extend([
             r.instance_type.clone(),
-            r.max_pods.to_string(),
+            r.max_pods.map(|m| m.to_string()).unwrap_or_default(),
             r.max_allowed.to_string(),
             r.vcpus.map(|x| x.to_string()).unwrap_or_default(),
             r.enis.to_string(),

@@ -63,7 +63,7 @@ fn embedded_description(c: &Catalog) -> String {
         .map(|d| format!(", generated {d}"))
         .unwrap_or_default();
     format!(
-        "embedded ({} instance types: DescribeInstanceTypes snapshot from the PyPI package moto plus VPC limits{generated}; --catalog FILE for your own)",
+        "embedded ({} instance types: DescribeInstanceTypes snapshot from the PyPI package moto, VPC limits, the VPC CNI's table and Karpenter's instance-type reference{generated}; --catalog FILE for your own)",
         c.len()
     )
 }

@@ -125,3 +125,21 @@ fn unknown_vcpus_assume_the_lower_ceiling() {
             .is_some_and(|s| s.computation.contains("unknown"))
     );
 }
+
+/// Issue 10: types no source gives vCPUs for (i3.metal) have no guessed
+/// recommendation when the ceiling matters; small ones still have theirs.
+#[test]
+fn unknown_vcpus_leave_the_recommendation_unknown_when_the_ceiling_matters() {
+    let o = MaxPodsOptions::new(CNI);
+    let t = catalog_type("i3.metal");
+    assert_eq!(t.vcpus, None);
+    let r = max_pods(t, &o);
+    assert_eq!((r.max_allowed, r.recommended()), (15 * 49 + 2, None));
+    let r = max_pods(catalog_type("c7g-flex.medium"), &o);
+    assert_eq!(r.recommended(), Some(8));
+    // Karpenter's reference now gives c9g.16xlarge its 64 vCPUs: 250.
+    assert_eq!(
+        max_pods(catalog_type("c9g.16xlarge"), &o).recommended(),
+        Some(250)
+    );
+}

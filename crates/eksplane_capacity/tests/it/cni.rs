@@ -181,3 +181,92 @@ fn warm_rule_precedence_and_overflow_pods() {
         (WarmRule::WarmPrefixTarget(0), Some(2))
     );
 }
+
+/// ipamd `hasRoomForEni` since v1.20.4: the trunk slot is held only on
+/// trunking-compatible types (m4.large is not: 20 pods, not 11).
+#[test]
+fn pod_eni_holds_the_trunk_slot_only_where_trunking_works_since_1_20_4() {
+    let t = catalog_type("m4.large");
+    assert_eq!(t.trunking.map(|tr| tr.trunking_compatible), Some(false));
+    let sg = |v: CniVersion| CniOptions {
+        pod_eni: true,
+        version: Some(v),
+        ..CniOptions::default()
+    };
+    let v = cni_view(t, &sg(CniVersion::new(1, 20, 4)));
+    assert_eq!((v.trunk_slot, v.max_pods), (false, 20));
+    let v = cni_view(t, &sg(CniVersion::new(1, 20, 3)));
+    assert_eq!((v.trunk_slot, v.max_pods), (true, 11));
+    // Unknown version: the current release's behaviour.
+    let unknown = CniOptions {
+        pod_eni: true,
+        ..CniOptions::default()
+    };
+    assert_eq!(cni_view(t, &unknown).max_pods, 20);
+    // A trunking-compatible type keeps the slot in every version.
+    let m6i = catalog_type("m6i.4xlarge");
+    assert_eq!(cni_view(m6i, &sg(CniVersion::new(1, 23, 0))).pod_enis, 7);
+}
+
+/// ipamd `isDatastorePoolTooLow`: the pool stops at the node's max pods.
+#[test]
+fn warm_pool_stops_at_max_pods() {
+    let o = CniOptions {
+        prefix_delegation: true,
+        warm_prefix_target: Some(1),
+        ..CniOptions::default()
+    };
+    let v = cni_view(catalog_type("m6i.4xlarge"), &o);
+    assert_eq!(warm_pool(&v, &o, 110).prefixes, Some(8), "uncapped view");
+    let v = v.with_node_max_pods(110);
+    let w = warm_pool(&v, &o, 110);
+    assert_eq!((w.prefixes, w.allocated_ips), (Some(7), 112));
+    // Fewer pods: the warm prefix is still added below max pods.
+    assert_eq!(warm_pool(&v, &o, 20).prefixes, Some(3));
+}
+
+/// The managed add-on ships WARM_PREFIX_TARGET=1 and WARM_ENI_TARGET=1
+/// (charts/aws-vpc-cni/values.yaml); ipamd's code default for prefixes is 0.
+#[test]
+fn managed_addon_defaults() {
+    let a = CniOptions::managed_addon_defaults();
+    assert_eq!((a.warm_eni_target, a.warm_prefix_target), (1, Some(1)));
+    assert_eq!(CniOptions::default().warm_prefix_target, None);
+    let auto = CniOptions::auto_mode();
+    assert!(auto.prefix_delegation && !auto.custom_networking && !auto.pod_eni);
+}
+
+/// Windows: primary ENI only, IPv4 per ENI - 1 (m5.large 9, m5.4xlarge 29),
+/// whatever the Linux aws-node settings say.
+#[test]
+fn windows_primary_eni_only() {
+    use eksplane_capacity::{NodeOs, cni_view_for};
+    let pd = CniOptions {
+        prefix_delegation: true,
+        custom_networking: true,
+        pod_eni: true,
+        ..CniOptions::default()
+    };
+    for (name, pods) in [("m5.large", 9), ("m5.4xlarge", 29)] {
+        let v = cni_view_for(catalog_type(name), &pd, NodeOs::Windows);
+        assert_eq!(
+            (v.mode, v.pod_enis, v.max_pods),
+            (IpMode::SecondaryIps, 1, pods)
+        );
+        assert!(!v.explain().is_empty());
+    }
+}
+
+/// EKS Auto Mode: prefix delegation always, no aws-node settings.
+#[test]
+fn auto_mode_uses_prefixes() {
+    use eksplane_capacity::auto_mode_view;
+    let v = auto_mode_view(catalog_type("m6i.4xlarge"));
+    assert_eq!(
+        (v.cni.mode, v.cni.max_pods, v.attainable),
+        (IpMode::Prefixes, 3714, 110)
+    );
+    let v = auto_mode_view(catalog_type("m4.large"));
+    assert_eq!(v.cni.prefix_fallback, Some(PrefixFallback::NotNitro));
+    assert_eq!(v.attainable, 20);
+}

@@ -63,20 +63,17 @@ fn fix_splits_by_size_and_the_expression_matches() {
         fix.groups[0].selector,
         GroupSelector::InstanceCpu(_) | GroupSelector::InstanceTypes(_)
     ));
-    assert!(
-        fix.expression_mismatches.is_empty(),
-        "{:?}",
-        fix.expression_mismatches
-    );
+    // nodeadm has no `vcpus` variable (eni_max_pods.go): the expression caps
+    // at 110, so the types above 30 vCPUs (ceiling 250) are listed.
+    assert_eq!(fix.expression_mismatches, ["c6i.32xlarge", "m6i.16xlarge"]);
+    assert!(!fix.nodeadm_expression.contains("vcpus"));
     let e = Expression::parse(&fix.nodeadm_expression).unwrap_or_else(|e| panic!("{e}"));
     let v = e.eval_int(&|n| match n {
         "default_enis" => Some(2),
         "ips_per_eni" => Some(4),
-        "vcpus" => Some(1),
         _ => None,
     });
     assert_eq!(v, Ok(98));
-    assert!(Expression::parse(&fix.nodeadm_expression_without_vcpus).is_ok());
     // Every type is consistent with its group's value.
     for g in &fix.groups {
         for n in &g.instance_types {
@@ -90,11 +87,22 @@ fn fix_splits_by_size_and_the_expression_matches() {
                 "{n}"
             );
         }
+        // AL2023: nodeadm and Karpenter reserve from the ENI default, which
+        // maxPods does not change (nodeadm config.go withDefaultReservedResources).
         for m in &g.memory {
-            assert_eq!(m.kubelet_after_mib, 11 * u64::from(g.max_pods) + 255);
+            assert!(!m.follows_max_pods);
+            assert_eq!(
+                m.karpenter_kube_reserved_after_mib,
+                m.karpenter_kube_reserved_mib
+            );
         }
     }
     assert!(fix.memory_note.contains("11 x maxPods + 255"));
+    assert!(
+        fix.memory_note
+            .contains("no kubeReserved.memory setting is needed")
+    );
+    assert!(fix.memory_note.contains("wins over any maxPodsExpression"));
 }
 
 #[test]
@@ -107,4 +115,24 @@ fn expression_reports_non_nitro_mismatch() {
     let comps = vec![cmp("m4.large", &k, &pd), cmp("m6i.large", &k, &pd)];
     let fix = recommend_max_pods(&comps, &pd);
     assert_eq!(fix.expression_mismatches, ["m4.large"]);
+}
+
+/// Windows: the VPC CNI uses the primary ENI only (IPv4 per ENI - 1) and
+/// Karpenter advertises 110: over-committed, and the fix lowers maxPods.
+#[test]
+fn windows_is_primary_eni_only_and_the_fix_lowers_max_pods() {
+    let k = KarpenterInputs::new(AmiFamily::Windows);
+    let o = CniOptions::default();
+    let comps = vec![cmp("m5.large", &k, &o), cmp("m5.4xlarge", &k, &o)];
+    let got: Vec<(u32, u32)> = comps.iter().map(|c| (c.admitted, c.cni_max_pods)).collect();
+    assert_eq!(got, [(110, 9), (110, 29)]);
+    assert_eq!(comps[0].verdict, Verdict::OverCommitted { by: 101 });
+    let fix = recommend_max_pods(&comps, &o);
+    let values: Vec<u32> = fix.groups.iter().map(|g| g.max_pods).collect();
+    assert_eq!(values, [9, 29]);
+    // Windows kube-reserved follows pods() (no ENI-limited memory overhead).
+    let m = &fix.groups[0].memory[0];
+    assert!(m.follows_max_pods);
+    assert_eq!(m.karpenter_kube_reserved_after_mib, 11 * 9 + 255);
+    assert_eq!(fix.expression_mismatches, ["m5.4xlarge", "m5.large"]);
 }

@@ -97,16 +97,35 @@ proptest! {
         let o = CniOptions { prefix_delegation: pd, custom_networking: cn, pod_eni, ..CniOptions::default() };
         let t = synth(enis, ips, vcpus, Hypervisor::Nitro);
         let c = cni_view(&t, &o);
-        let e = Expression::parse(&nodeadm_expression(&o, true)).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        // Only nodeadm's variables (eni_max_pods.go): parsing proves it.
+        let e = Expression::parse(&nodeadm_expression(&o)).map_err(|e| TestCaseError::fail(e.to_string()))?;
         let got = e.eval_int(&|n| match n {
             "default_enis" => Some(i64::from(enis)),
             "ips_per_eni" => Some(i64::from(ips)),
-            "vcpus" => Some(i64::from(vcpus)),
             _ => None,
         });
         if enis > u32::from(cn) + u32::from(pod_eni) {
-            prop_assert_eq!(got, Ok(i64::from(c.max_pods.min(ceiling_for_vcpus(vcpus)))));
+            prop_assert!(i64::from(c.max_pods.min(ceiling_for_vcpus(vcpus))) >= got.clone().unwrap_or(0));
+            prop_assert_eq!(got, Ok(i64::from(c.max_pods.min(110))));
         }
+    }
+
+    /// ipamd `isDatastorePoolTooLow`: no growth once TotalIPs >= maxPods, so
+    /// a node never holds more than one growth step beyond max(maxPods, used).
+    #[test]
+    fn warm_pool_stops_at_node_max_pods(enis in 1u32..20, ips in 2u32..40, pods in 0u32..3000, node_max in 1u32..400, pd: bool,
+                                        warm_eni in 0u32..3, warm_ip in proptest::option::of(0u32..40), min_ip in proptest::option::of(0u32..80), warm_prefix in proptest::option::of(0u32..3)) {
+        let o = CniOptions { prefix_delegation: pd, warm_eni_target: warm_eni, warm_ip_target: warm_ip,
+                             minimum_ip_target: min_ip, warm_prefix_target: warm_prefix, ..CniOptions::default() };
+        let v = cni_view(&synth(enis, ips, 8, Hypervisor::Nitro), &o).with_node_max_pods(node_max);
+        let w = warm_pool(&v, &o, pods);
+        let used = pods.min(v.pod_ips);
+        let step = if w.prefixes.is_some() { 16 } else { v.ips_per_eni() };
+        let bound = node_max.max(used).div_ceil(step) * step;
+        prop_assert!(w.allocated_ips <= bound.max(step), "{} > {}", w.allocated_ips, bound);
+        prop_assert!(w.allocated_ips >= used);
+        let uncapped = warm_pool(&cni_view(&synth(enis, ips, 8, Hypervisor::Nitro), &o), &o, pods);
+        prop_assert!(w.allocated_ips <= uncapped.allocated_ips);
     }
 
     #[test]

@@ -13,6 +13,7 @@ pub fn synth(enis: u32, ipv4: u32, vcpus: u32, hypervisor: Hypervisor) -> Instan
     InstanceType {
         name: format!("syn{enis}.x{ipv4}v{vcpus}"),
         source: FactSource::DescribeInstanceTypes,
+        compute_source: Some(FactSource::DescribeInstanceTypes),
         vcpus: Some(vcpus),
         memory_mib: Some(u64::from(vcpus) * 4096),
         architectures: vec!["x86_64".into()],

@@ -2,6 +2,7 @@
 
 mod demand;
 mod fragment;
+mod occupancy;
 mod plan;
 mod props;
 mod space;

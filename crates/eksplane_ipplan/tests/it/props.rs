@@ -186,3 +186,32 @@ proptest! {
         prop_assert_eq!(f.free_prefixes_before, s.counts().free_prefixes);
     }
 }
+
+proptest! {
+    /// Count-only occupancy: both layouts leave exactly the available count
+    /// free; scattering never leaves more free /28 blocks than packing, and
+    /// packing leaves as many whole blocks as the free count can (brute force
+    /// over the layout's own free addresses).
+    #[test]
+    fn unknown_layouts_bound_the_free_blocks(len in 20u8..=28, available_frac in 0u32..=100) {
+        use eksplane_ipplan::UnknownLayout;
+        let cidr = Ipv4Net::new(Ipv4Addr::new(10, 0, 0, 0), len).expect("valid");
+        let input = SubnetInput::new("subnet-p", cidr, None);
+        let empty = SubnetSpace::new(&input).expect("valid");
+        let free0 = empty.counts().free_addresses;
+        let available = free0 * available_frac / 100;
+        let mut worst = empty.clone();
+        worst.fill_unknown(free0 - available, UnknownLayout::Scattered);
+        let mut best = empty.clone();
+        best.fill_unknown(free0 - available, UnknownLayout::Packed);
+        prop_assert_eq!(worst.counts().free_addresses, available);
+        prop_assert_eq!(best.counts().free_addresses, available);
+        prop_assert!(worst.counts().free_prefixes <= best.counts().free_prefixes);
+        // No layout can leave more whole blocks than available / 16, and
+        // packing (partial blocks first) leaves exactly that many.
+        let blocks0 = empty.counts().free_prefixes;
+        prop_assert_eq!(best.counts().free_prefixes, (available / 16).min(blocks0));
+        // Scattered: one taken address per block while they last.
+        prop_assert_eq!(worst.counts().free_prefixes, blocks0.saturating_sub(free0 - available));
+    }
+}
