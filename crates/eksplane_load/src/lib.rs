@@ -67,6 +67,15 @@ pub(crate) struct Ctx {
 }
 
 pub(crate) fn source_error(e: &SourceError) -> Finding {
+    if let SourceError::UnrenderedTemplate { .. } = e {
+        return Finding::new(
+            input::UNRENDERED_TEMPLATE,
+            eksplane_diagnostics::Severity::Error,
+            "Unrendered Helm template",
+            e.to_string(),
+            e.span(),
+        );
+    }
     Finding::new(
         input::UNREADABLE,
         eksplane_diagnostics::Severity::Error,
@@ -146,7 +155,26 @@ fn load_bytes(ctx: &mut Ctx, name: String, bytes: Vec<u8>) {
     };
     let text = file.text.clone();
     let parsed = parse_file(id, &text, &ctx.limits);
+    let mut template_reported = false;
     for doc in parsed.documents {
+        // An unrendered template's values are not what would be applied:
+        // one finding for the file, and none of its templated documents read.
+        if let Some(span) = doc.unrendered_template {
+            if !template_reported {
+                let line = text
+                    .lines()
+                    .nth(span.start.line as usize - 1)
+                    .unwrap_or_default();
+                ctx.findings
+                    .push(source_error(&SourceError::UnrenderedTemplate {
+                        span,
+                        action: line.trim().to_string(),
+                    }));
+                template_reported = true;
+            }
+            ctx.stats.documents += 1;
+            continue;
+        }
         load_document(ctx, doc);
     }
     if let Some(e) = parsed.error {

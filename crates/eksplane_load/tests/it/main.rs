@@ -3,6 +3,7 @@
 
 mod aws;
 mod bad_input;
+mod corpus;
 mod ip_inputs;
 mod kinds;
 mod merge;
