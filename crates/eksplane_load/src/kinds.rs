@@ -4,7 +4,9 @@
 use crate::{Ctx, decode_or_report, origin_of, with_node};
 use eksplane_model::cni::AwsNode;
 use eksplane_model::eksctl::ClusterConfig;
-use eksplane_model::k8s::{AwsAuth, ConfigMap, RoleMapping, UserMapping, Workload, WorkloadKind};
+use eksplane_model::k8s::{
+    AwsAuth, ConfigMap, HorizontalPodAutoscaler, RoleMapping, UserMapping, Workload, WorkloadKind,
+};
 use eksplane_model::plan::{NetworkPlan, WorkloadProfile};
 use eksplane_model::{KubeObject, ObjectMeta, OpaqueObject, Origin};
 use eksplane_source::{Node, Spanned, decode, parse_embedded_yaml};
@@ -128,6 +130,12 @@ static KINDS: &[KindEntry] = &[
         versions: &["v1"],
         kind: "PodDisruptionBudget",
         load: typed!(pdbs),
+    },
+    KindEntry {
+        group: "autoscaling",
+        versions: &["v2", "v1"],
+        kind: "HorizontalPodAutoscaler",
+        load: load_hpa,
     },
     // RBAC
     KindEntry {
@@ -298,6 +306,25 @@ fn load_workload(ctx: &mut Ctx, node: Node, origin: Origin) {
         ctx.platform.aws_node = Some(aws_node);
     }
     ctx.platform.workloads.push(w);
+}
+
+fn load_hpa(ctx: &mut Ctx, node: Node, origin: Origin) {
+    let what = format!("HorizontalPodAutoscaler {}", name_of(&node));
+    let Some(mut hpa) = decode_or_report::<HorizontalPodAutoscaler>(ctx, &what, &node) else {
+        return;
+    };
+    for (span, message) in hpa.problems() {
+        ctx.findings.push(eksplane_diagnostics::Finding::new(
+            eksplane_diagnostics::input::INVALID_OBJECT,
+            eksplane_diagnostics::Severity::Error,
+            "Object does not match its schema",
+            format!("{what}: {message}"),
+            span,
+        ));
+    }
+    hpa.origin = with_node(origin, node);
+    ctx.stats.objects += 1;
+    ctx.platform.hpas.push(hpa);
 }
 
 fn load_config_map(ctx: &mut Ctx, node: Node, origin: Origin) {

@@ -4,9 +4,9 @@
 
 use crate::Ctx;
 use eksplane_diagnostics::{Finding, Severity, input};
-use eksplane_model::{ClusterView, Fact};
+use eksplane_model::{ClusterView, Fact, KubeObject, ObjectRef};
 use eksplane_source::Span;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) enum Field {
@@ -191,13 +191,42 @@ pub(crate) fn merge(ctx: &mut Ctx) {
     report_duplicates(ctx);
 }
 
+/// Objects defined more than once (same kind, namespace and name): applied
+/// in order, the last definition replaces the others, so the platform keeps
+/// only the last; each later definition is reported beside the first.
 fn report_duplicates(ctx: &mut Ctx) {
-    let mut seen: BTreeMap<String, Span> = BTreeMap::new();
     let mut found = Vec::new();
-    for o in ctx.platform.kube_objects() {
-        let key = o.object_ref().to_string();
-        match seen.get(&key) {
-            Some(first) => found.push(
+    let p = &mut ctx.platform;
+    keep_last(&mut p.node_pools, &mut found);
+    keep_last(&mut p.node_classes, &mut found);
+    keep_last(&mut p.eni_configs, &mut found);
+    keep_last(&mut p.security_group_policies, &mut found);
+    keep_last(&mut p.ingresses, &mut found);
+    keep_last(&mut p.ingress_classes, &mut found);
+    keep_last(&mut p.ingress_class_params, &mut found);
+    keep_last(&mut p.services, &mut found);
+    keep_last(&mut p.service_accounts, &mut found);
+    keep_last(&mut p.pdbs, &mut found);
+    keep_last(&mut p.hpas, &mut found);
+    keep_last(&mut p.workloads, &mut found);
+    keep_last(&mut p.config_maps, &mut found);
+    keep_last(&mut p.roles, &mut found);
+    keep_last(&mut p.cluster_roles, &mut found);
+    keep_last(&mut p.role_bindings, &mut found);
+    keep_last(&mut p.cluster_role_bindings, &mut found);
+    keep_last(&mut p.namespaces, &mut found);
+    keep_last(&mut p.network_plans, &mut found);
+    keep_last(&mut p.workload_profiles, &mut found);
+    ctx.findings.extend(found);
+}
+
+fn keep_last<T: KubeObject>(objects: &mut Vec<T>, found: &mut Vec<Finding>) {
+    let mut first: HashMap<ObjectRef, Span> = HashMap::with_capacity(objects.len());
+    let mut last: HashMap<ObjectRef, usize> = HashMap::with_capacity(objects.len());
+    for (i, o) in objects.iter().enumerate() {
+        let key = o.object_ref();
+        match first.get(&key) {
+            Some(at) => found.push(
                 Finding::new(
                     input::DUPLICATE_OBJECT,
                     Severity::Warning,
@@ -205,15 +234,24 @@ fn report_duplicates(ctx: &mut Ctx) {
                     format!("{key} is defined more than once; applied in order, the last one wins"),
                     o.origin().span,
                 )
-                .related(*first, "first defined here")
-                .object(key.clone()),
+                .related(*at, "first defined here")
+                .object(key.to_string()),
             ),
             None => {
-                seen.insert(key, o.origin().span);
+                first.insert(key.clone(), o.origin().span);
             }
         }
+        last.insert(key, i);
     }
-    ctx.findings.extend(found);
+    if last.len() == objects.len() {
+        return;
+    }
+    let mut i = 0;
+    objects.retain(|o| {
+        let keep = last.get(&o.object_ref()) == Some(&i);
+        i += 1;
+        keep
+    });
 }
 
 /// Source name of facts read from eksctl's ClusterConfig.

@@ -5,8 +5,8 @@ use crate::cni::{AwsNode, EniConfig, SecurityGroupPolicy};
 use crate::eksctl::ClusterConfig;
 use crate::ingress::{Ingress, IngressClass, IngressClassParams};
 use crate::k8s::{
-    AwsAuth, ClusterRole, ClusterRoleBinding, ConfigMap, Namespace, PodDisruptionBudget, Role,
-    RoleBinding, Service, ServiceAccount, Workload,
+    AwsAuth, ClusterRole, ClusterRoleBinding, ConfigMap, HorizontalPodAutoscaler, Namespace,
+    PodDisruptionBudget, Role, RoleBinding, Service, ServiceAccount, Workload,
 };
 use crate::karpenter::{Ec2NodeClass, NodePool};
 use crate::meta::{KubeObject, ObjectMeta, Origin};
@@ -90,6 +90,8 @@ pub struct Platform {
     pub services: Vec<Service>,
     pub service_accounts: Vec<ServiceAccount>,
     pub pdbs: Vec<PodDisruptionBudget>,
+    /// HorizontalPodAutoscalers (`autoscaling/v2` and `v1`).
+    pub hpas: Vec<HorizontalPodAutoscaler>,
     /// Deployments, StatefulSets, DaemonSets (aws-node included), ReplicaSets,
     /// Jobs, CronJobs and Pods.
     pub workloads: Vec<Workload>,
@@ -129,6 +131,18 @@ impl Platform {
         self.node_pools.iter().find(|p| p.name() == name)
     }
 
+    /// The HPAs scaling the object `kind` `namespace/name`.
+    pub fn hpas_for<'a>(
+        &'a self,
+        kind: &'a str,
+        namespace: Option<&'a str>,
+        name: &'a str,
+    ) -> impl Iterator<Item = &'a HorizontalPodAutoscaler> + 'a {
+        self.hpas
+            .iter()
+            .filter(move |h| h.targets(kind, namespace, name))
+    }
+
     pub fn service_account(&self, namespace: &str, name: &str) -> Option<&ServiceAccount> {
         self.service_accounts
             .iter()
@@ -152,6 +166,7 @@ impl Platform {
         push(&mut v, &self.services);
         push(&mut v, &self.service_accounts);
         push(&mut v, &self.pdbs);
+        push(&mut v, &self.hpas);
         push(&mut v, &self.workloads);
         if let Some(a) = &self.aws_auth {
             v.push(a);

@@ -25,3 +25,19 @@ pub fn lines(l: &Loaded) -> Vec<String> {
 pub fn line(l: &Loaded, f: &Finding) -> String {
     format!("{} {} {}", f.rule, l.db.display(f.primary.span), f.message)
 }
+
+/// The directory of the real-world corpus (`../shared/corpus`), when present.
+pub fn corpus_dir() -> Option<std::path::PathBuf> {
+    let p = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus");
+    if p.is_dir() {
+        Some(p)
+    } else {
+        eprintln!("skipped: {} is absent", p.display());
+        None
+    }
+}
+
+/// A corpus file's text, when the corpus is present.
+pub fn corpus_file(rel: &str) -> Option<String> {
+    std::fs::read_to_string(corpus_dir()?.join(rel)).ok()
+}

@@ -130,3 +130,46 @@ fn duplicate_objects_are_reported() {
     );
     assert_eq!(l.db.display(l.findings[0].related[0].span), "a.yaml:1:1");
 }
+
+#[test]
+fn duplicate_objects_keep_only_the_last_definition() {
+    let dep = |replicas: u32| {
+        format!(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  replicas: {replicas}\n  selector:\n    matchLabels: {{app: web}}\n  template:\n    metadata:\n      labels: {{app: web}}\n    spec:\n      containers: [{{name: web, image: nginx}}]\n"
+        )
+    };
+    let (a, b, c) = (dep(1), dep(2), dep(3));
+    let other = "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  selector:\n    matchLabels: {app: db}\n  template:\n    metadata:\n      labels: {app: db}\n    spec:\n      containers: [{name: db, image: pg}]\n";
+    let l = load(&[
+        ("a.yaml", &a),
+        ("b.yaml", &b),
+        ("c.yaml", &c),
+        ("d.yaml", other),
+    ]);
+    let ls = lines(&l);
+    assert_eq!(ls.len(), 2, "{ls:?}");
+    assert!(
+        ls[0].starts_with("LOAD005 b.yaml:1:1 Deployment/shop/web"),
+        "{ls:?}"
+    );
+    assert!(
+        ls[1].starts_with("LOAD005 c.yaml:1:1 Deployment/shop/web"),
+        "{ls:?}"
+    );
+    for f in &l.findings {
+        assert_eq!(l.db.display(f.related[0].span), "a.yaml:1:1");
+    }
+    // Only the last Deployment is in the model; the StatefulSet of the same
+    // name is another object.
+    let ws = &l.platform.workloads;
+    assert_eq!(ws.len(), 2);
+    let d = ws.iter().find(|w| w.kind.as_str() == "Deployment");
+    assert_eq!(
+        d.and_then(|d| d.replicas.as_ref()).map(|r| r.value),
+        Some(3)
+    );
+    assert_eq!(
+        d.map(|d| l.db.display(d.origin.span)),
+        Some("c.yaml:1:1".to_string())
+    );
+}
