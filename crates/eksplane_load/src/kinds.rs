@@ -137,6 +137,19 @@ static KINDS: &[KindEntry] = &[
         kind: "HorizontalPodAutoscaler",
         load: load_hpa,
     },
+    // Kustomize (not cluster objects: they name the patches of their directory)
+    KindEntry {
+        group: "kustomize.config.k8s.io",
+        versions: ANY,
+        kind: "Kustomization",
+        load: crate::kustomize::load_kustomization,
+    },
+    KindEntry {
+        group: "kustomize.config.k8s.io",
+        versions: ANY,
+        kind: "Component",
+        load: crate::kustomize::load_kustomization,
+    },
     // RBAC
     KindEntry {
         group: "rbac.authorization.k8s.io",
@@ -263,6 +276,10 @@ fn load_workload(ctx: &mut Ctx, node: Node, origin: Origin) {
     let Some(kind) = WorkloadKind::from_kind(&origin.kind) else {
         return;
     };
+    if let Some(reason) = crate::kustomize::workload_patch_reason(kind, &node) {
+        crate::kustomize::skip_unlisted_patch(ctx, &node, reason);
+        return;
+    }
     let what = format!("{} {}", origin.kind, name_of(&node));
     let mut w = match Workload::decode(kind, &node) {
         Ok(w) => w,
@@ -290,19 +307,8 @@ fn load_workload(ctx: &mut Ctx, node: Node, origin: Origin) {
                 b.span,
             ));
         }
-        if let Some(prev) = &ctx.platform.aws_node {
-            ctx.findings.push(
-                eksplane_diagnostics::Finding::new(
-                    eksplane_diagnostics::input::DUPLICATE_OBJECT,
-                    eksplane_diagnostics::Severity::Warning,
-                    "Object defined twice",
-                    "DaemonSet kube-system/aws-node is defined twice; the later one is used"
-                        .to_string(),
-                    aws_node.daemonset.origin.span,
-                )
-                .related(prev.daemonset.origin.span, "first defined here"),
-            );
-        }
+        // A second aws-node is reported with every duplicate object
+        // (merge.rs); the later one is used, as when applied in order.
         ctx.platform.aws_node = Some(aws_node);
     }
     ctx.platform.workloads.push(w);

@@ -7,6 +7,7 @@
 mod aws;
 mod files;
 mod kinds;
+mod kustomize;
 mod merge;
 pub mod synthetic;
 
@@ -64,6 +65,23 @@ pub(crate) struct Ctx {
     pub limits: Limits,
     /// Cluster-level facts in load order, merged at the end.
     pub facts: merge::FactLog,
+    /// Files that a kustomization of the inputs applies as patches (path,
+    /// lexically normalised -> where the kustomization lists it).
+    pub patch_files: std::collections::HashMap<String, eksplane_source::Span>,
+}
+
+impl Ctx {
+    fn new(limits: Limits) -> Self {
+        Ctx {
+            db: SourceDb::new(),
+            platform: Platform::default(),
+            findings: Vec::new(),
+            stats: LoadStats::default(),
+            limits,
+            facts: merge::FactLog::default(),
+            patch_files: std::collections::HashMap::new(),
+        }
+    }
 }
 
 pub(crate) fn source_error(e: &SourceError) -> Finding {
@@ -97,34 +115,32 @@ pub(crate) fn decode_error(what: &str, e: &DecodeError) -> Finding {
 
 /// Loads every input into one platform.
 pub fn load(inputs: &[Input], opts: LoadOptions) -> Loaded {
-    let mut ctx = Ctx {
-        db: SourceDb::new(),
-        platform: Platform::default(),
-        findings: Vec::new(),
-        stats: LoadStats::default(),
-        limits: opts.limits,
-        facts: merge::FactLog::default(),
-    };
-    for (name, bytes) in files::read_inputs(inputs, &mut ctx) {
-        load_bytes(&mut ctx, name, bytes);
-    }
+    let mut ctx = Ctx::new(opts.limits);
+    let files = files::read_inputs(inputs, &mut ctx);
+    load_files(&mut ctx, files);
     finish(ctx)
 }
 
 /// Loads in-memory files (name, text): for tests and embedding.
 pub fn load_texts<'a>(files: impl IntoIterator<Item = (&'a str, &'a str)>) -> Loaded {
-    let mut ctx = Ctx {
-        db: SourceDb::new(),
-        platform: Platform::default(),
-        findings: Vec::new(),
-        stats: LoadStats::default(),
-        limits: Limits::default(),
-        facts: merge::FactLog::default(),
-    };
-    for (name, text) in files {
-        load_bytes(&mut ctx, name.to_string(), text.as_bytes().to_vec());
-    }
+    let mut ctx = Ctx::new(Limits::default());
+    let files = files
+        .into_iter()
+        .map(|(name, text)| (name.to_string(), text.as_bytes().to_vec()))
+        .collect();
+    load_files(&mut ctx, files);
     finish(ctx)
+}
+
+/// Kustomization files first (they say which files are patches), then the
+/// others in the order given.
+fn load_files(ctx: &mut Ctx, files: Vec<(String, Vec<u8>)>) {
+    let (kustomizations, others): (Vec<_>, Vec<_>) = files
+        .into_iter()
+        .partition(|(name, _)| kustomize::is_kustomization_file(name));
+    for (name, bytes) in kustomizations.into_iter().chain(others) {
+        load_bytes(ctx, name, bytes);
+    }
 }
 
 fn finish(mut ctx: Ctx) -> Loaded {
@@ -154,9 +170,22 @@ fn load_bytes(ctx: &mut Ctx, name: String, bytes: Vec<u8>) {
         return;
     };
     let text = file.text.clone();
+    let kustomization_file = kustomize::is_kustomization_file(&file.name);
     let parsed = parse_file(id, &text, &ctx.limits);
+    let patch_listed = kustomize::listed_as_patch(ctx, id);
     let mut template_reported = false;
     for doc in parsed.documents {
+        if let Some(listed) = patch_listed {
+            kustomize::skip_listed_patch(ctx, &doc, listed);
+            continue;
+        }
+        if kustomization_file && doc.root.get("kind").is_none() && doc.root.as_map().is_some() {
+            // kustomize accepts a kustomization without apiVersion and kind.
+            ctx.stats.documents += 1;
+            let origin = origin_of(&doc.root, doc.helm_source.clone());
+            kustomize::load_kustomization(ctx, doc.root, origin);
+            continue;
+        }
         // An unrendered template's values are not what would be applied:
         // one finding for the file, and none of its templated documents read.
         if let Some(span) = doc.unrendered_template {

@@ -109,6 +109,9 @@ pub struct Platform {
     /// eksplane's own `WorkloadProfile` files: replica curves and Job
     /// arrivals for `simulate` (`docs/workload-profile.md`).
     pub workload_profiles: Vec<WorkloadProfile>,
+    /// Kustomize `kustomization.yaml` files: not cluster objects; they name
+    /// the patches of their directory.
+    pub kustomizations: Vec<crate::kustomize::Kustomization>,
     /// AWS CLI JSON snapshots.
     pub aws: AwsSnapshots,
     pub opaque: Vec<OpaqueObject>,
@@ -190,6 +193,12 @@ impl Platform {
         if !self.cluster_configs.is_empty() {
             inv.kubernetes
                 .insert("ClusterConfig (eksctl)".into(), self.cluster_configs.len());
+        }
+        if !self.kustomizations.is_empty() {
+            inv.kubernetes.insert(
+                "Kustomization (kustomize)".into(),
+                self.kustomizations.len(),
+            );
         }
         for (k, n) in self.aws.counts() {
             if n > 0 {

@@ -6,6 +6,7 @@ mod bad_input;
 mod corpus;
 mod ip_inputs;
 mod kinds;
+mod kustomize;
 mod merge;
 mod workload_profile;
 
