@@ -36,6 +36,16 @@ macro_rules! typed {
     };
 }
 
+/// [`typed!`] after reporting fields the kind's schema does not define.
+macro_rules! checked {
+    ($field:ident) => {
+        |ctx: &mut Ctx, node: Node, origin: Origin| {
+            crate::schema::check_unknown_fields(ctx, &node, &origin);
+            (typed!($field))(ctx, node, origin)
+        }
+    };
+}
+
 fn set_origin<T: KubeObject>(obj: &mut T, origin: Origin) {
     *obj.origin_mut() = origin;
 }
@@ -60,13 +70,50 @@ static KINDS: &[KindEntry] = &[
         group: "karpenter.sh",
         versions: &["v1"],
         kind: "NodePool",
-        load: typed!(node_pools),
+        load: checked!(node_pools),
     },
     KindEntry {
         group: "karpenter.k8s.aws",
         versions: &["v1"],
         kind: "EC2NodeClass",
-        load: typed!(node_classes),
+        load: checked!(node_classes),
+    },
+    // Karpenter's retired APIs (karpenter.rs): v1beta1 read through v1.
+    KindEntry {
+        group: "karpenter.sh",
+        versions: &["v1beta1"],
+        kind: "NodePool",
+        load: crate::karpenter::load_v1beta1_node_pool,
+    },
+    KindEntry {
+        group: "karpenter.k8s.aws",
+        versions: &["v1beta1"],
+        kind: "EC2NodeClass",
+        load: crate::karpenter::load_v1beta1_node_class,
+    },
+    KindEntry {
+        group: "karpenter.sh",
+        versions: &["v1beta1"],
+        kind: "NodeClaim",
+        load: crate::karpenter::load_not_analysed,
+    },
+    KindEntry {
+        group: "karpenter.sh",
+        versions: &["v1alpha5"],
+        kind: "Provisioner",
+        load: crate::karpenter::load_not_analysed,
+    },
+    KindEntry {
+        group: "karpenter.sh",
+        versions: &["v1alpha5"],
+        kind: "Machine",
+        load: crate::karpenter::load_not_analysed,
+    },
+    KindEntry {
+        group: "karpenter.k8s.aws",
+        versions: &["v1alpha1"],
+        kind: "AWSNodeTemplate",
+        load: crate::karpenter::load_not_analysed,
     },
     // VPC CNI and VPC resource controller
     KindEntry {
@@ -404,6 +451,7 @@ where
 }
 
 fn load_cluster_config(ctx: &mut Ctx, node: Node, origin: Origin) {
+    crate::schema::check_unknown_fields(ctx, &node, &origin);
     let what = format!("ClusterConfig {}", name_of(&node));
     if let Some(mut cc) = decode_or_report::<ClusterConfig>(ctx, &what, &node) {
         cc.origin = with_node(origin, node);

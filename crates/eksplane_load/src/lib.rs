@@ -6,9 +6,12 @@
 
 mod aws;
 mod files;
+mod karpenter;
 mod kinds;
 mod kustomize;
 mod merge;
+mod schema;
+mod schema_fields;
 pub mod synthetic;
 
 pub use files::{Input, expand_inputs};
@@ -68,6 +71,10 @@ pub(crate) struct Ctx {
     /// Files that a kustomization of the inputs applies as patches (path,
     /// lexically normalised -> where the kustomization lists it).
     pub patch_files: std::collections::HashMap<String, eksplane_source::Span>,
+    /// The kubelet settings of v1beta1 NodePools (name -> settings as
+    /// written, without positions), to tell whether pools sharing an
+    /// EC2NodeClass agree.
+    pub v1beta1_kubelets: std::collections::HashMap<String, String>,
 }
 
 impl Ctx {
@@ -80,6 +87,7 @@ impl Ctx {
             limits,
             facts: merge::FactLog::default(),
             patch_files: std::collections::HashMap::new(),
+            v1beta1_kubelets: std::collections::HashMap::new(),
         }
     }
 }
@@ -146,6 +154,7 @@ fn load_files(ctx: &mut Ctx, files: Vec<(String, Vec<u8>)>) {
 fn finish(mut ctx: Ctx) -> Loaded {
     kinds::check_workload_profiles(&mut ctx);
     merge::merge(&mut ctx);
+    karpenter::attach_v1beta1_kubelets(&mut ctx);
     ctx.findings.sort_by_key(|f| f.sort_key());
     Loaded {
         db: ctx.db,

@@ -5,9 +5,11 @@ mod aws;
 mod bad_input;
 mod corpus;
 mod ip_inputs;
+mod karpenter;
 mod kinds;
 mod kustomize;
 mod merge;
+mod schema_fields;
 mod workload_profile;
 
 use eksplane_diagnostics::Finding;
@@ -28,6 +30,10 @@ pub fn line(l: &Loaded, f: &Finding) -> String {
 }
 
 /// The directory of the real-world corpus (`../shared/corpus`), when present.
+#[allow(
+    clippy::print_stderr,
+    reason = "a test that needs the corpus says that it was skipped"
+)]
 pub fn corpus_dir() -> Option<std::path::PathBuf> {
     let p = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus");
     if p.is_dir() {
