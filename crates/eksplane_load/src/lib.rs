@@ -12,9 +12,11 @@ mod kustomize;
 mod merge;
 mod schema;
 mod schema_fields;
+mod split;
 pub mod synthetic;
 
 pub use files::{Input, expand_inputs};
+pub use split::{ClusterPlatform, split_clusters};
 
 use eksplane_diagnostics::{Config, Finding, input};
 use eksplane_model::{Origin, Platform};
@@ -27,7 +29,13 @@ use std::sync::Arc;
 #[derive(Debug, Default)]
 pub struct Loaded {
     pub db: SourceDb,
+    /// Everything read, merged: with several clusters, the first one's
+    /// facts as `cluster`; [`split_clusters`] gives one platform per cluster.
     pub platform: Platform,
+    /// One view per cluster the inputs describe (by name, in load order; a
+    /// source naming no cluster joins the only named one). Empty when no
+    /// source states cluster facts.
+    pub clusters: Vec<eksplane_model::ClusterView>,
     /// Problems with the input (area `LOAD`), sorted by position.
     pub findings: Vec<Finding>,
     pub stats: LoadStats,
@@ -68,6 +76,8 @@ pub(crate) struct Ctx {
     pub limits: Limits,
     /// Cluster-level facts in load order, merged at the end.
     pub facts: merge::FactLog,
+    /// One view per cluster the inputs describe, merged at the end.
+    pub clusters: Vec<eksplane_model::ClusterView>,
     /// Files that a kustomization of the inputs applies as patches (path,
     /// lexically normalised -> where the kustomization lists it).
     pub patch_files: std::collections::HashMap<String, eksplane_source::Span>,
@@ -86,6 +96,7 @@ impl Ctx {
             stats: LoadStats::default(),
             limits,
             facts: merge::FactLog::default(),
+            clusters: Vec::new(),
             patch_files: std::collections::HashMap::new(),
             v1beta1_kubelets: std::collections::HashMap::new(),
         }
@@ -159,6 +170,7 @@ fn finish(mut ctx: Ctx) -> Loaded {
     Loaded {
         db: ctx.db,
         platform: ctx.platform,
+        clusters: ctx.clusters,
         findings: ctx.findings,
         stats: ctx.stats,
     }

@@ -57,20 +57,32 @@ pub(crate) struct Entry {
     span: Span,
     /// What stated it, e.g. `eksctl ClusterConfig`, `describe-cluster`.
     source: &'static str,
+    /// The cluster name the same source states, if any: facts are merged
+    /// per cluster.
+    cluster: Option<String>,
 }
 
 #[derive(Debug, Default)]
 pub(crate) struct FactLog {
     entries: Vec<Entry>,
+    /// The cluster named by the source being read.
+    current: Option<String>,
 }
 
 impl FactLog {
+    /// Starts the facts of one source (a ClusterConfig, a describe-cluster
+    /// output), which names `cluster`.
+    pub(crate) fn begin_source(&mut self, cluster: Option<&str>) {
+        self.current = cluster.filter(|c| !c.is_empty()).map(str::to_string);
+    }
+
     pub(crate) fn add(&mut self, field: Field, value: Value, span: Span, source: &'static str) {
         self.entries.push(Entry {
             field,
             value,
             span,
             source,
+            cluster: self.current.clone(),
         });
     }
 }
@@ -92,9 +104,79 @@ fn normalize(field: Field, v: Value) -> Value {
     }
 }
 
+/// Merges the facts of each cluster the inputs name into its own view
+/// (contradictions within one cluster are LOAD003; different clusters are
+/// not compared), keeps every view in [`Ctx::clusters`] and the first as the
+/// merged platform's, and says when there are several (LOAD004, info: each is
+/// checked on its own through [`crate::split_clusters`]).
 pub(crate) fn merge(ctx: &mut Ctx) {
+    let entries = std::mem::take(&mut ctx.facts.entries);
+    // Groups in order of first appearance; facts from a source that names no
+    // cluster join the only named cluster, or stand alone.
+    let mut groups: Vec<(Option<String>, Vec<Entry>)> = Vec::new();
+    for e in &entries {
+        if let Some(c) = &e.cluster
+            && !groups.iter().any(|(n, _)| n.as_ref() == Some(c))
+        {
+            groups.push((Some(c.clone()), Vec::new()));
+        }
+    }
+    let named = groups.len();
+    for e in entries {
+        let i = match &e.cluster {
+            Some(c) => groups.iter().position(|(n, _)| n.as_ref() == Some(c)),
+            None if named == 1 => Some(0),
+            None => groups.iter().position(|(n, _)| n.is_none()),
+        };
+        match i {
+            Some(i) => groups[i].1.push(e),
+            None => groups.push((None, vec![e])),
+        }
+    }
+    let mut views = Vec::with_capacity(groups.len());
+    for (_, entries) in groups {
+        views.push(view_of(entries, &mut ctx.findings));
+    }
+    let named_views: Vec<&ClusterView> = views.iter().filter(|v| v.name.is_some()).collect();
+    if named_views.len() > 1 {
+        let list: Vec<String> = named_views
+            .iter()
+            .filter_map(|v| v.name.as_ref().map(|n| n.value.clone()))
+            .collect();
+        let mut f = Finding::new(
+            input::MULTIPLE_CLUSTERS,
+            Severity::Info,
+            "Inputs describe more than one cluster",
+            format!(
+                "the inputs describe {} clusters ({}); each is checked on its own, with the objects of its own directory",
+                list.len(),
+                list.join(", ")
+            ),
+            named_views[1]
+                .name
+                .as_ref()
+                .map_or(Span::default(), |n| n.span),
+        );
+        for v in named_views
+            .iter()
+            .filter(|v| !std::ptr::eq(**v, named_views[1]))
+        {
+            if let Some(n) = &v.name {
+                f = f.related(n.span, format!("cluster {} here", n.value));
+            }
+        }
+        ctx.findings.push(f);
+    }
+    ctx.platform.cluster = views.first().cloned().unwrap_or_default();
+    ctx.clusters = views;
+    report_duplicates(ctx);
+}
+
+/// One cluster's view from its facts: the first source of each field wins;
+/// a later one that disagrees is a LOAD003.
+fn view_of(entries: Vec<Entry>, findings: &mut Vec<Finding>) -> ClusterView {
     let mut by_field: BTreeMap<Field, Vec<Entry>> = BTreeMap::new();
-    for e in std::mem::take(&mut ctx.facts.entries) {
+    for e in entries {
         let value = normalize(e.field, e.value.clone());
         by_field
             .entry(e.field)
@@ -112,37 +194,28 @@ pub(crate) fn merge(ctx: &mut Ctx) {
                 fact.also.push(e.span);
                 continue;
             }
-            let (rule, severity, title, msg) = if field == Field::Name {
-                (
-                    input::MULTIPLE_CLUSTERS,
-                    Severity::Error,
-                    "Inputs describe more than one cluster",
-                    format!(
-                        "the inputs describe more than one cluster: {} ({}) and {} ({}); check one cluster at a time",
-                        first.value, first.source, e.value, e.source
-                    ),
-                )
-            } else {
-                (
+            let msg = format!(
+                "{} is {} in the {} but {} in the {}; checks use {}",
+                field.label(),
+                e.value,
+                e.source,
+                first.value,
+                first.source,
+                first.value
+            );
+            findings.push(
+                Finding::new(
                     input::CONFLICT,
                     Severity::Warning,
                     "Sources disagree about the cluster",
-                    format!(
-                        "{} is {} in the {} but {} in the {}; checks use {}",
-                        field.label(),
-                        e.value,
-                        e.source,
-                        first.value,
-                        first.source,
-                        first.value
-                    ),
+                    msg,
+                    e.span,
                 )
-            };
-            ctx.findings
-                .push(Finding::new(rule, severity, title, msg, e.span).related(
+                .related(
                     first.span,
                     format!("{} {} here", field.label(), first.value),
-                ));
+                ),
+            );
         }
         let s = |v: &Value| match v {
             Value::Str(s) => Some(s.clone()),
@@ -187,55 +260,80 @@ pub(crate) fn merge(ctx: &mut Ctx) {
             }
         }
     }
-    ctx.platform.cluster = view;
-    report_duplicates(ctx);
+    view
 }
 
 /// Objects defined more than once (same kind, namespace and name): applied
 /// in order, the last definition replaces the others, so the platform keeps
-/// only the last; each later definition is reported beside the first.
+/// only the last; each later definition is reported beside the first. With
+/// several clusters, objects in different clusters' directories are
+/// different objects ([`crate::split_clusters`] gives each its own platform).
 fn report_duplicates(ctx: &mut Ctx) {
+    let names: Vec<String> = ctx
+        .clusters
+        .iter()
+        .filter_map(|v| v.name.as_ref().map(|n| n.value.clone()))
+        .collect();
+    let owners =
+        (names.len() > 1).then(|| crate::split::Owners::new(&ctx.db, &names, &ctx.platform));
+    let owner = |s: Span| owners.as_ref().and_then(|o| o.owner(s));
     let mut found = Vec::new();
     let p = &mut ctx.platform;
-    keep_last(&mut p.node_pools, &mut found);
-    keep_last(&mut p.node_classes, &mut found);
-    keep_last(&mut p.eni_configs, &mut found);
-    keep_last(&mut p.security_group_policies, &mut found);
-    keep_last(&mut p.ingresses, &mut found);
-    keep_last(&mut p.ingress_classes, &mut found);
-    keep_last(&mut p.ingress_class_params, &mut found);
-    keep_last(&mut p.services, &mut found);
-    keep_last(&mut p.service_accounts, &mut found);
-    keep_last(&mut p.pdbs, &mut found);
-    keep_last(&mut p.hpas, &mut found);
-    keep_last(&mut p.workloads, &mut found);
-    keep_last(&mut p.config_maps, &mut found);
-    keep_last(&mut p.roles, &mut found);
-    keep_last(&mut p.cluster_roles, &mut found);
-    keep_last(&mut p.role_bindings, &mut found);
-    keep_last(&mut p.cluster_role_bindings, &mut found);
-    keep_last(&mut p.namespaces, &mut found);
-    keep_last(&mut p.network_plans, &mut found);
-    keep_last(&mut p.workload_profiles, &mut found);
+    macro_rules! keep_last {
+        ($($field:ident),* $(,)?) => {$(
+            keep_last(&mut p.$field, &mut found, &owner);
+        )*};
+    }
+    keep_last!(
+        node_pools,
+        node_classes,
+        eni_configs,
+        security_group_policies,
+        ingresses,
+        ingress_classes,
+        ingress_class_params,
+        services,
+        service_accounts,
+        pdbs,
+        hpas,
+        workloads,
+        config_maps,
+        roles,
+        cluster_roles,
+        role_bindings,
+        cluster_role_bindings,
+        namespaces,
+        network_plans,
+        workload_profiles,
+    );
     ctx.findings.extend(found);
 }
 
-fn keep_last<T: KubeObject>(objects: &mut Vec<T>, found: &mut Vec<Finding>) {
-    let mut first: HashMap<ObjectRef, Span> = HashMap::with_capacity(objects.len());
-    let mut last: HashMap<ObjectRef, usize> = HashMap::with_capacity(objects.len());
+fn keep_last<T: KubeObject>(
+    objects: &mut Vec<T>,
+    found: &mut Vec<Finding>,
+    owner: &dyn Fn(Span) -> Option<usize>,
+) {
+    type Key = (Option<usize>, ObjectRef);
+    let key_of = |o: &T| -> Key { (owner(o.origin().span), o.object_ref()) };
+    let mut first: HashMap<Key, Span> = HashMap::with_capacity(objects.len());
+    let mut last: HashMap<Key, usize> = HashMap::with_capacity(objects.len());
     for (i, o) in objects.iter().enumerate() {
-        let key = o.object_ref();
+        let key = key_of(o);
         match first.get(&key) {
             Some(at) => found.push(
                 Finding::new(
                     input::DUPLICATE_OBJECT,
                     Severity::Warning,
                     "Object defined twice",
-                    format!("{key} is defined more than once; applied in order, the last one wins"),
+                    format!(
+                        "{} is defined more than once; applied in order, the last one wins",
+                        key.1
+                    ),
                     o.origin().span,
                 )
                 .related(*at, "first defined here")
-                .object(key.to_string()),
+                .object(key.1.to_string()),
             ),
             None => {
                 first.insert(key.clone(), o.origin().span);
@@ -248,7 +346,7 @@ fn keep_last<T: KubeObject>(objects: &mut Vec<T>, found: &mut Vec<Finding>) {
     }
     let mut i = 0;
     objects.retain(|o| {
-        let keep = last.get(&o.object_ref()) == Some(&i);
+        let keep = last.get(&key_of(o)) == Some(&i);
         i += 1;
         keep
     });
@@ -268,6 +366,7 @@ fn list(v: &eksplane_source::Spanned<Vec<eksplane_source::Spanned<String>>>) -> 
 pub(crate) fn facts_from_cluster_config(ctx: &mut Ctx, cc: &eksplane_model::eksctl::ClusterConfig) {
     let f = &mut ctx.facts;
     let name = cc.name();
+    f.begin_source(Some(&name.value));
     if !name.value.is_empty() {
         f.add(
             Field::Name,
@@ -301,6 +400,7 @@ pub(crate) fn facts_from_cluster_config(ctx: &mut Ctx, cc: &eksplane_model::eksc
 /// The cluster-level facts of an `aws eks describe-cluster` output.
 pub(crate) fn facts_from_describe_cluster(ctx: &mut Ctx, c: &eksplane_model::aws::Cluster) {
     let f = &mut ctx.facts;
+    f.begin_source(c.name.as_ref().map(|n| n.value.as_str()));
     if let Some(n) = &c.name {
         f.add(
             Field::Name,

@@ -10,6 +10,7 @@ mod kinds;
 mod kustomize;
 mod merge;
 mod schema_fields;
+mod split;
 mod workload_profile;
 
 use eksplane_diagnostics::Finding;

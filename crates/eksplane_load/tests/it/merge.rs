@@ -101,20 +101,28 @@ fn contradictions_are_reported_with_both_locations() {
 }
 
 #[test]
-fn two_clusters_are_an_error() {
-    let dc = describe_cluster("platform-staging", "1.31", "API_AND_CONFIG_MAP");
+fn two_clusters_are_an_info_and_never_a_conflict() {
+    let dc = describe_cluster("platform-staging", "1.30", "API");
     let l = load(&[
         ("cluster.yaml", CLUSTER_YAML),
         ("describe-cluster.json", &dc),
     ]);
-    let f = l
-        .findings
-        .iter()
-        .find(|f| f.rule.as_str() == "LOAD004")
-        .unwrap_or_else(|| panic!("{:?}", lines(&l)));
-    assert!(f.message.contains("platform-prod") && f.message.contains("platform-staging"));
-    assert_eq!(f.related.len(), 1);
-    assert!(l.has_input_errors());
+    let ls = lines(&l);
+    // Different clusters are not compared: no LOAD003 for their versions.
+    assert_eq!(ls.len(), 1, "{ls:?}");
+    assert!(ls[0].starts_with("LOAD004 describe-cluster.json:3:17 the inputs describe 2 clusters (platform-prod, platform-staging); each is checked on its own"), "{ls:?}");
+    let f = &l.findings[0];
+    assert_eq!(f.severity, eksplane_diagnostics::Severity::Info);
+    assert_eq!(l.db.display(f.related[0].span), "cluster.yaml:4:9");
+    assert!(!l.has_input_errors());
+    assert_eq!(l.clusters.len(), 2);
+    let v = |i: usize| l.clusters[i].version.as_ref().map(|v| v.value.clone());
+    assert_eq!((v(0), v(1)), (Some("1.31".into()), Some("1.30".into())));
+    // The merged view is the first cluster's.
+    assert_eq!(
+        l.platform.cluster.name.as_ref().map(|n| n.value.as_str()),
+        Some("platform-prod")
+    );
 }
 
 #[test]
