@@ -368,8 +368,11 @@ pub fn parse_file(file: FileId, text: &str, limits: &Limits) -> ParsedFile {
     parse_str(file, text, limits, Pos::new(1, 1))
 }
 
-/// At most this many lines are re-indented (each costs one more parse).
+/// At most this many lines are re-indented (each costs one more parse)...
 const MAX_FLOW_REINDENTS: usize = 256;
+/// ...and re-reading stops once this many bytes have been parsed in all, so
+/// a large file full of such lines cannot cost hundreds of full parses.
+const MAX_REINDENT_BYTES: usize = 64 * 1024 * 1024;
 
 pub(crate) fn parse_str(file: FileId, text: &str, limits: &Limits, _origin: Pos) -> ParsedFile {
     if text.len() > limits.max_file_bytes {
@@ -386,13 +389,18 @@ pub(crate) fn parse_str(file: FileId, text: &str, limits: &Limits, _origin: Pos)
     let mut shifts = Shifts::new();
     let mut shifted: Option<String> = None;
     let mut out = ParsedFile::default();
+    let mut parsed_bytes = 0usize;
     for _ in 0..=MAX_FLOW_REINDENTS {
         let src = shifted.as_deref().unwrap_or(text);
         let (parsed, reindent) = parse_once(file, text, src, limits, &shifts);
         out = parsed;
+        parsed_bytes += src.len();
         let Some((line, add)) = reindent else {
             break;
         };
+        if parsed_bytes > MAX_REINDENT_BYTES {
+            break;
+        }
         *shifts.entry(line).or_insert(0) += add;
         shifted = Some(reindent_lines(text, &shifts));
     }
