@@ -57,23 +57,69 @@ pub(crate) struct Entry {
     span: Span,
     /// What stated it, e.g. `eksctl ClusterConfig`, `describe-cluster`.
     source: &'static str,
-    /// The cluster name the same source states, if any: facts are merged
-    /// per cluster.
-    cluster: Option<String>,
+    /// The cluster the same source names, if any: facts are merged per
+    /// cluster.
+    cluster: Option<ClusterKey>,
+}
+
+/// `${VAR}` -> `$VAR` (envsubst reads both alike); other text trimmed.
+fn placeholder(s: &str) -> String {
+    let s = s.trim();
+    match s.strip_prefix("${").and_then(|n| n.strip_suffix('}')) {
+        Some(var) if !var.contains(['$', '{', '}']) => format!("${var}"),
+        _ => s.to_string(),
+    }
+}
+
+/// What identifies a cluster: its name (an environment placeholder written
+/// `${NAME}` or `$NAME` counts as one name) and, when the source states it,
+/// its region: EKS cluster names are unique per account and region, so two
+/// ClusterConfigs with one name in two regions are two clusters.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(crate) struct ClusterKey {
+    pub(crate) name: String,
+    pub(crate) region: Option<String>,
+}
+
+impl ClusterKey {
+    pub(crate) fn new(name: &str, region: Option<&str>) -> Self {
+        ClusterKey {
+            name: placeholder(name),
+            region: region.map(placeholder).filter(|r| !r.is_empty()),
+        }
+    }
+
+    /// The key of a merged view (its name and region facts).
+    pub(crate) fn of_view(v: &ClusterView) -> Option<Self> {
+        let name = v.name.as_ref()?;
+        Some(ClusterKey::new(
+            &name.value,
+            v.region.as_ref().map(|r| r.value.as_str()),
+        ))
+    }
+
+    /// Whether a source naming `self` belongs to the cluster `view`: same
+    /// name, and the same region unless one of the two states none.
+    pub(crate) fn matches(&self, view: &ClusterKey) -> bool {
+        self.name == view.name
+            && (self.region.is_none() || view.region.is_none() || self.region == view.region)
+    }
 }
 
 #[derive(Debug, Default)]
 pub(crate) struct FactLog {
     entries: Vec<Entry>,
     /// The cluster named by the source being read.
-    current: Option<String>,
+    current: Option<ClusterKey>,
 }
 
 impl FactLog {
     /// Starts the facts of one source (a ClusterConfig, a describe-cluster
     /// output), which names `cluster`.
-    pub(crate) fn begin_source(&mut self, cluster: Option<&str>) {
-        self.current = cluster.filter(|c| !c.is_empty()).map(str::to_string);
+    pub(crate) fn begin_source(&mut self, cluster: Option<&str>, region: Option<&str>) {
+        self.current = cluster
+            .filter(|c| !c.trim().is_empty())
+            .map(|c| ClusterKey::new(c, region));
     }
 
     pub(crate) fn add(&mut self, field: Field, value: Value, span: Span, source: &'static str) {
@@ -90,6 +136,8 @@ impl FactLog {
 /// Kubernetes versions compare as `major.minor` (`1.31`, `"1.31"`, `v1.31.2`).
 fn normalize(field: Field, v: Value) -> Value {
     match (field, v) {
+        // `${NAME}` and `$NAME` are one placeholder (see ClusterKey).
+        (Field::Name | Field::Region, Value::Str(s)) => Value::Str(placeholder(&s)),
         (Field::Version, Value::Str(s)) => {
             let s = s.trim().trim_start_matches('v');
             let mm: Vec<&str> = s.split('.').take(2).collect();
@@ -111,12 +159,22 @@ fn normalize(field: Field, v: Value) -> Value {
 /// checked on its own through [`crate::split_clusters`]).
 pub(crate) fn merge(ctx: &mut Ctx) {
     let entries = std::mem::take(&mut ctx.facts.entries);
-    // Groups in order of first appearance; facts from a source that names no
-    // cluster join the only named cluster, or stand alone.
-    let mut groups: Vec<(Option<String>, Vec<Entry>)> = Vec::new();
+    // Groups in order of first appearance, one per cluster key; a source that
+    // states no region joins the first group of its name; a source that
+    // names no cluster joins the only named cluster, or stands alone.
+    let mut groups: Vec<(Option<ClusterKey>, Vec<Entry>)> = Vec::new();
+    for e in &entries {
+        if let Some(c) = e.cluster.as_ref().filter(|c| c.region.is_some())
+            && !groups.iter().any(|(n, _)| n.as_ref() == Some(c))
+        {
+            groups.push((Some(c.clone()), Vec::new()));
+        }
+    }
     for e in &entries {
         if let Some(c) = &e.cluster
-            && !groups.iter().any(|(n, _)| n.as_ref() == Some(c))
+            && !groups
+                .iter()
+                .any(|(n, _)| n.as_ref().is_some_and(|n| c.matches(n)))
         {
             groups.push((Some(c.clone()), Vec::new()));
         }
@@ -124,7 +182,14 @@ pub(crate) fn merge(ctx: &mut Ctx) {
     let named = groups.len();
     for e in entries {
         let i = match &e.cluster {
-            Some(c) => groups.iter().position(|(n, _)| n.as_ref() == Some(c)),
+            Some(c) => groups
+                .iter()
+                .position(|(n, _)| n.as_ref() == Some(c))
+                .or_else(|| {
+                    groups
+                        .iter()
+                        .position(|(n, _)| n.as_ref().is_some_and(|n| c.matches(n)))
+                }),
             None if named == 1 => Some(0),
             None => groups.iter().position(|(n, _)| n.is_none()),
         };
@@ -139,9 +204,21 @@ pub(crate) fn merge(ctx: &mut Ctx) {
     }
     let named_views: Vec<&ClusterView> = views.iter().filter(|v| v.name.is_some()).collect();
     if named_views.len() > 1 {
+        let name_count = |n: &str| {
+            named_views
+                .iter()
+                .filter(|v| v.name.as_ref().is_some_and(|x| x.value == n))
+                .count()
+        };
         let list: Vec<String> = named_views
             .iter()
-            .filter_map(|v| v.name.as_ref().map(|n| n.value.clone()))
+            .filter_map(|v| {
+                let n = v.name.as_ref()?;
+                Some(match &v.region {
+                    Some(r) if name_count(&n.value) > 1 => format!("{} ({})", n.value, r.value),
+                    _ => n.value.clone(),
+                })
+            })
             .collect();
         let mut f = Finding::new(
             input::MULTIPLE_CLUSTERS,
@@ -269,13 +346,9 @@ fn view_of(entries: Vec<Entry>, findings: &mut Vec<Finding>) -> ClusterView {
 /// several clusters, objects in different clusters' directories are
 /// different objects ([`crate::split_clusters`] gives each its own platform).
 fn report_duplicates(ctx: &mut Ctx) {
-    let names: Vec<String> = ctx
-        .clusters
-        .iter()
-        .filter_map(|v| v.name.as_ref().map(|n| n.value.clone()))
-        .collect();
+    let named = ctx.clusters.iter().filter(|v| v.name.is_some()).count();
     let owners =
-        (names.len() > 1).then(|| crate::split::Owners::new(&ctx.db, &names, &ctx.platform));
+        (named > 1).then(|| crate::split::Owners::new(&ctx.db, &ctx.clusters, &ctx.platform));
     let owner = |s: Span| owners.as_ref().and_then(|o| o.owner(s));
     let mut found = Vec::new();
     let p = &mut ctx.platform;
@@ -366,7 +439,7 @@ fn list(v: &eksplane_source::Spanned<Vec<eksplane_source::Spanned<String>>>) -> 
 pub(crate) fn facts_from_cluster_config(ctx: &mut Ctx, cc: &eksplane_model::eksctl::ClusterConfig) {
     let f = &mut ctx.facts;
     let name = cc.name();
-    f.begin_source(Some(&name.value));
+    f.begin_source(Some(&name.value), cc.region().map(|r| r.value.as_str()));
     if !name.value.is_empty() {
         f.add(
             Field::Name,
@@ -400,7 +473,13 @@ pub(crate) fn facts_from_cluster_config(ctx: &mut Ctx, cc: &eksplane_model::eksc
 /// The cluster-level facts of an `aws eks describe-cluster` output.
 pub(crate) fn facts_from_describe_cluster(ctx: &mut Ctx, c: &eksplane_model::aws::Cluster) {
     let f = &mut ctx.facts;
-    f.begin_source(c.name.as_ref().map(|n| n.value.as_str()));
+    // The region is the fourth field of the cluster ARN.
+    let region = c
+        .arn
+        .as_ref()
+        .and_then(|a| a.value.split(':').nth(3))
+        .filter(|r| !r.is_empty());
+    f.begin_source(c.name.as_ref().map(|n| n.value.as_str()), region);
     if let Some(n) = &c.name {
         f.add(
             Field::Name,

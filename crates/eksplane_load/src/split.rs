@@ -9,9 +9,10 @@
 //!   platform, with an info saying which objects could not be attributed.
 
 use crate::Loaded;
+use crate::merge::ClusterKey;
 use eksplane_diagnostics::{Finding, Severity, input};
 use eksplane_model::aws::AwsSnapshots;
-use eksplane_model::{KubeObject, Platform};
+use eksplane_model::{ClusterView, KubeObject, Platform};
 use eksplane_source::{SourceDb, Span};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
@@ -30,8 +31,12 @@ pub struct ClusterPlatform {
 /// Splits what was loaded into one platform per cluster; with one cluster or
 /// none, the merged platform as it is. See the module documentation.
 pub fn split_clusters(loaded: &Loaded) -> Vec<ClusterPlatform> {
-    let names: Vec<String> = loaded
+    let views: Vec<&ClusterView> = loaded
         .clusters
+        .iter()
+        .filter(|v| v.name.is_some())
+        .collect();
+    let names: Vec<String> = views
         .iter()
         .filter_map(|v| v.name.as_ref().map(|n| n.value.clone()))
         .collect();
@@ -42,19 +47,13 @@ pub fn split_clusters(loaded: &Loaded) -> Vec<ClusterPlatform> {
             findings: Vec::new(),
         }];
     }
-    let owners = Owners::new(&loaded.db, &names, &loaded.platform);
-    let index = &owners.index;
+    let owners = Owners::new(&loaded.db, &loaded.clusters, &loaded.platform);
     let owner = |span: Span| owners.owner(span);
     let p = &loaded.platform;
-    let mut out: Vec<Platform> = names
+    let mut out: Vec<Platform> = views
         .iter()
-        .map(|n| Platform {
-            cluster: loaded
-                .clusters
-                .iter()
-                .find(|v| v.name.as_ref().is_some_and(|x| &x.value == n))
-                .cloned()
-                .unwrap_or_default(),
+        .map(|v| Platform {
+            cluster: (*v).clone(),
             ..Platform::default()
         })
         .collect();
@@ -94,11 +93,8 @@ pub fn split_clusters(loaded: &Loaded) -> Vec<ClusterPlatform> {
     } = p;
 
     for cc in cluster_configs {
-        match index
-            .get(cc.name().value.as_str())
-            .copied()
-            .or_else(|| owner(cc.origin.span))
-        {
+        let key = ClusterKey::new(&cc.name().value, cc.region().map(|r| r.value.as_str()));
+        match owners.by_key(&key).or_else(|| owner(cc.origin.span)) {
             Some(i) => out[i].cluster_configs.push(cc.clone()),
             None => rest.cluster_configs.push(cc.clone()),
         }
@@ -172,7 +168,7 @@ pub fn split_clusters(loaded: &Loaded) -> Vec<ClusterPlatform> {
             }
         }
     }
-    split_aws(aws, index, &owner, &mut out, &mut rest, &mut unattributed);
+    split_aws(aws, &owners, &owner, &mut out, &mut rest, &mut unattributed);
 
     let mut result: Vec<ClusterPlatform> = names
         .into_iter()
@@ -226,32 +222,52 @@ pub fn split_clusters(loaded: &Loaded) -> Vec<ClusterPlatform> {
 /// whose sources sit in the object's own directory, when exactly one does.
 pub(crate) struct Owners<'a> {
     db: &'a SourceDb,
-    pub(crate) index: HashMap<String, usize>,
+    /// The key of each named cluster view, in order.
+    keys: Vec<ClusterKey>,
     dirs: HashMap<String, BTreeSet<usize>>,
 }
 
 impl<'a> Owners<'a> {
-    pub(crate) fn new(db: &'a SourceDb, names: &[String], p: &Platform) -> Self {
-        let index: HashMap<String, usize> = names
-            .iter()
-            .enumerate()
-            .map(|(i, n)| (n.clone(), i))
-            .collect();
-        let mut dirs: HashMap<String, BTreeSet<usize>> = HashMap::new();
-        let mut note = |span: Span, name: &str| {
-            if let (Some(i), Some(d)) = (index.get(name), dir_of(db, span)) {
-                dirs.entry(d).or_default().insert(*i);
-            }
+    /// `views`: the merged cluster views; those with a name are the clusters,
+    /// numbered in order.
+    pub(crate) fn new(db: &'a SourceDb, views: &[ClusterView], p: &Platform) -> Self {
+        let keys: Vec<ClusterKey> = views.iter().filter_map(ClusterKey::of_view).collect();
+        let mut o = Owners {
+            db,
+            keys,
+            dirs: HashMap::new(),
         };
+        let mut noted: Vec<(Span, usize)> = Vec::new();
         for cc in &p.cluster_configs {
-            note(cc.origin.span, &cc.name().value);
+            let key = ClusterKey::new(&cc.name().value, cc.region().map(|r| r.value.as_str()));
+            if let Some(i) = o.by_key(&key) {
+                noted.push((cc.origin.span, i));
+            }
         }
         for c in &p.aws.clusters {
-            if let Some(n) = &c.value.name {
-                note(c.span, &n.value);
+            if let Some(i) = describe_key(&c.value).and_then(|k| o.by_key(&k)) {
+                noted.push((c.span, i));
             }
         }
-        Owners { db, index, dirs }
+        for (span, i) in noted {
+            if let Some(d) = dir_of(db, span) {
+                o.dirs.entry(d).or_default().insert(i);
+            }
+        }
+        o
+    }
+
+    /// The cluster a source naming `key` belongs to: the same key, or else
+    /// the only cluster it matches.
+    pub(crate) fn by_key(&self, key: &ClusterKey) -> Option<usize> {
+        if let Some(i) = self.keys.iter().position(|k| k == key) {
+            return Some(i);
+        }
+        let mut m = self.keys.iter().enumerate().filter(|(_, k)| key.matches(k));
+        match (m.next(), m.next()) {
+            (Some((i, _)), None) => Some(i),
+            _ => None,
+        }
     }
 
     pub(crate) fn owner(&self, span: Span) -> Option<usize> {
@@ -262,6 +278,17 @@ impl<'a> Owners<'a> {
             None
         }
     }
+}
+
+/// The cluster a `describe-cluster` output names (region from its ARN).
+fn describe_key(c: &eksplane_model::aws::Cluster) -> Option<ClusterKey> {
+    let name = c.name.as_ref()?;
+    let region = c
+        .arn
+        .as_ref()
+        .and_then(|a| a.value.split(':').nth(3))
+        .filter(|r| !r.is_empty());
+    Some(ClusterKey::new(&name.value, region))
 }
 
 fn dir_of(db: &SourceDb, span: Span) -> Option<String> {
@@ -278,7 +305,7 @@ fn dir_of(db: &SourceDb, span: Span) -> Option<String> {
 /// other item by its file's directory.
 fn split_aws(
     aws: &AwsSnapshots,
-    index: &HashMap<String, usize>,
+    owners: &Owners<'_>,
     owner: &dyn Fn(Span) -> Option<usize>,
     out: &mut [Platform],
     rest: &mut Platform,
@@ -302,11 +329,7 @@ fn split_aws(
         instance_types,
     } = aws;
     for c in clusters {
-        let by_name = c
-            .value
-            .name
-            .as_ref()
-            .and_then(|n| index.get(n.value.as_str()).copied());
+        let by_name = describe_key(&c.value).and_then(|k| owners.by_key(&k));
         match by_name.or_else(|| owner(c.span)) {
             Some(i) => out[i].aws.clusters.push(c.clone()),
             None => rest.aws.clusters.push(c.clone()),

@@ -112,8 +112,9 @@ fn eksctl_examples_are_one_platform_per_cluster() {
     let l = eksplane_load::load(&[Input::Path(dir)], LoadOptions::default());
     assert!(!l.has_input_errors(), "{:?}", lines(&l));
     let parts = split_clusters(&l);
-    // 49 ClusterConfigs; cluster-2 and cluster-26 are each named twice.
-    assert_eq!(parts.len(), 47);
+    // 49 ClusterConfigs: cluster-26 twice in us-west-2 (one cluster),
+    // cluster-2 in us-west-2 and eu-north-1 (two clusters).
+    assert_eq!(parts.len(), 48);
     assert!(
         parts
             .iter()
@@ -123,10 +124,28 @@ fn eksctl_examples_are_one_platform_per_cluster() {
         .iter()
         .find(|p| p.name.as_deref() == Some("cluster-26"));
     assert_eq!(c26.map(|p| p.platform.cluster_configs.len()), Some(2));
-    let c2 = parts
+    let c2: Vec<_> = parts
         .iter()
-        .find(|p| p.name.as_deref() == Some("cluster-2"));
-    assert_eq!(c2.map(|p| p.platform.cluster_configs.len()), Some(2));
+        .filter(|p| p.name.as_deref() == Some("cluster-2"))
+        .collect();
+    assert_eq!(c2.len(), 2);
+    let regions: Vec<_> = c2
+        .iter()
+        .map(|p| p.platform.cluster.region.as_ref().map(|r| r.value.clone()))
+        .collect();
+    assert_eq!(
+        regions,
+        vec![
+            Some("eu-north-1".to_string()),
+            Some("us-west-2".to_string())
+        ]
+    );
+    // Different clusters are never compared.
+    assert!(
+        l.findings.iter().all(|f| f.rule.as_str() != "LOAD003"),
+        "{:?}",
+        lines(&l)
+    );
     // Each platform holds only its own ClusterConfig(s).
     for p in &parts {
         let name = p.name.as_deref().unwrap_or_default();
@@ -146,6 +165,19 @@ fn eksctl_examples_are_one_platform_per_cluster() {
     assert!(
         info[0]
             .message
-            .starts_with("the inputs describe 47 clusters")
+            .starts_with("the inputs describe 48 clusters")
     );
+}
+
+#[test]
+fn a_placeholder_name_is_one_cluster_however_written() {
+    // The EKS workshop writes ${EKS_CLUSTER_NAME} and $EKS_CLUSTER_NAME.
+    let a = "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata:\n  name: ${EKS_CLUSTER_NAME}\n  region: ${AWS_REGION}\n";
+    let b = "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata:\n  name: $EKS_CLUSTER_NAME\n  region: ${AWS_REGION}\n";
+    let l = load(&[("a/cluster.yaml", a), ("b/nodegroup.yaml", b)]);
+    assert!(lines(&l).is_empty(), "{:?}", lines(&l));
+    assert_eq!(l.clusters.len(), 1);
+    let parts = split_clusters(&l);
+    assert_eq!(parts.len(), 1);
+    assert_eq!(parts[0].platform.cluster_configs.len(), 2);
 }
