@@ -194,3 +194,33 @@ fn v1beta1_examples_are_checked_with_a_warning_each() {
     // Same names across files: the last definition of each is kept.
     assert!(!l.platform.node_pools.is_empty() && !l.platform.node_classes.is_empty());
 }
+
+#[test]
+fn truncated_and_templated_corpus_files_never_panic() {
+    let Some(root) = corpus_dir() else { return };
+    let files = expand_inputs(&root).unwrap_or_default();
+    let mut loaded = 0;
+    for f in &files {
+        let Ok(text) = std::fs::read_to_string(f) else {
+            continue;
+        };
+        let cuts: Vec<usize> = (1..8)
+            .map(|i| text.len() * i / 8)
+            .filter(|c| text.is_char_boundary(*c))
+            .collect();
+        for cut in cuts {
+            let head = &text[..cut];
+            // As written, cut short, and with a template action or a flow
+            // collection opened where the cut falls.
+            for variant in [
+                head.to_string(),
+                format!("{head}{{{{ .Values.x }}}}\n{}", &text[cut..]),
+                format!("{head}[\n{}", &text[cut..]),
+            ] {
+                let l = eksplane_load::load_texts([("f.yaml", variant.as_str())]);
+                loaded += l.stats.files;
+            }
+        }
+    }
+    assert!(loaded > 1000, "{loaded}");
+}
