@@ -633,12 +633,11 @@ fn names_helm_object(action: &str) -> bool {
     .any(|w| action.contains(w))
 }
 
-/// Spans of quoted and block scalars: text content, where a `{{ ... }}` is
-/// data (an Argo or Prometheus template, say), not an unrendered document.
+/// Spans of every scalar with its style: where a `{{ ... }}` is text (an
+/// Argo or Prometheus template, say) rather than YAML structure.
 fn string_spans(node: &Node, out: &mut Vec<(Span, ScalarStyle)>) {
     match &node.kind {
-        NodeKind::Scalar(s) if !s.is_plain() => out.push((node.span, s.style)),
-        NodeKind::Scalar(_) => {}
+        NodeKind::Scalar(s) => out.push((node.span, s.style)),
         NodeKind::Seq(items) => items.iter().for_each(|n| string_spans(n, out)),
         NodeKind::Map(entries) => entries.iter().for_each(|(k, v)| {
             string_spans(k, out);
@@ -653,16 +652,18 @@ fn inside(span: Span, p: Pos) -> bool {
         || (span.start.line < p.line && p.line < span.end.line)
 }
 
-/// Whether an action is template structure rather than string data.
+/// Whether an action is template structure rather than text: outside every
+/// scalar (YAML read its braces as a flow mapping), or inside a one-line
+/// scalar and naming one of Helm's objects. Block scalars are text.
 fn is_structural(text: &str, action: Span, strings: &[(Span, ScalarStyle)]) -> bool {
     let holder = strings.iter().find(|(s, _)| inside(*s, action.start));
     match holder {
         None => true,
-        Some((_, ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted)) => text
+        Some((_, ScalarStyle::Literal | ScalarStyle::Folded)) => false,
+        Some(_) => text
             .lines()
             .nth(action.start.line as usize - 1)
             .is_some_and(names_helm_object),
-        Some(_) => false,
     }
 }
 
@@ -1014,12 +1015,16 @@ mod tests {
         assert_eq!(t.map(|s| (s.start.line, s.start.col)), Some((4, 9)));
         // Templates that are data (Prometheus, Argo) inside strings are not Helm's.
         let p = parse(
-            "kind: ConfigMap\ndata:\n  rule: |\n    summary: {{ $labels.instance }}\n  b: \"{{workflow.name}}\"\n# {{ .Values.x }} in a comment\n",
+            "kind: ConfigMap\ndata:\n  rule: |\n    summary: {{ $labels.instance }}\n  b: \"{{workflow.name}}\"\n  c: Instance {{ $labels.instance }} is down\n# {{ .Values.x }} in a comment\n",
         );
         assert!(
             p.error.is_none() && p.documents[0].unrendered_template.is_none(),
             "{p:?}"
         );
+        // A plain scalar naming a Helm object is Helm's.
+        let p = parse("kind: Pod\nspec:\n  image: repo:{{ .Values.tag }}\n");
+        let t = p.documents[0].unrendered_template;
+        assert_eq!(t.map(|s| (s.start.line, s.start.col)), Some((3, 15)));
         // A real syntax error beside a string template stays a syntax error.
         let p = parse("a: \"{{ $x }}\"\nb: [\n");
         assert!(
