@@ -431,8 +431,11 @@ fn capacity_of_the_example_flags_over_commit_and_under_use() {
     assert_eq!(code(&o), 1);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(v["format"], "eksplane-capacity");
+    // Two Karpenter NodePools and the eksctl managed node group `system`.
     let pools = v["node_pools"].as_array().map_or(0, Vec::len);
-    assert_eq!(pools, 2);
+    assert_eq!(pools, 3);
+    assert_eq!(v["node_pools"][2]["kind"], "eksctl-managed");
+    assert_eq!(v["node_pools"][2]["name"], "system");
     // The example's own describe-instance-types output as the catalog (three
     // types): c7g.medium, allowed by NodePool default, is over-committed
     // (maxPods 110 against 50 pod IPs with a trunk slot held).

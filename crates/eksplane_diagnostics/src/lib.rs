@@ -3,6 +3,8 @@
 
 mod config;
 mod finding;
+mod note;
 
 pub use config::{Config, ConfigError, IgnoreEntry, SeverityOverride, Suppressed};
 pub use finding::{Finding, Fix, Location, RuleId, Severity, input};
+pub use note::{Note, NoteKind};

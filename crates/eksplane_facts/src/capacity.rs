@@ -1,12 +1,15 @@
-//! Pod capacity of a platform's node pools: for each Karpenter NodePool, the
-//! instance types it allows (its requirements against the catalog's labels),
-//! and for each type Karpenter's view beside the VPC CNI's (from
+//! Pod capacity of a platform's node sources: for each source (Karpenter
+//! NodePool, Auto Mode NodePool, eksctl or EKS managed node group,
+//! self-managed node group), the instance types it uses (requirements
+//! against the catalog's labels, or the types it names), and for each type
+//! the pods its nodes admit beside the pod IPs the VPC CNI can address (from
 //! `eksplane_capacity`), with the verdict and the maxPods fix.
 //!
-//! This is the glue between the model (NodePool, EC2NodeClass, aws-node
-//! settings) and the pure formulas; the CNI rules and `eksplane capacity`
-//! both read it.
+//! This is the glue between the model (node sources, aws-node settings) and
+//! the pure formulas; the CNI rules, `capacity`, `ip-plan`, `inspect` and
+//! `simulate` all read it through [`crate::Facts`].
 
+use crate::nodes::{AdmittedRule, InstanceChoice, NodeFamily, NodeSource, NodeSourceKind};
 use eksplane_aws_data::{Catalog, InstanceType};
 use eksplane_capacity::{
     AmiFamily, CniOptions, CniVersion, Comparison, EvictionThreshold, KarpenterInputs,
@@ -14,7 +17,7 @@ use eksplane_capacity::{
 };
 use eksplane_model::karpenter::{Ec2NodeClass, NodePool, Requirement};
 use eksplane_model::{KubeObject, Platform};
-use eksplane_source::Spanned;
+use eksplane_source::{Span, Spanned};
 
 /// Well-known label keys a requirement can constrain instance types by.
 /// Source: karpenter.sh docs, "NodePools" / "Well-Known Labels", and
@@ -34,32 +37,120 @@ pub enum CniSource {
     Defaults,
 }
 
-/// A NodePool's pod capacity, type by type.
+/// The CNI settings in effect and where they come from, with what was
+/// assumed when the inputs do not say.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EffectiveCni {
+    pub options: CniOptions,
+    pub source: CniSource,
+    /// Where the settings are written (the DaemonSet or the add-on entry).
+    pub span: Option<Span>,
+    /// What eksplane assumed because the inputs do not say (shown in every
+    /// output: a verdict on assumed settings is not an all-clear).
+    pub assumed: Vec<String>,
+}
+
+/// A node source's pod capacity, type by type.
 #[derive(Debug, Clone)]
 pub struct PoolCapacity<'a> {
-    pub pool: &'a NodePool,
+    pub source: NodeSource<'a>,
+    /// The Karpenter NodePool, for Karpenter sources.
+    pub pool: Option<&'a NodePool>,
     /// The EC2NodeClass its `nodeClassRef` names, when in the inputs.
     pub class: Option<&'a Ec2NodeClass>,
     pub inputs: KarpenterInputs,
+    /// The CNI settings these nodes run with (Auto Mode: AWS's own).
     pub cni: CniOptions,
     /// Allowed types with both views, sorted by vCPUs then name.
     pub rows: Vec<Comparison>,
     /// Allowed types the catalog lacks the facts for (vCPUs or memory).
     pub incomplete: Vec<String>,
+    /// Named types the catalog does not know at all.
+    pub unknown: Vec<Spanned<String>>,
+    /// Why some or all of the source's capacity could not be judged.
+    pub notes: Vec<String>,
     /// The maxPods configuration that makes every allowed type consistent.
     pub fix: Option<MaxPodsFix>,
 }
 
 impl PoolCapacity<'_> {
     pub fn name(&self) -> &str {
-        self.pool.name()
+        &self.source.name
     }
 
-    /// Whether kubelet `maxPods` is set on the NodeClass.
-    pub fn max_pods_set(&self) -> Option<&Spanned<i32>> {
-        self.class
-            .and_then(|c| c.kubelet())
-            .and_then(|k| k.max_pods.as_ref())
+    pub fn kind(&self) -> NodeSourceKind {
+        self.source.kind
+    }
+
+    /// How messages name the source: `NodePool default`, `eksctl managed
+    /// node group ng-1`.
+    pub fn label(&self) -> String {
+        match self.source.kind {
+            NodeSourceKind::Karpenter | NodeSourceKind::KarpenterStatic => {
+                format!("NodePool {}", self.source.name)
+            }
+            NodeSourceKind::AutoMode => format!("Auto Mode NodePool {}", self.source.name),
+            NodeSourceKind::EksctlManaged => {
+                format!("managed node group {}", self.source.name)
+            }
+            NodeSourceKind::EksctlSelfManaged => format!("node group {}", self.source.name),
+            NodeSourceKind::ManagedNodegroup => {
+                format!("managed node group {}", self.source.name)
+            }
+        }
+    }
+
+    /// Where the source's instance types are chosen: its first requirement,
+    /// the first named type, else the source.
+    pub fn types_anchor(&self) -> Span {
+        if let Some(pool) = self.pool {
+            return pool
+                .spec
+                .template
+                .spec
+                .requirements
+                .first()
+                .map_or(pool.origin.span, |r| r.span);
+        }
+        match &self.source.instances {
+            InstanceChoice::Listed(v) => v.first().map_or(self.source.span, |t| t.span),
+            _ => self.source.span,
+        }
+    }
+
+    /// Where the admitted pod count comes from, in words.
+    pub fn admitted_from(&self) -> String {
+        match self.source.admitted_rule() {
+            AdmittedRule::Karpenter => match self.max_pods_set() {
+                Some(m) => format!("kubelet maxPods {}", m.value),
+                None => "Karpenter's per-IP ENI-limited default (no kubelet maxPods)".to_string(),
+            },
+            AdmittedRule::Explicit(n) => format!("maxPodsPerNode {n}"),
+            AdmittedRule::ManagedCapped(n) => {
+                format!("maxPodsPerNode {n} (EKS caps managed node groups at 110 / 250)")
+            }
+            AdmittedRule::ManagedCalculator => {
+                "EKS's max-pods calculation for managed node groups".to_string()
+            }
+            AdmittedRule::Bootstrap if self.source.family.is_windows() => {
+                "the Windows bootstrap default (primary ENI only)".to_string()
+            }
+            AdmittedRule::Bootstrap => {
+                "the image's default max pods (the ENI formula, no prefixes)".to_string()
+            }
+        }
+    }
+
+    /// Whether eksplane judges this source's pod capacity against the CNI:
+    /// not for EKS Auto Mode, whose CNI and kubelet AWS configures.
+    pub fn judged(&self) -> bool {
+        self.source.kind != NodeSourceKind::AutoMode
+    }
+
+    /// The explicit pod limit (EC2NodeClass `kubelet.maxPods`, eksctl
+    /// `maxPodsPerNode`).
+    pub fn max_pods_set(&self) -> Option<&Spanned<u32>> {
+        self.source.max_pods.as_ref()
     }
 }
 
@@ -93,6 +184,14 @@ fn label_values(t: &InstanceType, key: &str) -> Option<Vec<String>> {
         }
         k if k.starts_with("karpenter.k8s.aws/instance-") => {
             Some(t.karpenter_label(k).into_iter().collect())
+        }
+        // EKS Auto Mode names the same instance labels under its own prefix
+        // (EKS user guide, "EKS Auto Mode supported instance labels":
+        // `eks.amazonaws.com/instance-category`, `-family`, `-generation`,
+        // `-cpu`, `-memory`, `-size`, ...).
+        k if k.starts_with("eks.amazonaws.com/instance-") => {
+            let kk = format!("karpenter.k8s.aws/{}", &k["eks.amazonaws.com/".len()..]);
+            Some(t.karpenter_label(&kk).into_iter().collect())
         }
         _ => None,
     }
@@ -132,7 +231,37 @@ pub fn allowed_types<'c>(pool: &NodePool, catalog: &'c Catalog) -> Vec<&'c Insta
 
 /// The VPC CNI settings in effect: the aws-node DaemonSet's env, else the
 /// eksctl vpc-cni add-on's `configurationValues` env, else the defaults.
+/// Prefer [`crate::Facts::cni`], which derives this once.
 pub fn cni_options(p: &Platform) -> (CniOptions, CniSource) {
+    let e = effective_cni(p);
+    (e.options, e.source)
+}
+
+/// [`cni_options`] with where the settings are written and what was assumed.
+pub fn effective_cni(p: &Platform) -> EffectiveCni {
+    let (options, source, span) = cni_settings(p);
+    let mut assumed = Vec::new();
+    if source == CniSource::Defaults {
+        assumed.push(
+            "no aws-node DaemonSet and no vpc-cni add-on configurationValues in the inputs: the VPC CNI's defaults are assumed (secondary IPs, no prefix delegation, no custom networking, WARM_ENI_TARGET=1)"
+                .to_string(),
+        );
+    }
+    if options.version.is_none() {
+        assumed.push(
+            "the VPC CNI version is not in the inputs: a version >= 1.9 is assumed (prefix delegation available)"
+                .to_string(),
+        );
+    }
+    EffectiveCni {
+        options,
+        source,
+        span,
+        assumed,
+    }
+}
+
+fn cni_settings(p: &Platform) -> (CniOptions, CniSource, Option<Span>) {
     if let Some(a) = &p.aws_node {
         let s = &a.settings;
         let opts = CniOptions {
@@ -149,7 +278,7 @@ pub fn cni_options(p: &Platform) -> (CniOptions, CniSource) {
             minimum_ip_target: s.minimum_ip_target.value,
             warm_prefix_target: s.warm_prefix_target.value,
         };
-        return (opts, CniSource::AwsNode);
+        return (opts, CniSource::AwsNode, Some(a.daemonset.origin.span));
     }
     for cc in &p.cluster_configs {
         let Some(addon) = cc.addon("vpc-cni") else {
@@ -179,26 +308,31 @@ pub fn cni_options(p: &Platform) -> (CniOptions, CniSource) {
             minimum_ip_target: num("MINIMUM_IP_TARGET"),
             warm_prefix_target: num("WARM_PREFIX_TARGET"),
         };
-        return (opts, CniSource::AddonConfiguration);
+        return (opts, CniSource::AddonConfiguration, Some(cfg.span));
     }
-    (CniOptions::default(), CniSource::Defaults)
+    (CniOptions::default(), CniSource::Defaults, None)
 }
 
 fn to_u64(q: &eksplane_model::Quantity) -> Option<u64> {
     u64::try_from(q.units_ceil()).ok()
 }
 
+/// The capacity math's AMI family for a node family. Auto Mode runs a
+/// Bottlerocket-based image (EKS user guide, "EKS Auto Mode": nodes run
+/// Bottlerocket); unknown images are treated as custom.
+pub fn capacity_family(f: NodeFamily) -> AmiFamily {
+    match f {
+        NodeFamily::Al2 => AmiFamily::Al2,
+        NodeFamily::Al2023 => AmiFamily::Al2023,
+        NodeFamily::Bottlerocket | NodeFamily::AutoMode => AmiFamily::Bottlerocket,
+        NodeFamily::Windows => AmiFamily::Windows,
+        NodeFamily::Custom | NodeFamily::Unknown => AmiFamily::Custom,
+    }
+}
+
 /// What Karpenter's instance-type math reads from an EC2NodeClass.
 pub fn karpenter_inputs(class: Option<&Ec2NodeClass>) -> KarpenterInputs {
-    use eksplane_model::karpenter::AmiFamily as M;
-    let family = match class.and_then(Ec2NodeClass::ami_family) {
-        Some(M::Al2) => AmiFamily::Al2,
-        Some(M::Bottlerocket) => AmiFamily::Bottlerocket,
-        Some(M::Windows2019 | M::Windows2022 | M::Windows2025) => AmiFamily::Windows,
-        Some(M::Custom) => AmiFamily::Custom,
-        // AL2023 is the family of the `al2023@` alias and Karpenter's default.
-        Some(M::Al2023) | None => AmiFamily::Al2023,
-    };
+    let family = capacity_family(NodeFamily::from_node_class(class));
     let mut inputs = KarpenterInputs::new(family);
     if let Some(k) = class.and_then(Ec2NodeClass::kubelet) {
         let cpu_millis =
@@ -315,29 +449,222 @@ pub fn karpenter_settings(p: &Platform) -> eksplane_capacity::KarpenterSettings 
     s
 }
 
-/// Every NodePool's capacity against `catalog`.
+/// Every node source's capacity against `catalog`. Prefer
+/// [`crate::Facts::capacities`], which derives this once.
 pub fn pools<'a>(p: &'a Platform, catalog: &Catalog) -> Vec<PoolCapacity<'a>> {
-    let (cni, _) = cni_options(p);
-    p.node_pools
-        .iter()
-        .map(|pool| pool_capacity(p, pool, catalog, cni))
+    let cni = effective_cni(p);
+    crate::nodes::node_sources(p)
+        .into_iter()
+        .map(|s| source_capacity(p, s, catalog, &cni))
         .collect()
 }
 
-/// One NodePool's capacity.
+/// One NodePool's capacity (kept for callers that hold a NodePool).
 pub fn pool_capacity<'a>(
     p: &'a Platform,
     pool: &'a NodePool,
     catalog: &Catalog,
     cni: CniOptions,
 ) -> PoolCapacity<'a> {
-    let class = node_class_of(p, pool);
-    let mut inputs = karpenter_inputs(class);
+    let source = crate::nodes::node_sources(p)
+        .into_iter()
+        .find(|s| s.pool.is_some_and(|x| std::ptr::eq(x, pool)));
+    let e = EffectiveCni {
+        options: cni,
+        source: CniSource::Defaults,
+        span: None,
+        assumed: Vec::new(),
+    };
+    match source {
+        Some(s) => source_capacity(p, s, catalog, &e),
+        None => unreachable_source(pool),
+    }
+}
+
+fn unreachable_source(pool: &NodePool) -> PoolCapacity<'_> {
+    // Every NodePool of the platform is a node source; a pool from another
+    // platform gets an empty capacity rather than a panic.
+    PoolCapacity {
+        source: NodeSource {
+            kind: NodeSourceKind::Karpenter,
+            name: pool.name().to_string(),
+            cluster: None,
+            span: pool.origin.span,
+            object: pool.object_ref().to_string(),
+            family: NodeFamily::Al2023,
+            family_written: None,
+            instances: InstanceChoice::Requirements,
+            max_pods: None,
+            capacity_types: Vec::new(),
+            scaling: None,
+            consolidates: true,
+            pool: Some(pool),
+            class: None,
+            class_missing: None,
+            node_group: None,
+            nodegroup_snapshot: None,
+        },
+        pool: Some(pool),
+        class: None,
+        inputs: KarpenterInputs::new(AmiFamily::Al2023),
+        cni: CniOptions::default(),
+        rows: Vec::new(),
+        incomplete: Vec::new(),
+        unknown: Vec::new(),
+        notes: vec!["this NodePool is not part of the platform".to_string()],
+        fix: None,
+    }
+}
+
+/// The CNI settings a source's nodes run with. EKS Auto Mode manages the
+/// VPC CNI itself and always assigns /28 prefixes to nodes (EKS user guide,
+/// "Learn about VPC Networking and Load Balancing in EKS Auto Mode": "EKS
+/// Auto Mode uses prefix delegation"); aws-node settings do not apply.
+fn source_cni(source: &NodeSource<'_>, cni: &CniOptions) -> CniOptions {
+    if source.kind == NodeSourceKind::AutoMode {
+        return CniOptions {
+            prefix_delegation: true,
+            ..CniOptions::default()
+        };
+    }
+    *cni
+}
+
+/// The types a source uses: Karpenter requirements against the catalog, or
+/// the named types (unknown names returned apart).
+pub fn source_types<'c>(
+    source: &NodeSource<'_>,
+    catalog: &'c Catalog,
+) -> (Vec<&'c InstanceType>, Vec<Spanned<String>>) {
+    match (&source.instances, source.pool) {
+        (InstanceChoice::Requirements, Some(pool)) => (allowed_types(pool, catalog), Vec::new()),
+        (InstanceChoice::Requirements, None) | (InstanceChoice::Selector, _) => {
+            (Vec::new(), Vec::new())
+        }
+        (InstanceChoice::Default(name), _) => match catalog.get(name) {
+            Some(t) => (vec![t], Vec::new()),
+            None => (
+                Vec::new(),
+                vec![Spanned::new((*name).to_string(), source.span)],
+            ),
+        },
+        (InstanceChoice::Listed(names), _) => {
+            let mut known = Vec::new();
+            let mut unknown = Vec::new();
+            for n in names {
+                match catalog.get(n.value.trim()) {
+                    Some(t) if !known.iter().any(|k: &&InstanceType| k.name == t.name) => {
+                        known.push(t)
+                    }
+                    Some(_) => {}
+                    None => unknown.push(n.clone()),
+                }
+            }
+            (known, unknown)
+        }
+    }
+}
+
+/// The pods a node of type `t` admits under a node group's rule (Karpenter
+/// sources use Karpenter's own math instead).
+fn node_group_admitted(
+    rule: AdmittedRule,
+    t: &InstanceType,
+    cni: &CniOptions,
+    family: NodeFamily,
+) -> Option<u32> {
+    use eksplane_capacity::calculator::{
+        MaxPodsOptions, ceiling_for_vcpus, eni_max_pods, max_pods,
+    };
+    match rule {
+        AdmittedRule::Karpenter => None,
+        AdmittedRule::Explicit(n) => Some(n),
+        AdmittedRule::ManagedCapped(n) => Some(n.min(ceiling_for_vcpus(t.vcpus?))),
+        AdmittedRule::ManagedCalculator => {
+            // Unknown CNI version: one that supports prefixes (every release since 1.9 computes the same).
+            let mut o = MaxPodsOptions::new(
+                cni.version
+                    .unwrap_or(eksplane_capacity::CniVersion::PREFIX_DELEGATION),
+            );
+            o.prefix_delegation = cni.prefix_delegation;
+            o.custom_networking = cni.custom_networking;
+            o.cni_max_eni = cni.max_eni;
+            t.vcpus?;
+            Some(max_pods(t, &o).shown())
+        }
+        AdmittedRule::Bootstrap => {
+            if family.is_windows() {
+                // Windows nodes use only the primary ENI: IPv4 per ENI - 1
+                // (EKS user guide, "Windows support"; eksctl's Windows
+                // bootstrap passes the same to kubelet).
+                Some(t.network.ipv4_per_eni.saturating_sub(1))
+            } else {
+                Some(eni_max_pods(t))
+            }
+        }
+    }
+}
+
+fn source_capacity<'a>(
+    p: &'a Platform,
+    source: NodeSource<'a>,
+    catalog: &Catalog,
+    cni: &EffectiveCni,
+) -> PoolCapacity<'a> {
+    let class = source.class;
+    let mut inputs = if source.kind.is_karpenter() && source.kind != NodeSourceKind::AutoMode {
+        karpenter_inputs(class)
+    } else {
+        KarpenterInputs::new(capacity_family(source.family))
+    };
     inputs.settings = karpenter_settings(p);
+    let node_cni = source_cni(&source, &cni.options);
+    let mut notes = Vec::new();
+    if let Some(missing) = &source.class_missing {
+        notes.push(format!(
+            "EC2NodeClass {missing} is not in the inputs: Karpenter's defaults (AL2023, no kubelet settings) are assumed"
+        ));
+    }
+    if source.instances == InstanceChoice::Selector {
+        notes.push(
+            "instanceSelector: eksctl resolves the types against EC2 when it creates the group; they are not in the inputs, so pod capacity is not judged"
+                .to_string(),
+        );
+    }
+    if source.kind == NodeSourceKind::AutoMode {
+        notes.push(
+            "EKS Auto Mode: AWS manages the VPC CNI (prefix delegation) and the node image; aws-node settings do not apply".to_string(),
+        );
+    }
+    if source.family == NodeFamily::Custom
+        && !source.kind.is_karpenter()
+        && source.max_pods.is_none()
+    {
+        notes.push(
+            "custom AMI without maxPodsPerNode: the image's bootstrap decides max pods; the ENI formula is assumed".to_string(),
+        );
+    }
+    let (types, unknown) = source_types(&source, catalog);
+    if !unknown.is_empty() {
+        notes.push(format!(
+            "{} instance type(s) not in the catalog: {}",
+            unknown.len(),
+            unknown
+                .iter()
+                .map(|u| u.value.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    let rule = source.admitted_rule();
     let mut rows = Vec::new();
     let mut incomplete = Vec::new();
-    for t in allowed_types(pool, catalog) {
-        match compare(t, &inputs, &cni) {
+    for t in types {
+        let mut ti = inputs;
+        if let Some(n) = node_group_admitted(rule, t, &node_cni, source.family) {
+            ti.kubelet.max_pods = Some(n);
+        }
+        match compare(t, &ti, &node_cni) {
             Ok(c) => rows.push(c),
             Err(_) => incomplete.push(t.name.clone()),
         }
@@ -347,14 +674,24 @@ pub fn pool_capacity<'a>(
             .cmp(&b.vcpus)
             .then_with(|| a.instance_type.cmp(&b.instance_type))
     });
-    let fix = (!rows.is_empty()).then(|| recommend_max_pods(&rows, &cni));
+    if !incomplete.is_empty() {
+        notes.push(format!(
+            "{} allowed type(s) lack vCPU or memory facts in the catalog and are not judged: {}",
+            incomplete.len(),
+            incomplete.join(", ")
+        ));
+    }
+    let fix = (!rows.is_empty()).then(|| recommend_max_pods(&rows, &node_cni));
     PoolCapacity {
-        pool,
+        pool: source.pool,
         class,
+        source,
         inputs,
-        cni,
+        cni: node_cni,
         rows,
         incomplete,
+        unknown,
+        notes,
         fix,
     }
 }

@@ -33,6 +33,18 @@ pub(crate) fn load_aws(ctx: &mut Ctx, root: Node) -> bool {
                 }
                 true
             }
+            eks::DescribeNodegroupOutput::TOP_LEVEL_KEY => {
+                if let Some(out) = decode_or_report::<eks::DescribeNodegroupOutput>(
+                    ctx,
+                    "aws eks describe-nodegroup output",
+                    &root,
+                ) && let Some(n) = out.nodegroup
+                {
+                    ctx.platform.aws.nodegroups.push(n);
+                    ctx.stats.objects += 1;
+                }
+                true
+            }
             // `aws eks list-access-entries` lists principal ARNs (strings); a
             // list of mappings under the same key is a fragment of an eksctl
             // ClusterConfig's `accessConfig` (e.g. the EKS workshop's

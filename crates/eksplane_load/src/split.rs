@@ -313,6 +313,7 @@ fn split_aws(
 ) {
     let AwsSnapshots {
         clusters,
+        nodegroups,
         access_entry_arns,
         access_entries,
         associated_access_policies,
@@ -333,6 +334,24 @@ fn split_aws(
         match by_name.or_else(|| owner(c.span)) {
             Some(i) => out[i].aws.clusters.push(c.clone()),
             None => rest.aws.clusters.push(c.clone()),
+        }
+    }
+    // `describe-nodegroup` names its cluster.
+    for n in nodegroups {
+        let by_name = n
+            .value
+            .cluster_name
+            .as_ref()
+            .and_then(|c| owners.by_key(&ClusterKey::new(&c.value, None)));
+        match by_name.or_else(|| owner(n.span)) {
+            Some(i) => out[i].aws.nodegroups.push(n.clone()),
+            None => {
+                unattributed
+                    .entry("node group".to_string())
+                    .or_default()
+                    .push(n.span);
+                rest.aws.nodegroups.push(n.clone());
+            }
         }
     }
     macro_rules! items {

@@ -17,6 +17,7 @@ pub mod meta;
 pub mod plan;
 pub mod platform;
 pub mod quantity;
+pub mod vocab;
 
 pub use cidr::Ipv4Cidr;
 pub use duration::GoDuration;

@@ -8,7 +8,8 @@ use crate::table::{Align, Table};
 use eksplane_capacity::{
     Comparison, GroupSelector, IpMode, MaxPodsFix, PodsSource, PrefixFallback, Verdict,
 };
-use eksplane_facts::capacity::{CniSource, PoolCapacity};
+use eksplane_facts::capacity::{CniSource, EffectiveCni, PoolCapacity};
+use eksplane_facts::nodes::NodeSourceKind;
 use eksplane_model::Platform;
 use eksplane_model::cni::aws_node::Setting;
 use eksplane_source::{SourceDb, Span};
@@ -146,7 +147,18 @@ pub struct FixView {
 #[derive(Debug, Serialize)]
 pub struct PoolView {
     pub name: String,
+    /// `karpenter`, `karpenter-static`, `auto-mode`, `eksctl-managed`,
+    /// `eksctl-self-managed`, `managed-nodegroup`.
+    pub kind: NodeSourceKind,
+    /// How the output names it (`NodePool default`, `node group ng-1`).
+    pub label: String,
     pub at: String,
+    /// Where the admitted pod count comes from.
+    pub admitted_from: String,
+    /// What could not be judged or was assumed for this source.
+    pub notes: Vec<String>,
+    /// Named instance types the catalog does not know.
+    pub unknown_types: Vec<String>,
     /// The EC2NodeClass named by `nodeClassRef`.
     pub node_class: Option<String>,
     /// Where it is; `None` when it is not in the inputs.
@@ -169,6 +181,9 @@ pub struct CapacityView {
     pub version: u32,
     pub catalog: String,
     pub cni: CniSummary,
+    /// What eksplane assumed because the inputs do not say (CNI settings,
+    /// versions): the verdicts below hold only under these assumptions.
+    pub assumed: Vec<String>,
     pub node_pools: Vec<PoolView>,
 }
 
@@ -382,9 +397,10 @@ pub fn view(
     p: &Platform,
     db: &SourceDb,
     pools: &[PoolCapacity<'_>],
-    cni_source: CniSource,
+    cni: &EffectiveCni,
     catalog: &str,
 ) -> CapacityView {
+    let cni_source = cni.source;
     let node_pools = pools
         .iter()
         .map(|pc| {
@@ -401,14 +417,15 @@ pub fn view(
             let kubelet = pc.class.and_then(|c| c.kubelet());
             PoolView {
                 name: pc.name().to_string(),
-                at: at(db, pc.pool.origin.span),
+                kind: pc.kind(),
+                label: pc.label(),
+                at: at(db, pc.source.span),
+                admitted_from: pc.admitted_from(),
+                notes: pc.notes.clone(),
+                unknown_types: pc.unknown.iter().map(|u| u.value.clone()).collect(),
                 node_class: pc
                     .pool
-                    .spec
-                    .template
-                    .spec
-                    .node_class_ref
-                    .as_ref()
+                    .and_then(|pool| pool.spec.template.spec.node_class_ref.as_ref())
                     .map(|r| r.value.name.clone()),
                 node_class_at: pc.class.map(|c| at(db, c.origin.span)),
                 ami_family: ami_family(pc.inputs.ami_family),
@@ -435,6 +452,7 @@ pub fn view(
         version: VERSION,
         catalog: catalog.to_string(),
         cni: cni_summary(p, db, cni_source, pools.first()),
+        assumed: cni.assumed.clone(),
         node_pools,
     }
 }
@@ -819,11 +837,24 @@ pub fn render_human(v: &CapacityView, o: HumanOptions) -> String {
         );
     }
     let _ = writeln!(out, "Catalog: {}", v.catalog);
+    for a in &v.assumed {
+        let _ = writeln!(out, "ASSUMED: {a}");
+    }
     if v.node_pools.is_empty() {
-        let _ = writeln!(out, "\nNo NodePool in the inputs.");
+        let _ = writeln!(
+            out,
+            "\nNo node source in the inputs (no Karpenter NodePool, eksctl node group or describe-nodegroup snapshot): nothing to judge."
+        );
     }
     for p in &v.node_pools {
-        let _ = writeln!(out, "\nNodePool {}  ({})", p.name, p.at);
+        let _ = writeln!(out, "\n{}  ({})", p.label, p.at);
+        for n in &p.notes {
+            let _ = writeln!(out, "  NOTE: {n}");
+        }
+        if !p.kind.is_karpenter() {
+            node_group_body(p, o, &mut out);
+            continue;
+        }
         match (&p.node_class, &p.node_class_at) {
             (Some(n), Some(a)) => {
                 let _ = writeln!(out, "  EC2NodeClass  {n}  ({a})");
@@ -926,9 +957,67 @@ pub fn render_human(v: &CapacityView, o: HumanOptions) -> String {
         .count();
     let _ = writeln!(
         out,
-        "\n{total} NodePool(s), {bad} with over-committed or under-used instance types."
+        "\n{total} node source(s), {bad} with over-committed or under-used instance types."
     );
     out
+}
+
+/// A node group: its types, where its pod count comes from, the table and
+/// the one `maxPodsPerNode` that fits.
+fn node_group_body(p: &PoolView, o: HumanOptions, out: &mut String) {
+    let _ = writeln!(out, "  AMI family    {}", p.ami_family);
+    let _ = writeln!(out, "  max pods      {}", p.admitted_from);
+    let _ = writeln!(
+        out,
+        "  types         {}{}",
+        plural(p.allowed_types, "instance type", "instance types"),
+        if p.unknown_types.is_empty() {
+            String::new()
+        } else {
+            format!("; not in the catalog: {}", p.unknown_types.join(", "))
+        }
+    );
+    if p.rows.is_empty() {
+        return;
+    }
+    let _ = writeln!(out);
+    let rows: Vec<&RowView> = if o.all_types || p.rows.len() <= FULL_TABLE_ROWS {
+        p.rows.iter().collect()
+    } else {
+        worst(&p.rows)
+    };
+    rows_table(&rows, out);
+    let _ = writeln!(out);
+    if let Some(f) = &p.fix {
+        if f.needed {
+            let n = f.groups.iter().map(|g| g.max_pods).min().unwrap_or(0);
+            let key = match p.kind {
+                NodeSourceKind::EksctlManaged => "managedNodeGroups",
+                _ => "nodeGroups",
+            };
+            let _ = writeln!(
+                out,
+                "  Fix: a node group has one pod limit for all its types; {n} fits every one:"
+            );
+            let _ = writeln!(out);
+            let _ = writeln!(out, "    {key}:");
+            let _ = writeln!(out, "      - name: {}", p.name);
+            let _ = writeln!(out, "        maxPodsPerNode: {n}");
+            if f.groups.len() > 1 {
+                let _ = writeln!(
+                    out,
+                    "    # its types could each carry more ({}): split the group by size",
+                    f.groups
+                        .iter()
+                        .map(|g| g.max_pods.to_string())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                );
+            }
+        } else {
+            let _ = writeln!(out, "  No fix needed: every type is consistent.");
+        }
+    }
 }
 
 /// The versioned JSON document.

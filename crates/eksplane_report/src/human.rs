@@ -176,6 +176,16 @@ pub fn render(report: &Report<'_>, opts: HumanOptions) -> String {
             out.push('\n');
         }
     }
+    for n in report.notes {
+        let at = n
+            .span
+            .map(|sp| format!(" ({})", location_line(report.db, &Location::new(sp))))
+            .unwrap_or_default();
+        let _ = writeln!(out, "note [{}] {}{at}: {}", n.kind, n.area, n.message);
+    }
+    if !report.notes.is_empty() {
+        out.push('\n');
+    }
     out.push_str(&summary(report));
     out.push('\n');
     out

@@ -18,6 +18,19 @@ pub struct Document<'a> {
     pub summary: Summary,
     pub findings: Vec<JsonFinding<'a>>,
     pub suppressed: Vec<JsonSuppressed<'a>>,
+    /// What the run could not judge or assumed (missing inputs, kinds not
+    /// analysed, defaults taken): no finding under a note is an all-clear.
+    pub notes: Vec<JsonNote<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct JsonNote<'a> {
+    /// `assumed`, `skipped` or `missing`.
+    pub kind: &'static str,
+    pub area: &'static str,
+    pub message: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<JsonLocation>,
 }
 
 #[derive(Debug, Serialize)]
@@ -139,6 +152,16 @@ pub fn document<'a>(report: &Report<'a>) -> Document<'a> {
                 suppressed_by: (!s.by.is_detached())
                     .then(|| location(report.db, &Location::new(s.by))),
                 reason: &s.reason,
+            })
+            .collect(),
+        notes: report
+            .notes
+            .iter()
+            .map(|n| JsonNote {
+                kind: n.kind.as_str(),
+                area: n.area,
+                message: &n.message,
+                location: n.span.map(|sp| location(report.db, &Location::new(sp))),
             })
             .collect(),
     }

@@ -30,6 +30,8 @@ pub struct Report<'a> {
     pub findings: &'a [Finding],
     pub suppressed: &'a [Suppressed],
     pub db: &'a eksplane_source::SourceDb,
+    /// What the run could not judge or assumed: printed in every format.
+    pub notes: &'a [eksplane_diagnostics::Note],
 }
 
 /// Counts by severity.

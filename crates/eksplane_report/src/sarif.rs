@@ -117,6 +117,22 @@ pub fn log(report: &Report<'_>, rules: &[&Rule]) -> Value {
                 "rules": rules.iter().map(|r| rule_descriptor(r)).collect::<Vec<_>>(),
             }},
             "columnKind": "unicodeCodePoints",
+            // What the run could not judge or assumed, as SARIF
+            // tool-execution notifications (SARIF 2.1.0 §3.20.21).
+            "invocations": [{
+                "executionSuccessful": true,
+                "toolExecutionNotifications": report.notes.iter().map(|n| {
+                    let mut v = json!({
+                        "level": "note",
+                        "descriptor": { "id": format!("{}/{}", n.kind, n.area) },
+                        "message": { "text": n.message },
+                    });
+                    if let Some(sp) = n.span {
+                        v["locations"] = json!([{ "physicalLocation": physical(report.db, &Location::new(sp)) }]);
+                    }
+                    v
+                }).collect::<Vec<_>>(),
+            }],
             "results": results,
         }]
     })

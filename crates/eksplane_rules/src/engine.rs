@@ -4,6 +4,7 @@
 use crate::registry::{Rule, all, find};
 use eksplane_aws_data::Catalog;
 use eksplane_diagnostics::{Config, Finding, Severity, Suppressed, input};
+use eksplane_facts::Facts;
 use eksplane_model::Platform;
 use eksplane_source::{SourceDb, Span};
 use std::collections::BTreeMap;
@@ -32,14 +33,15 @@ pub struct CheckResult {
     pub suppressed: Vec<Suppressed>,
     /// How many rules ran.
     pub rules_run: usize,
+    /// What the run could not judge or assumed (from the facts layer).
+    pub notes: Vec<eksplane_diagnostics::Note>,
 }
 
-fn run_rule(rule: &Rule, platform: &Platform, catalog: &Catalog) -> Vec<Finding> {
-    let result = match (rule.check, rule.catalog_check) {
-        (Some(check), _) => catch_unwind(AssertUnwindSafe(|| check(platform))),
-        (None, Some(check)) => catch_unwind(AssertUnwindSafe(|| check(platform, catalog))),
-        (None, None) => return Vec::new(),
+fn run_rule(rule: &Rule, facts: &Facts<'_>) -> Vec<Finding> {
+    let Some(check) = rule.check else {
+        return Vec::new();
     };
+    let result = catch_unwind(AssertUnwindSafe(|| check(facts)));
     match result {
         Ok(f) => f,
         // A rule must never panic; if one does, say so instead of aborting
@@ -75,14 +77,17 @@ pub fn run(
     let mut findings = extra;
     let mut rules_run = 0;
     let catalog = opts.catalog.unwrap_or_else(|| Catalog::embedded());
+    // Facts are derived once, lazily, and shared by every rule of the run.
+    let facts = Facts::new(platform, catalog);
     crate::context::with_today(opts.today, || {
         for rule in &rules {
             if rule.runs() {
                 rules_run += 1;
-                findings.extend(run_rule(rule, platform, catalog));
+                findings.extend(run_rule(rule, &facts));
             }
         }
     });
+    let notes = facts.notes();
     let known = |id: &str| find(id).is_some();
 
     // Annotation suppressions, by object.
@@ -210,6 +215,7 @@ pub fn run(
         findings: kept,
         suppressed,
         rules_run,
+        notes,
     }
 }
 

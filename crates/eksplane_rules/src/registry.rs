@@ -1,6 +1,5 @@
-use eksplane_aws_data::Catalog;
 use eksplane_diagnostics::{Finding, RuleId, Severity};
-use eksplane_model::Platform;
+use eksplane_facts::Facts;
 use eksplane_source::Span;
 
 /// A lint rule: a stable id, a title, a default severity, its documentation
@@ -15,17 +14,17 @@ pub struct Rule {
     pub docs: RuleDocs,
     /// `None` for findings the loader emits (area `LOAD`) or the engine emits
     /// (area `CFG`): they are documented here but not run as checks.
-    pub check: Option<fn(&Platform) -> Vec<Finding>>,
-    /// For rules that need the instance catalog (capacity rules): the
-    /// embedded one, or the one given with `--catalog`.
-    pub catalog_check: Option<fn(&Platform, &Catalog) -> Vec<Finding>>,
+    /// Rules read the platform and the facts derived from it once per run
+    /// (`eksplane_facts::Facts`: node sources, effective CNI settings, the
+    /// instance catalog, indexes), never deriving them again.
+    pub check: Option<fn(&Facts<'_>) -> Vec<Finding>>,
 }
 
 impl Rule {
     /// Whether the engine runs this rule (loader and config rules are
     /// documentation only).
     pub fn runs(&self) -> bool {
-        self.check.is_some() || self.catalog_check.is_some()
+        self.check.is_some()
     }
 }
 
@@ -92,7 +91,6 @@ macro_rules! declare_rule {
             title: $title,
             docs: $crate::RuleDocs(concat!($($doc, "\n"),*)),
             check: $check,
-            catalog_check: None,
         };
     };
     ($(#[doc = $doc:literal])* pub $name:ident = ($id:literal, $slug:literal, $sev:ident, $title:literal, catalog $check:expr);) => {
@@ -102,8 +100,7 @@ macro_rules! declare_rule {
             severity: eksplane_diagnostics::Severity::$sev,
             title: $title,
             docs: $crate::RuleDocs(concat!($($doc, "\n"),*)),
-            check: None,
-            catalog_check: Some($check),
+            check: Some($check),
         };
     };
 }

@@ -13,9 +13,14 @@ pub fn run(a: CapacityArgs) -> anyhow::Result<ExitCode> {
     let loaded = load_inputs(&a.input)?;
     let input_error = report_load_findings(&loaded);
     let (cat, desc) = catalog::load(&a.catalog)?;
-    let pools = eksplane_facts::capacity::pools(&loaded.platform, &cat);
-    let (_, source) = eksplane_facts::capacity::cni_options(&loaded.platform);
-    let v = view(&loaded.platform, &loaded.db, &pools, source, &desc);
+    let facts = eksplane_facts::Facts::new(&loaded.platform, &cat);
+    let v = view(
+        &loaded.platform,
+        &loaded.db,
+        facts.capacities(),
+        facts.cni(),
+        &desc,
+    );
     let text = match a.format {
         CapacityFormat::Human => render_human(
             &v,

@@ -47,6 +47,7 @@ pub fn run(args: CheckArgs, color: ColorChoice) -> anyhow::Result<ExitCode> {
         findings: &result.findings,
         suppressed: &result.suppressed,
         db: &loaded.db,
+        notes: &result.notes,
     };
     let text = match args.format {
         CheckFormat::Human => {

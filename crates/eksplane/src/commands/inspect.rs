@@ -27,6 +27,7 @@ pub fn run(args: InspectArgs, color: ColorChoice) -> anyhow::Result<ExitCode> {
             findings: &loaded.findings,
             suppressed: &[],
             db: &loaded.db,
+            notes: &[],
         };
         let c = output::color_enabled(color, false);
         output::note(&human::render(

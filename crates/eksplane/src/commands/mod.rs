@@ -65,6 +65,7 @@ pub fn report_load_findings(loaded: &Loaded) -> bool {
         findings: &loaded.findings,
         suppressed: &[],
         db: &loaded.db,
+        notes: &[],
     };
     let text =
         eksplane_report::human::render(&report, eksplane_report::human::HumanOptions::default());

@@ -842,6 +842,80 @@ pub struct Compatibility {
     pub default_version: Option<bool>,
 }
 
+/// `aws eks describe-nodegroup` (shape `DescribeNodegroupResponse`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DescribeNodegroupOutput {
+    pub nodegroup: Option<Spanned<Nodegroup>>,
+}
+
+impl DescribeNodegroupOutput {
+    pub const TOP_LEVEL_KEY: &'static str = "nodegroup";
+}
+
+/// Shape `Nodegroup`: a managed node group as EKS reports it.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Nodegroup {
+    pub nodegroup_name: Option<Spanned<String>>,
+    pub cluster_name: Option<Spanned<String>>,
+    pub version: Option<Spanned<String>>,
+    pub release_version: Option<Spanned<String>>,
+    pub status: Option<Spanned<String>>,
+    /// `ON_DEMAND`, `SPOT` or `CAPACITY_BLOCK`.
+    pub capacity_type: Option<Spanned<String>>,
+    pub scaling_config: Option<Spanned<NodegroupScalingConfig>>,
+    #[serde(default)]
+    pub instance_types: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub subnets: Vec<Spanned<String>>,
+    /// `AL2_x86_64`, `AL2023_x86_64_STANDARD`, `BOTTLEROCKET_x86_64`,
+    /// `WINDOWS_CORE_2022_x86_64`, `CUSTOM`, ... (shape `AMITypes`).
+    pub ami_type: Option<Spanned<String>>,
+    pub node_role: Option<Spanned<String>>,
+    #[serde(default)]
+    pub labels: std::collections::BTreeMap<String, Spanned<String>>,
+    #[serde(default)]
+    pub taints: Vec<Spanned<NodegroupTaint>>,
+    pub launch_template: Option<Spanned<NodegroupLaunchTemplate>>,
+    pub update_config: Option<Spanned<NodegroupUpdateConfig>>,
+}
+
+/// Shape `NodegroupScalingConfig`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NodegroupScalingConfig {
+    pub min_size: Option<i64>,
+    pub max_size: Option<i64>,
+    pub desired_size: Option<i64>,
+}
+
+/// Shape `Taint` (effect `NO_SCHEDULE`, `NO_EXECUTE`, `PREFER_NO_SCHEDULE`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NodegroupTaint {
+    pub key: Option<String>,
+    pub value: Option<String>,
+    pub effect: Option<String>,
+}
+
+/// Shape `LaunchTemplateSpecification`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NodegroupLaunchTemplate {
+    pub name: Option<String>,
+    pub version: Option<String>,
+    pub id: Option<String>,
+}
+
+/// Shape `NodegroupUpdateConfig`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NodegroupUpdateConfig {
+    pub max_unavailable: Option<i64>,
+    pub max_unavailable_percentage: Option<i64>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

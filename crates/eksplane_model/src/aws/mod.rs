@@ -130,6 +130,8 @@ pub struct AwsSnapshots {
     pub roles: Vec<Spanned<iam::Role>>,
     /// `aws ec2 describe-instance-types` (`InstanceTypes`).
     pub instance_types: Vec<Spanned<ec2_instance_types::InstanceTypeInfo>>,
+    /// `aws eks describe-nodegroup` (`nodegroup`): managed node groups.
+    pub nodegroups: Vec<Spanned<eks::Nodegroup>>,
 }
 
 impl AwsSnapshots {
@@ -163,6 +165,7 @@ impl AwsSnapshots {
             ("describe-vpcs", self.vpcs.len()),
             ("get-role", self.roles.len()),
             ("describe-instance-types", self.instance_types.len()),
+            ("describe-nodegroup", self.nodegroups.len()),
         ]
     }
 

@@ -23,6 +23,7 @@ fn human_output_of_platform_prod() {
         findings: &r.findings,
         suppressed: &r.suppressed,
         db: &l.db,
+        notes: &r.notes,
     };
     let text = human::render(&report, human::HumanOptions::default());
     assert!(!text.contains('\u{1b}'), "no colour unless asked");
@@ -44,6 +45,7 @@ fn json_output_of_platform_prod_matches_its_schema() {
         findings: &r.findings,
         suppressed: &r.suppressed,
         db: &l.db,
+        notes: &r.notes,
     };
     let text = json::render(&report);
     insta::assert_snapshot!(text);
@@ -70,6 +72,7 @@ fn sarif_output_is_valid_sarif_2_1_0() {
             findings: &r.findings,
             suppressed: &r.suppressed,
             db: &l.db,
+            notes: &r.notes,
         };
         let doc = sarif::log(&report, &eksplane_rules::all());
         assert_valid(&v, &doc, name);
@@ -83,6 +86,7 @@ fn sarif_output_is_valid_sarif_2_1_0() {
         findings: &r.findings,
         suppressed: &r.suppressed,
         db: &l.db,
+        notes: &r.notes,
     };
     let doc = sarif::log(&report, &eksplane_rules::all());
     let first = &doc["runs"][0]["results"][0];
@@ -112,6 +116,7 @@ fn platform_good_has_no_warnings() {
         findings: &r.findings,
         suppressed: &r.suppressed,
         db: &l.db,
+        notes: &r.notes,
     };
     let text = human::render(&report, human::HumanOptions::default());
     assert!(

@@ -20,6 +20,7 @@ fn truncated_examples_never_panic() {
                 findings: &r.findings,
                 suppressed: &r.suppressed,
                 db: &l.db,
+                notes: &r.notes,
             };
             let _ = human::render(&report, human::HumanOptions::default());
             let _ = json::render(&report);

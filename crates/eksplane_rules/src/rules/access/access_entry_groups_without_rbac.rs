@@ -1,7 +1,7 @@
 use super::util::{self, EntrySource};
 use crate::declare_rule;
 use eksplane_diagnostics::{Finding, Fix};
-use eksplane_model::Platform;
+use eksplane_facts::Facts;
 use eksplane_model::aws::eks::access_entry_type;
 
 declare_rule! {
@@ -45,7 +45,8 @@ declare_rule! {
     pub RULE = ("ACC006", "access-entry-groups-without-rbac", Warning, "Access entry group is bound by no RBAC binding", Some(check));
 }
 
-fn check(p: &Platform) -> Vec<Finding> {
+fn check(facts: &Facts<'_>) -> Vec<Finding> {
+    let p = facts.platform;
     if p.role_bindings.is_empty() && p.cluster_role_bindings.is_empty() {
         return Vec::new();
     }
@@ -168,6 +169,12 @@ accessConfig:
       kubernetesGroups: [devs]
 ";
         let l = eksplane_load::load_texts([("cc.yaml", cc)]);
-        assert!(check(&l.platform).is_empty());
+        assert!(
+            check(&eksplane_facts::Facts::new(
+                &l.platform,
+                eksplane_aws_data::Catalog::embedded()
+            ))
+            .is_empty()
+        );
     }
 }

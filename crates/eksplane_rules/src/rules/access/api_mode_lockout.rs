@@ -1,8 +1,9 @@
 use super::util::{self, Coverage, Entries, Need};
 use crate::declare_rule;
 use eksplane_diagnostics::{Finding, Fix};
+use eksplane_facts::Facts;
+use eksplane_model::KubeObject;
 use eksplane_model::aws::eks::authentication_mode;
-use eksplane_model::{KubeObject, Platform};
 
 declare_rule! {
     /// ## What it does
@@ -53,7 +54,8 @@ declare_rule! {
     pub RULE = ("ACC003", "api-mode-lockout", Error, "API authentication mode locks out principals aws-auth still maps", Some(check));
 }
 
-fn check(p: &Platform) -> Vec<Finding> {
+fn check(facts: &Facts<'_>) -> Vec<Finding> {
+    let p = facts.platform;
     let api: Vec<util::ModeSource> = util::mode_sources(p)
         .into_iter()
         .filter(|m| m.value == authentication_mode::API)
@@ -205,7 +207,10 @@ data:
 
     fn run(files: &[(&str, &str)]) -> Vec<Finding> {
         let l = eksplane_load::load_texts(files.iter().copied());
-        check(&l.platform)
+        check(&eksplane_facts::Facts::new(
+            &l.platform,
+            eksplane_aws_data::Catalog::embedded(),
+        ))
     }
 
     #[test]
@@ -274,7 +279,10 @@ data:
 ";
         let l =
             eksplane_load::load_texts([("cc.yaml", cc), ("d.json", describe), ("auth.yaml", auth)]);
-        let f = check(&l.platform);
+        let f = check(&eksplane_facts::Facts::new(
+            &l.platform,
+            eksplane_aws_data::Catalog::embedded(),
+        ));
         assert_eq!(f.len(), 1);
         assert!(
             f[0].message.contains("applying that mode locks"),

@@ -1,8 +1,9 @@
 use super::util::{self, Coverage, Entries, Need};
 use crate::declare_rule;
 use eksplane_diagnostics::{Finding, Fix};
+use eksplane_facts::Facts;
+use eksplane_model::KubeObject;
 use eksplane_model::aws::eks::authentication_mode;
-use eksplane_model::{KubeObject, Platform};
 
 declare_rule! {
     /// ## What it does
@@ -65,7 +66,8 @@ declare_rule! {
     pub RULE = ("ACC002", "aws-auth-mapping-without-access-entry", Warning, "aws-auth mapping has no equivalent access entry", Some(check));
 }
 
-fn check(p: &Platform) -> Vec<Finding> {
+fn check(facts: &Facts<'_>) -> Vec<Finding> {
+    let p = facts.platform;
     let Some(mode) = &p.cluster.authentication_mode else {
         return Vec::new();
     };
@@ -181,7 +183,10 @@ accessConfig:
 
     fn run(files: &[(&str, &str)]) -> Vec<Finding> {
         let l = eksplane_load::load_texts(files.iter().copied());
-        check(&l.platform)
+        check(&eksplane_facts::Facts::new(
+            &l.platform,
+            eksplane_aws_data::Catalog::embedded(),
+        ))
     }
 
     fn auth(map_roles: &str) -> String {

@@ -1,6 +1,7 @@
 use super::util::{self, Association, Principal};
 use crate::declare_rule;
 use eksplane_diagnostics::{Finding, Fix};
+use eksplane_facts::Facts;
 use eksplane_model::{KubeObject, Platform};
 use std::collections::BTreeSet;
 
@@ -83,7 +84,8 @@ fn names_namespace(name: &str, ns: &str) -> bool {
     name.contains(&format!("-{}-", ns.to_ascii_lowercase()))
 }
 
-fn check(p: &Platform) -> Vec<Finding> {
+fn check(facts: &Facts<'_>) -> Vec<Finding> {
+    let p = facts.platform;
     let assocs = util::associations(p);
     let entries = util::Entries::of(p);
     let namespaces = app_namespaces(p);
@@ -268,7 +270,10 @@ mod tests {
 
     fn run(cc: &str, extra: &str) -> Vec<Finding> {
         let l = eksplane_load::load_texts([("cc.yaml", cc), ("extra.yaml", extra)]);
-        check(&l.platform)
+        check(&eksplane_facts::Facts::new(
+            &l.platform,
+            eksplane_aws_data::Catalog::embedded(),
+        ))
     }
 
     const CC: &str = "apiVersion: eksctl.io/v1alpha5

@@ -1,6 +1,6 @@
 use crate::declare_rule;
 use eksplane_diagnostics::{Finding, Fix};
-use eksplane_model::Platform;
+use eksplane_facts::Facts;
 
 declare_rule! {
     /// ## What it does
@@ -36,7 +36,8 @@ declare_rule! {
     pub RULE = ("ACC001", "config-map-auth-mode", Warning, "Cluster authentication uses only the aws-auth ConfigMap", Some(check));
 }
 
-fn check(p: &Platform) -> Vec<Finding> {
+fn check(facts: &Facts<'_>) -> Vec<Finding> {
+    let p = facts.platform;
     let Some(mode) = &p.cluster.authentication_mode else {
         return Vec::new();
     };

@@ -1,8 +1,9 @@
 use super::util::{self, Entries};
 use crate::declare_rule;
 use eksplane_diagnostics::{Finding, Fix};
+use eksplane_facts::Facts;
+use eksplane_model::KubeObject;
 use eksplane_model::aws::eks::{access_entry_type, authentication_mode};
-use eksplane_model::{KubeObject, Platform};
 use eksplane_source::Span;
 
 declare_rule! {
@@ -77,7 +78,8 @@ struct NodeRole {
     related: Vec<(Span, String)>,
 }
 
-fn check(p: &Platform) -> Vec<Finding> {
+fn check(facts: &Facts<'_>) -> Vec<Finding> {
+    let p = facts.platform;
     let modes = util::mode_sources(p);
     let api_only = modes.iter().any(|m| m.value == authentication_mode::API);
     let includes_api = api_only
@@ -291,7 +293,10 @@ spec:
 
     fn run(files: &[(&str, &str)]) -> Vec<Finding> {
         let l = eksplane_load::load_texts(files.iter().copied());
-        check(&l.platform)
+        check(&eksplane_facts::Facts::new(
+            &l.platform,
+            eksplane_aws_data::Catalog::embedded(),
+        ))
     }
 
     fn cc(entries: &str) -> String {

@@ -1,7 +1,8 @@
 use super::util::{self, Principal, PrincipalKind};
 use crate::declare_rule;
 use eksplane_diagnostics::{Finding, Fix};
-use eksplane_model::{KubeObject, Platform};
+use eksplane_facts::Facts;
+use eksplane_model::KubeObject;
 use eksplane_source::{Span, Spanned};
 
 declare_rule! {
@@ -102,7 +103,8 @@ fn masters_group(groups: &[Spanned<String>]) -> Option<Span> {
     groups.iter().find(|g| g.value == MASTERS).map(|g| g.span)
 }
 
-fn check(p: &Platform) -> Vec<Finding> {
+fn check(facts: &Facts<'_>) -> Vec<Finding> {
+    let p = facts.platform;
     let cluster = util::cluster_name(p);
     let (partition, account) = util::partition_and_account(p);
     let admin_policy = util::policy_arn(p, "AmazonEKSClusterAdminPolicy");
@@ -232,6 +234,12 @@ data:
       groups: [viewers]
 ";
         let l = eksplane_load::load_texts([("auth.yaml", auth)]);
-        assert!(check(&l.platform).is_empty());
+        assert!(
+            check(&eksplane_facts::Facts::new(
+                &l.platform,
+                eksplane_aws_data::Catalog::embedded()
+            ))
+            .is_empty()
+        );
     }
 }

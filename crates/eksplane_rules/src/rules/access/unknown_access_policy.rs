@@ -1,7 +1,7 @@
 use super::util::{self, Principal};
 use crate::declare_rule;
 use eksplane_diagnostics::{Finding, Fix};
-use eksplane_model::Platform;
+use eksplane_facts::Facts;
 use eksplane_model::aws::eks::{
     ACCESS_POLICY_ARN_PREFIX, KNOWN_ACCESS_POLICIES, access_policy_name, is_known_access_policy,
 };
@@ -67,7 +67,8 @@ fn nearest(name: &str) -> Option<&'static str> {
         .map(|(_, k)| k)
 }
 
-fn check(p: &Platform) -> Vec<Finding> {
+fn check(facts: &Facts<'_>) -> Vec<Finding> {
+    let p = facts.platform;
     let mut out = Vec::new();
     for a in util::associations(p) {
         let arn = &a.policy_arn.value;

@@ -1,6 +1,7 @@
 use crate::declare_rule;
 use eksplane_aws_data::eks_versions::minor_of;
 use eksplane_diagnostics::{Finding, Fix, Severity};
+use eksplane_facts::Facts;
 use eksplane_model::Platform;
 use eksplane_model::aws::AddonInfo;
 use eksplane_source::{Span, Spanned};
@@ -119,7 +120,8 @@ fn cluster_versions_of(info: &AddonInfo, written: &str) -> Option<(Span, Vec<Str
     Some((span, versions))
 }
 
-fn check(p: &Platform) -> Vec<Finding> {
+fn check(facts: &Facts<'_>) -> Vec<Finding> {
+    let p = facts.platform;
     let Some(cv) = &p.cluster.version else {
         return Vec::new();
     };
@@ -261,7 +263,10 @@ mod tests {
             ("cluster.yaml", cluster_yaml),
             ("versions.json", VERSIONS),
         ]);
-        check(&l.platform)
+        check(&eksplane_facts::Facts::new(
+            &l.platform,
+            eksplane_aws_data::Catalog::embedded(),
+        ))
     }
 
     fn config(version: &str, addon_version: &str) -> String {

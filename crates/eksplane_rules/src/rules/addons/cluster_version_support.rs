@@ -1,6 +1,7 @@
 use crate::declare_rule;
 use eksplane_aws_data::eks_versions::{self, Date, Support};
 use eksplane_diagnostics::{Finding, Fix, Severity};
+use eksplane_facts::Facts;
 use eksplane_model::Platform;
 
 declare_rule! {
@@ -127,7 +128,8 @@ fn next_version(version: &str) -> Option<String> {
     eks_versions::minor_of(version).map(|m| format!("1.{}", m + 1))
 }
 
-fn check(p: &Platform) -> Vec<Finding> {
+fn check(facts: &Facts<'_>) -> Vec<Finding> {
+    let p = facts.platform;
     // The run's date (`CheckOptions::today`); without one the rule cannot judge.
     match crate::context::today() {
         Some(today) => check_on(p, today),
@@ -261,12 +263,34 @@ mod tests {
             "cluster.yaml",
             "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata:\n  name: c\n  region: us-east-1\n  version: \"1.31\"\n",
         )]);
-        assert!(check(&l.platform).is_empty(), "no date, no verdict");
-        let before = with_today(Some(d(2025, 6, 1)), || check(&l.platform));
+        assert!(
+            check(&eksplane_facts::Facts::new(
+                &l.platform,
+                eksplane_aws_data::Catalog::embedded()
+            ))
+            .is_empty(),
+            "no date, no verdict"
+        );
+        let before = with_today(Some(d(2025, 6, 1)), || {
+            check(&eksplane_facts::Facts::new(
+                &l.platform,
+                eksplane_aws_data::Catalog::embedded(),
+            ))
+        });
         assert!(before.is_empty());
-        let soon = with_today(Some(d(2025, 11, 1)), || check(&l.platform));
+        let soon = with_today(Some(d(2025, 11, 1)), || {
+            check(&eksplane_facts::Facts::new(
+                &l.platform,
+                eksplane_aws_data::Catalog::embedded(),
+            ))
+        });
         assert_eq!(soon.first().map(|f| f.severity), Some(Severity::Info));
-        let after = with_today(Some(d(2027, 1, 1)), || check(&l.platform));
+        let after = with_today(Some(d(2027, 1, 1)), || {
+            check(&eksplane_facts::Facts::new(
+                &l.platform,
+                eksplane_aws_data::Catalog::embedded(),
+            ))
+        });
         assert_eq!(after.first().map(|f| f.severity), Some(Severity::Error));
         assert!(crate::context::today().is_none(), "restored afterwards");
     }

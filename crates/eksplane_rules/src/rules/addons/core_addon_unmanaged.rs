@@ -1,5 +1,6 @@
 use crate::declare_rule;
 use eksplane_diagnostics::{Finding, Fix};
+use eksplane_facts::Facts;
 use eksplane_model::k8s::{Workload, WorkloadKind};
 use eksplane_model::{KubeObject, Platform};
 use std::collections::BTreeSet;
@@ -103,7 +104,8 @@ fn is_core_workload(w: &Workload, kind: WorkloadKind, name: &str) -> bool {
     w.kind == kind && w.name() == name && w.namespace() == Some("kube-system")
 }
 
-fn check(p: &Platform) -> Vec<Finding> {
+fn check(facts: &Facts<'_>) -> Vec<Finding> {
+    let p = facts.platform;
     let (managed, complete) = managed_addons(p);
     if !complete {
         return Vec::new();
@@ -228,7 +230,10 @@ mod tests {
     const COREDNS: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: coredns\n  namespace: kube-system\n  labels:\n    eks.amazonaws.com/component: coredns\nspec:\n  replicas: 2\n  selector:\n    matchLabels: {k8s-app: kube-dns}\n  template:\n    metadata:\n      labels: {k8s-app: kube-dns}\n    spec:\n      containers:\n        - name: coredns\n          image: 602401143452.dkr.ecr.us-east-1.amazonaws.com/eks/coredns:v1.11.3-eksbuild.2\n";
 
     fn run(files: &[(&str, &str)]) -> Vec<Finding> {
-        check(&eksplane_load::load_texts(files.iter().copied()).platform)
+        check(&eksplane_facts::Facts::new(
+            &eksplane_load::load_texts(files.iter().copied()).platform,
+            eksplane_aws_data::Catalog::embedded(),
+        ))
     }
 
     #[test]

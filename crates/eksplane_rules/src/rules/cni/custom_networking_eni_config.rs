@@ -1,6 +1,7 @@
 use super::util::{list, setting_span};
 use crate::declare_rule;
 use eksplane_diagnostics::{Finding, Fix};
+use eksplane_facts::Facts;
 use eksplane_facts::capacity::{CniSource, cni_options, node_class_of, selects_subnet};
 use eksplane_model::karpenter::{NodePool, Operator};
 use eksplane_model::{KubeObject, Platform};
@@ -101,7 +102,8 @@ fn pool_zones(p: &Platform, np: &NodePool) -> Option<(BTreeSet<String>, Span, &'
     None
 }
 
-fn check(p: &Platform) -> Vec<Finding> {
+fn check(facts: &Facts<'_>) -> Vec<Finding> {
+    let p = facts.platform;
     let (cni, source) = cni_options(p);
     if !cni.custom_networking || source == CniSource::Defaults {
         return Vec::new();

@@ -1,10 +1,8 @@
-use super::util::{fix_snippet, list_long, mode, pool_anchor, setting_span};
+use super::util::{fix_snippet, list_long, mode, setting_span};
 use crate::declare_rule;
-use eksplane_aws_data::Catalog;
 use eksplane_capacity::{PrefixFallback, Verdict};
 use eksplane_diagnostics::{Finding, Fix};
-use eksplane_facts::capacity::pools;
-use eksplane_model::{KubeObject, Platform};
+use eksplane_facts::Facts;
 
 declare_rule! {
     /// ## What it does
@@ -45,9 +43,10 @@ declare_rule! {
     pub RULE = ("CNI002", "max-pods-over-committed", Error, "Nodes admit more pods than the CNI can address", catalog check);
 }
 
-fn check(p: &Platform, catalog: &Catalog) -> Vec<Finding> {
+fn check(facts: &Facts<'_>) -> Vec<Finding> {
+    let (p, _catalog) = (facts.platform, facts.catalog);
     let mut out = Vec::new();
-    for pc in pools(p, catalog) {
+    for pc in facts.capacities().iter().filter(|pc| pc.judged()) {
         let mut over: Vec<(u32, String)> = pc
             .rows
             .iter()
@@ -79,19 +78,19 @@ fn check(p: &Platform, catalog: &Catalog) -> Vec<Finding> {
         let mut f = RULE
             .finding(
                 format!(
-                    "NodePool {} admits more pods than the VPC CNI ({}) can give addresses to on {} \
+                    "{} admits more pods than the VPC CNI ({}) can give addresses to on {} \
                      of its {} allowed instance types, so pods beyond the CNI's capacity stay in \
                      ContainerCreating: {}",
-                    pc.name(),
+                    pc.label(),
                     mode(&pc.cni),
                     over.len(),
                     pc.rows.len(),
                     list_long(&worst, 5)
                 ),
-                pool_anchor(&pc),
+                pc.source.anchor(),
             )
-            .related(pc.pool.origin.span, format!("NodePool {}", pc.name()))
-            .object(pc.pool.object_ref().to_string());
+            .related(pc.source.span, pc.label())
+            .object(pc.source.object.clone());
         if let Some(s) = setting_span(p, |s| s.enable_prefix_delegation.span) {
             f = f.related(
                 s,
@@ -108,7 +107,7 @@ fn check(p: &Platform, catalog: &Catalog) -> Vec<Finding> {
                     "give each group of types a maxPods it can back, or keep the failing types \
                      out of the pool",
                 )
-                .with_snippet(fix_snippet(&pc, fix)),
+                .with_snippet(fix_snippet(pc, fix)),
             );
         }
         out.push(f);

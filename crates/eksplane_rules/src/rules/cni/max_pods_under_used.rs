@@ -1,10 +1,8 @@
-use super::util::{fix_snippet, list_long, mode, pool_anchor, setting_span};
+use super::util::{fix_snippet, list_long, mode, setting_span};
 use crate::declare_rule;
-use eksplane_aws_data::Catalog;
 use eksplane_capacity::Verdict;
 use eksplane_diagnostics::{Finding, Fix};
-use eksplane_facts::capacity::pools;
-use eksplane_model::{KubeObject, Platform};
+use eksplane_facts::Facts;
 
 declare_rule! {
     /// ## What it does
@@ -48,9 +46,10 @@ declare_rule! {
     pub RULE = ("CNI001", "max-pods-under-used", Warning, "Nodes admit far fewer pods than the CNI can address", catalog check);
 }
 
-fn check(p: &Platform, catalog: &Catalog) -> Vec<Finding> {
+fn check(facts: &Facts<'_>) -> Vec<Finding> {
+    let (p, _catalog) = (facts.platform, facts.catalog);
     let mut out = Vec::new();
-    for pc in pools(p, catalog) {
+    for pc in facts.capacities().iter().filter(|pc| pc.judged()) {
         let mut lost: Vec<(u32, String)> = pc
             .rows
             .iter()
@@ -72,25 +71,22 @@ fn check(p: &Platform, catalog: &Catalog) -> Vec<Finding> {
         }
         lost.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
         let worst: Vec<String> = lost.iter().map(|(_, s)| s.clone()).collect();
-        let source = match pc.max_pods_set() {
-            Some(m) => format!("kubelet maxPods {}", m.value),
-            None => "Karpenter's per-IP ENI-limited default (no kubelet maxPods)".to_string(),
-        };
+        let source = pc.admitted_from();
         let mut f = RULE
             .finding(
                 format!(
-                    "NodePool {} sizes nodes from {source}, but the VPC CNI ({}) could carry more on \
+                    "{} sizes nodes from {source}, but the VPC CNI ({}) could carry more on \
                      {} of its {} allowed instance types: {}",
-                    pc.name(),
+                    pc.label(),
                     mode(&pc.cni),
                     lost.len(),
                     pc.rows.len(),
                     list_long(&worst, 5)
                 ),
-                pool_anchor(&pc),
+                pc.source.anchor(),
             )
-            .related(pc.pool.origin.span, format!("NodePool {}", pc.name()))
-            .object(pc.pool.object_ref().to_string());
+            .related(pc.source.span, pc.label())
+            .object(pc.source.object.clone());
         if pc.cni.prefix_delegation
             && let Some(s) = setting_span(p, |s| s.enable_prefix_delegation.span)
         {
@@ -103,7 +99,7 @@ fn check(p: &Platform, catalog: &Catalog) -> Vec<Finding> {
                      table); {}",
                     fix.memory_note
                 ))
-                .with_snippet(fix_snippet(&pc, fix)),
+                .with_snippet(fix_snippet(pc, fix)),
             );
         }
         out.push(f);

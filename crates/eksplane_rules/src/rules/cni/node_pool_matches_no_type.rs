@@ -1,8 +1,8 @@
 use crate::declare_rule;
-use eksplane_aws_data::Catalog;
 use eksplane_diagnostics::{Finding, Fix};
+use eksplane_facts::Facts;
 use eksplane_facts::capacity::allowed_types;
-use eksplane_model::{KubeObject, Platform};
+use eksplane_model::KubeObject;
 
 declare_rule! {
     /// ## What it does
@@ -34,7 +34,8 @@ declare_rule! {
     pub RULE = ("CNI008", "node-pool-matches-no-type", Error, "NodePool requirements match no instance type", catalog check);
 }
 
-fn check(p: &Platform, catalog: &Catalog) -> Vec<Finding> {
+fn check(facts: &Facts<'_>) -> Vec<Finding> {
+    let (p, catalog) = (facts.platform, facts.catalog);
     p.node_pools
         .iter()
         .filter(|np| allowed_types(np, catalog).is_empty())

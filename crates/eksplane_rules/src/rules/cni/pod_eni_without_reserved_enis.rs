@@ -1,8 +1,9 @@
 use super::util::setting_span;
 use crate::declare_rule;
 use eksplane_diagnostics::{Finding, Fix};
+use eksplane_facts::Facts;
 use eksplane_facts::capacity::{cni_options, karpenter_deployment, karpenter_env};
-use eksplane_model::{KubeObject, Platform};
+use eksplane_model::KubeObject;
 
 declare_rule! {
     /// ## What it does
@@ -36,7 +37,8 @@ declare_rule! {
     pub RULE = ("CNI006", "pod-eni-without-reserved-enis", Warning, "Karpenter does not reserve the trunk ENI", Some(check));
 }
 
-fn check(p: &Platform) -> Vec<Finding> {
+fn check(facts: &Facts<'_>) -> Vec<Finding> {
+    let p = facts.platform;
     let (cni, _) = cni_options(p);
     if !cni.pod_eni {
         return Vec::new();

@@ -1,9 +1,8 @@
 use super::util::{list, setting_span};
 use crate::declare_rule;
-use eksplane_aws_data::Catalog;
 use eksplane_diagnostics::{Finding, Fix};
-use eksplane_facts::capacity::pools;
-use eksplane_model::{KubeObject, Platform};
+use eksplane_facts::Facts;
+use eksplane_model::KubeObject;
 
 declare_rule! {
     /// ## What it does
@@ -35,9 +34,10 @@ declare_rule! {
     pub RULE = ("CNI005", "pod-eni-without-trunk-support", Warning, "Security groups for pods on types without trunk ENIs", catalog check);
 }
 
-fn check(p: &Platform, catalog: &Catalog) -> Vec<Finding> {
+fn check(facts: &Facts<'_>) -> Vec<Finding> {
+    let (p, _catalog) = (facts.platform, facts.catalog);
     let mut out = Vec::new();
-    for pc in pools(p, catalog) {
+    for pc in facts.capacities().iter().filter(|pc| pc.judged()) {
         if !pc.cni.pod_eni {
             continue;
         }
@@ -53,22 +53,16 @@ fn check(p: &Platform, catalog: &Catalog) -> Vec<Finding> {
         let mut f = RULE
             .finding(
                 format!(
-                    "security groups for pods is on, but NodePool {} allows {} of {} instance types \
+                    "security groups for pods is on, but {} allows {} of {} instance types \
                      with no trunk ENI, where pods with a SecurityGroupPolicy cannot run: {}",
-                    pc.name(),
+                    pc.label(),
                     lacking.len(),
                     pc.rows.len(),
                     list(&lacking, 8)
                 ),
-                pc.pool
-                    .spec
-                    .template
-                    .spec
-                    .requirements
-                    .first()
-                    .map_or(pc.pool.origin.span, |r| r.span),
+                pc.types_anchor(),
             )
-            .object(pc.pool.object_ref().to_string())
+            .object(pc.source.object.clone())
             .fix(Fix::new(
                 "run pods that have security groups on a NodePool limited to trunk-compatible types, \
                  or exclude the listed families from this pool",

@@ -1,10 +1,8 @@
 use super::util::{list_long, setting_span};
 use crate::declare_rule;
-use eksplane_aws_data::Catalog;
 use eksplane_capacity::PrefixFallback;
 use eksplane_diagnostics::{Finding, Fix};
-use eksplane_facts::capacity::pools;
-use eksplane_model::{KubeObject, Platform};
+use eksplane_facts::Facts;
 
 declare_rule! {
     /// ## What it does
@@ -47,9 +45,10 @@ declare_rule! {
     pub RULE = ("CNI003", "prefix-delegation-non-nitro", Warning, "Prefix delegation cannot apply to some allowed types", catalog check);
 }
 
-fn check(p: &Platform, catalog: &Catalog) -> Vec<Finding> {
+fn check(facts: &Facts<'_>) -> Vec<Finding> {
+    let (p, _catalog) = (facts.platform, facts.catalog);
     let mut out = Vec::new();
-    for pc in pools(p, catalog) {
+    for pc in facts.capacities().iter().filter(|pc| pc.judged()) {
         if !pc.cni.prefix_delegation {
             continue;
         }
@@ -71,16 +70,16 @@ fn check(p: &Platform, catalog: &Catalog) -> Vec<Finding> {
                 .finding(
                     format!(
                         "ENABLE_PREFIX_DELEGATION is on but the VPC CNI is {}.{}.{}: prefix \
-                         delegation needs 1.9.0 or later, so no node of NodePool {} gets prefixes",
+                         delegation needs 1.9.0 or later, so no node of {} gets prefixes",
                         v.major,
                         v.minor,
                         v.patch,
-                        pc.name()
+                        pc.label()
                     ),
-                    span.unwrap_or(pc.pool.origin.span),
+                    span.unwrap_or(pc.source.span),
                 )
-                .related(pc.pool.origin.span, format!("NodePool {}", pc.name()))
-                .object(pc.pool.object_ref().to_string())
+                .related(pc.source.span, pc.label())
+                .object(pc.source.object.clone())
                 .fix(Fix::new("upgrade the vpc-cni add-on to 1.9.0 or later (one minor version at a time with the cluster's supported versions)"));
             if let Some(a) = &p.aws_node
                 && let Some(ver) = &a.version
@@ -93,26 +92,19 @@ fn check(p: &Platform, catalog: &Catalog) -> Vec<Finding> {
         if not_nitro.is_empty() {
             continue;
         }
-        let anchor = pc
-            .pool
-            .spec
-            .template
-            .spec
-            .requirements
-            .first()
-            .map_or(pc.pool.origin.span, |r| r.span);
+        let anchor = pc.types_anchor();
         let mut f = RULE
             .finding(
                 format!(
-                    "NodePool {} allows {} instance type(s) that are not Nitro, where the VPC CNI \
+                    "{} allows {} instance type(s) that are not Nitro, where the VPC CNI \
                      cannot use prefix delegation and falls back to one IP per pod: {}",
-                    pc.name(),
+                    pc.label(),
                     not_nitro.len(),
                     list_long(&not_nitro, 6)
                 ),
                 anchor,
             )
-            .object(pc.pool.object_ref().to_string())
+            .object(pc.source.object.clone())
             .fix(
                 Fix::new("require Nitro instance types in the NodePool").with_snippet(
                     "spec:\n  template:\n    spec:\n      requirements:\n        - key: karpenter.k8s.aws/instance-hypervisor\n          operator: In\n          values: [\"nitro\"]\n",

@@ -1,8 +1,9 @@
 use super::util::setting_span;
 use crate::declare_rule;
 use eksplane_diagnostics::{Finding, Fix};
+use eksplane_facts::Facts;
 use eksplane_facts::capacity::cni_options;
-use eksplane_model::{KubeObject, Platform};
+use eksplane_model::KubeObject;
 
 declare_rule! {
     /// ## What it does
@@ -38,7 +39,8 @@ declare_rule! {
     pub RULE = ("CNI004", "sgp-without-pod-eni", Error, "SecurityGroupPolicy without security groups for pods", Some(check));
 }
 
-fn check(p: &Platform) -> Vec<Finding> {
+fn check(facts: &Facts<'_>) -> Vec<Finding> {
+    let p = facts.platform;
     if p.security_group_policies.is_empty() {
         return Vec::new();
     }

@@ -1,10 +1,9 @@
 use super::util::setting_span;
 use crate::declare_rule;
-use eksplane_aws_data::Catalog;
 use eksplane_diagnostics::{Finding, Fix};
+use eksplane_facts::Facts;
 use eksplane_facts::capacity::cni_options;
 use eksplane_facts::ip_inputs::{TargetArgs, plan_inputs};
-use eksplane_model::Platform;
 
 /// Below this many wholly free /28 blocks a subnet cannot take one more node
 /// in prefix mode: the first prefix plus the warm one (`WARM_PREFIX_TARGET=1`).
@@ -43,7 +42,8 @@ declare_rule! {
     pub RULE = ("CNI010", "subnet-out-of-prefixes", Error, "Subnet has free addresses but no free /28 blocks", catalog check);
 }
 
-fn check(p: &Platform, catalog: &Catalog) -> Vec<Finding> {
+fn check(facts: &Facts<'_>) -> Vec<Finding> {
+    let (p, catalog) = (facts.platform, facts.catalog);
     let (cni, _) = cni_options(p);
     if !cni.prefix_delegation || p.aws.network_interfaces.is_empty() {
         return Vec::new();

@@ -13,24 +13,6 @@ pub(crate) fn setting_span(p: &Platform, f: impl Fn(&CniSettings) -> Option<Span
     Some(f(&a.settings).unwrap_or(a.daemonset.origin.span))
 }
 
-/// The most specific place a pool's pod count comes from: the NodeClass's
-/// `kubelet.maxPods`, else the NodeClass, else the NodePool's `nodeClassRef`.
-pub(crate) fn pool_anchor(pc: &PoolCapacity<'_>) -> Span {
-    if let Some(m) = pc.max_pods_set() {
-        return m.span;
-    }
-    if let Some(c) = pc.class {
-        return c.origin.locate(&["spec", "kubelet"]);
-    }
-    pc.pool
-        .spec
-        .template
-        .spec
-        .node_class_ref
-        .as_ref()
-        .map_or(pc.pool.origin.span, |r| r.span)
-}
-
 /// `a, b, c and 12 more`.
 pub(crate) fn list(items: &[String], max: usize) -> String {
     list_with(items, max, ", ")
@@ -75,6 +57,9 @@ pub(crate) fn mode(cni: &CniOptions) -> String {
 /// NodePool requirement that selects it, then the nodeadm expression.
 pub(crate) fn fix_snippet(pc: &PoolCapacity<'_>, fix: &MaxPodsFix) -> String {
     use eksplane_capacity::GroupSelector;
+    if !pc.kind().is_karpenter() {
+        return node_group_fix(pc, fix);
+    }
     let class = pc.class.map_or("default", |c| c.name());
     let mut s = String::new();
     for (i, g) in fix.groups.iter().enumerate().take(FIX_GROUPS) {
@@ -122,5 +107,48 @@ pub(crate) fn fix_snippet(pc: &PoolCapacity<'_>, fix: &MaxPodsFix) -> String {
         "---\n# or, AL2023 nodes bootstrapped by nodeadm (NodeConfig):\nspec:\n  kubelet:\n    maxPodsExpression: \"{}\"",
         fix.nodeadm_expression
     );
+    s
+}
+
+/// A node group has one pod limit for all its types: the smallest value a
+/// group of the fix allows, as eksctl's `maxPodsPerNode`.
+fn node_group_fix(pc: &PoolCapacity<'_>, fix: &MaxPodsFix) -> String {
+    use eksplane_facts::nodes::NodeSourceKind;
+    let n = fix.groups.iter().map(|g| g.max_pods).min().unwrap_or(0);
+    let mut s = String::new();
+    match pc.kind() {
+        NodeSourceKind::EksctlManaged => {
+            let _ = writeln!(
+                s,
+                "managedNodeGroups:\n  - name: {}\n    maxPodsPerNode: {n}",
+                pc.name()
+            );
+        }
+        NodeSourceKind::EksctlSelfManaged => {
+            let _ = writeln!(
+                s,
+                "nodeGroups:\n  - name: {}\n    maxPodsPerNode: {n}",
+                pc.name()
+            );
+        }
+        _ => {
+            let _ = writeln!(
+                s,
+                "# node group {}: set max pods to {n} in the launch template's NodeConfig\napiVersion: node.eks.aws/v1alpha1\nkind: NodeConfig\nspec:\n  kubelet:\n    config:\n      maxPods: {n}",
+                pc.name()
+            );
+        }
+    }
+    if fix.groups.len() > 1 {
+        let _ = writeln!(
+            s,
+            "# its types need different values ({}): split the group by size to use each type fully",
+            fix.groups
+                .iter()
+                .map(|g| g.max_pods.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
     s
 }

@@ -1,8 +1,8 @@
 use super::util::setting_span;
 use crate::declare_rule;
 use eksplane_diagnostics::{Finding, Fix};
+use eksplane_facts::Facts;
 use eksplane_facts::capacity::{CniSource, cni_options};
-use eksplane_model::Platform;
 
 declare_rule! {
     /// ## What it does
@@ -37,7 +37,8 @@ declare_rule! {
     pub RULE = ("CNI007", "prefix-warm-targets", Warning, "Warm-pool settings defeat prefix delegation", Some(check));
 }
 
-fn check(p: &Platform) -> Vec<Finding> {
+fn check(facts: &Facts<'_>) -> Vec<Finding> {
+    let p = facts.platform;
     let (cni, source) = cni_options(p);
     if !cni.prefix_delegation || source == CniSource::Defaults {
         return Vec::new();

@@ -1,5 +1,6 @@
 use crate::declare_rule;
 use eksplane_diagnostics::{Finding, Fix};
+use eksplane_facts::Facts;
 use eksplane_model::Platform;
 use eksplane_source::Span;
 
@@ -107,7 +108,8 @@ fn sources(p: &Platform) -> Vec<Source> {
     v
 }
 
-fn check(p: &Platform) -> Vec<Finding> {
+fn check(facts: &Facts<'_>) -> Vec<Finding> {
+    let p = facts.platform;
     let srcs = sources(p);
     if srcs.is_empty() {
         return Vec::new();
@@ -228,7 +230,10 @@ mod tests {
 
     fn run(files: &[(&str, &str)]) -> Vec<Finding> {
         let l = eksplane_load::load_texts(files.iter().copied());
-        check(&l.platform)
+        check(&eksplane_facts::Facts::new(
+            &l.platform,
+            eksplane_aws_data::Catalog::embedded(),
+        ))
     }
 
     #[test]

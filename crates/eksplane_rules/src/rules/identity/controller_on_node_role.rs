@@ -4,6 +4,7 @@ use super::util::{
 };
 use crate::declare_rule;
 use eksplane_diagnostics::{Finding, Fix};
+use eksplane_facts::Facts;
 use eksplane_model::k8s::{Workload, WorkloadKind};
 use eksplane_model::{KubeObject, Platform};
 use eksplane_source::Span;
@@ -253,7 +254,8 @@ fn env_gives_credentials(w: &Workload) -> bool {
         })
 }
 
-fn check(p: &Platform) -> Vec<Finding> {
+fn check(facts: &Facts<'_>) -> Vec<Finding> {
+    let p = facts.platform;
     if !associations_are_listed(p) {
         return Vec::new();
     }
@@ -418,7 +420,10 @@ mod tests {
     fn run(files: &[(&str, &str)]) -> Vec<Finding> {
         let l = load_texts(files.iter().copied());
         assert!(l.findings.is_empty(), "{:?}", l.findings);
-        check(&l.platform)
+        check(&eksplane_facts::Facts::new(
+            &l.platform,
+            eksplane_aws_data::Catalog::embedded(),
+        ))
     }
 
     const CC: &str = "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata: {name: prod, region: us-east-1}\n";

@@ -4,6 +4,7 @@ use super::util::{
 };
 use crate::declare_rule;
 use eksplane_diagnostics::{Finding, Fix};
+use eksplane_facts::Facts;
 use eksplane_model::aws::iam::IRSA_ACTION;
 use eksplane_model::k8s::WorkloadKind;
 use eksplane_model::{KubeObject, Platform};
@@ -71,7 +72,8 @@ declare_rule! {
     pub RULE = ("IDN001", "irsa-and-pod-identity", Warning, "Service account has both IRSA and a Pod Identity association", Some(check));
 }
 
-fn check(p: &Platform) -> Vec<Finding> {
+fn check(facts: &Facts<'_>) -> Vec<Finding> {
+    let p = facts.platform;
     let irsa = irsa_bindings(p);
     associations(p)
         .iter()
@@ -225,7 +227,10 @@ mod tests {
             "input findings: {:?}",
             l.findings.iter().map(|f| &f.message).collect::<Vec<_>>()
         );
-        check(&l.platform)
+        check(&eksplane_facts::Facts::new(
+            &l.platform,
+            eksplane_aws_data::Catalog::embedded(),
+        ))
     }
 
     const SA: &str = "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: checkout-sa\n  namespace: payments\n  annotations:\n    eks.amazonaws.com/role-arn: arn:aws:iam::111122223333:role/checkout-irsa\n";

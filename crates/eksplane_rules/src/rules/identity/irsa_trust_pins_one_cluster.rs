@@ -4,7 +4,7 @@ use super::util::{
 };
 use crate::declare_rule;
 use eksplane_diagnostics::{Finding, Fix};
-use eksplane_model::Platform;
+use eksplane_facts::Facts;
 use eksplane_model::aws::iam::{IRSA_ACTION, POD_IDENTITY_SERVICE, Role, Statement};
 use eksplane_source::{Span, Spanned};
 
@@ -115,7 +115,8 @@ fn pinned(role: &Role) -> Vec<Pinned<'_>> {
     out
 }
 
-fn check(p: &Platform) -> Vec<Finding> {
+fn check(facts: &Facts<'_>) -> Vec<Finding> {
+    let p = facts.platform;
     let this_provider = p.aws.cluster().and_then(|c| c.oidc_provider());
     let cluster = cluster_name(p);
     let irsa = irsa_bindings(p);
@@ -280,7 +281,10 @@ mod tests {
     fn run(files: &[(&str, &str)]) -> Vec<Finding> {
         let l = load_texts(files.iter().copied());
         assert!(l.findings.is_empty(), "{:?}", l.findings);
-        check(&l.platform)
+        check(&eksplane_facts::Facts::new(
+            &l.platform,
+            eksplane_aws_data::Catalog::embedded(),
+        ))
     }
 
     fn irsa_statement(id: &str, sub: &str) -> String {

@@ -1,7 +1,7 @@
 use super::util::{Association, associations};
 use crate::declare_rule;
 use eksplane_diagnostics::{Finding, Fix};
-use eksplane_model::Platform;
+use eksplane_facts::Facts;
 use eksplane_model::aws::iam::{POD_IDENTITY_ACTIONS, POD_IDENTITY_SERVICE};
 use eksplane_source::Span;
 
@@ -46,7 +46,8 @@ declare_rule! {
     pub RULE = ("IDN003", "pod-identity-trust-policy", Error, "Pod Identity role does not trust pods.eks.amazonaws.com", Some(check));
 }
 
-fn check(p: &Platform) -> Vec<Finding> {
+fn check(facts: &Facts<'_>) -> Vec<Finding> {
+    let p = facts.platform;
     let assocs = associations(p);
     // One finding per role, with every association that uses it.
     let mut by_role: Vec<(Span, Vec<&Association>)> = Vec::new();
@@ -173,7 +174,10 @@ mod tests {
     fn run(files: &[(&str, &str)]) -> Vec<Finding> {
         let l = load_texts(files.iter().copied());
         assert!(l.findings.is_empty(), "{:?}", l.findings);
-        check(&l.platform)
+        check(&eksplane_facts::Facts::new(
+            &l.platform,
+            eksplane_aws_data::Catalog::embedded(),
+        ))
     }
 
     fn role(name: &str, statement: &str) -> String {

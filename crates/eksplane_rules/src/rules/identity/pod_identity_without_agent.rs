@@ -1,7 +1,7 @@
 use super::util::{associations, auto_mode, cluster_name, list_some, workloads_named};
 use crate::declare_rule;
 use eksplane_diagnostics::{Finding, Fix};
-use eksplane_model::Platform;
+use eksplane_facts::Facts;
 use eksplane_model::k8s::WorkloadKind;
 use eksplane_source::Span;
 
@@ -54,7 +54,8 @@ declare_rule! {
     pub RULE = ("IDN002", "pod-identity-without-agent", Error, "Pod Identity associations without the Pod Identity Agent", Some(check));
 }
 
-fn check(p: &Platform) -> Vec<Finding> {
+fn check(facts: &Facts<'_>) -> Vec<Finding> {
+    let p = facts.platform;
     let assocs = associations(p);
     if assocs.is_empty() || auto_mode(p) {
         return Vec::new();
@@ -144,7 +145,10 @@ mod tests {
     fn run(files: &[(&str, &str)]) -> Vec<Finding> {
         let l = load_texts(files.iter().copied());
         assert!(l.findings.is_empty(), "{:?}", l.findings);
-        check(&l.platform)
+        check(&eksplane_facts::Facts::new(
+            &l.platform,
+            eksplane_aws_data::Catalog::embedded(),
+        ))
     }
 
     const LIST: &str = r#"{"associations": [{"clusterName": "c", "namespace": "payments", "serviceAccount": "checkout-sa"}]}"#;

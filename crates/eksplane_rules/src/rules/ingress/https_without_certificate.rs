@@ -2,6 +2,7 @@ use super::ingress_without_group::{group_of, is_alb};
 use super::util::{class_params, hosts, ns_name};
 use crate::declare_rule;
 use eksplane_diagnostics::{Finding, Fix};
+use eksplane_facts::Facts;
 use eksplane_model::ingress::{Ingress, ListenPort};
 use eksplane_model::{KubeObject, Platform};
 use eksplane_source::Spanned;
@@ -76,7 +77,8 @@ fn listen_ports(p: &Platform, ing: &Ingress) -> Option<Vec<ListenPort>> {
     }
 }
 
-fn check(p: &Platform) -> Vec<Finding> {
+fn check(facts: &Facts<'_>) -> Vec<Finding> {
+    let p = facts.platform;
     let mut out = Vec::new();
     for ing in p.ingresses.iter().filter(|i| is_alb(p, i)) {
         let Some(ports) = listen_ports(p, ing) else {
@@ -161,7 +163,10 @@ mod tests {
     use super::*;
 
     fn run(text: &str) -> Vec<Finding> {
-        check(&eksplane_load::load_texts([("in.yaml", text)]).platform)
+        check(&eksplane_facts::Facts::new(
+            &eksplane_load::load_texts([("in.yaml", text)]).platform,
+            eksplane_aws_data::Catalog::embedded(),
+        ))
     }
 
     fn ingress(name: &str, annotations: &str, host: &str) -> String {

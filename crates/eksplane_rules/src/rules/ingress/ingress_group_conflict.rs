@@ -1,8 +1,9 @@
 use super::util::{Stated, groups, ns_name, stated, stated_scheme};
 use crate::declare_rule;
 use eksplane_diagnostics::{Finding, Fix};
+use eksplane_facts::Facts;
+use eksplane_model::KubeObject;
 use eksplane_model::ingress::Ingress;
-use eksplane_model::{KubeObject, Platform};
 use eksplane_source::Spanned;
 use std::collections::BTreeMap;
 
@@ -179,7 +180,8 @@ fn duplicate_orders(group: &str, members: &[&Ingress]) -> Vec<Finding> {
     out
 }
 
-fn check(p: &Platform) -> Vec<Finding> {
+fn check(facts: &Facts<'_>) -> Vec<Finding> {
+    let p = facts.platform;
     let ip_type: Param = |c| c.spec.ip_address_type.as_ref();
     let mut out = Vec::new();
     for (group, members) in groups(p) {
@@ -209,7 +211,10 @@ mod tests {
 
     fn run(parts: &[String]) -> Vec<Finding> {
         let text = parts.concat();
-        check(&eksplane_load::load_texts([("in.yaml", text.as_str())]).platform)
+        check(&eksplane_facts::Facts::new(
+            &eksplane_load::load_texts([("in.yaml", text.as_str())]).platform,
+            eksplane_aws_data::Catalog::embedded(),
+        ))
     }
 
     const PUBLIC: &str = "    alb.ingress.kubernetes.io/scheme: internet-facing\n";

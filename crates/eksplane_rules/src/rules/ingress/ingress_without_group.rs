@@ -1,5 +1,6 @@
 use crate::declare_rule;
 use eksplane_diagnostics::{Finding, Fix};
+use eksplane_facts::Facts;
 use eksplane_model::ingress::{ALB_CONTROLLER, Ingress};
 use eksplane_model::{KubeObject, Platform};
 use std::collections::BTreeSet;
@@ -81,7 +82,8 @@ pub fn group_of(p: &Platform, ing: &Ingress) -> Option<String> {
     from_params.or_else(|| ing.alb().group_name.map(|g| g.value))
 }
 
-fn check(p: &Platform) -> Vec<Finding> {
+fn check(facts: &Facts<'_>) -> Vec<Finding> {
+    let p = facts.platform;
     let albs: Vec<&Ingress> = p.ingresses.iter().filter(|i| is_alb(p, i)).collect();
     let groups: BTreeSet<String> = albs.iter().filter_map(|i| group_of(p, i)).collect();
     let ungrouped: Vec<&&Ingress> = albs.iter().filter(|i| group_of(p, i).is_none()).collect();

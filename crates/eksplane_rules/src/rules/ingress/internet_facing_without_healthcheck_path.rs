@@ -2,7 +2,8 @@ use super::ingress_without_group::is_alb;
 use super::util::{backends, is_internet_facing, ns_name, probe_path, service, service_annotation};
 use crate::declare_rule;
 use eksplane_diagnostics::{Finding, Fix};
-use eksplane_model::{KubeObject, Platform};
+use eksplane_facts::Facts;
+use eksplane_model::KubeObject;
 
 declare_rule! {
     /// ## What it does
@@ -46,7 +47,8 @@ declare_rule! {
 
 const PATH: &str = "healthcheck-path";
 
-fn check(p: &Platform) -> Vec<Finding> {
+fn check(facts: &Facts<'_>) -> Vec<Finding> {
+    let p = facts.platform;
     let mut out = Vec::new();
     for ing in p.ingresses.iter().filter(|i| is_alb(p, i)) {
         let alb = ing.alb();
@@ -131,7 +133,10 @@ mod tests {
     use super::*;
 
     fn run(text: &str) -> Vec<Finding> {
-        check(&eksplane_load::load_texts([("in.yaml", text)]).platform)
+        check(&eksplane_facts::Facts::new(
+            &eksplane_load::load_texts([("in.yaml", text)]).platform,
+            eksplane_aws_data::Catalog::embedded(),
+        ))
     }
 
     fn ingress(annotations: &str) -> String {

@@ -2,8 +2,9 @@ use super::ingress_without_group::is_alb;
 use super::util::ns_name;
 use crate::declare_rule;
 use eksplane_diagnostics::{Finding, Fix};
+use eksplane_facts::Facts;
+use eksplane_model::KubeObject;
 use eksplane_model::ingress::{ALB_PREFIX, ListenPort};
-use eksplane_model::{KubeObject, Platform};
 use std::collections::BTreeMap;
 
 declare_rule! {
@@ -54,7 +55,8 @@ pub fn duplicate_port(ports: &[ListenPort]) -> Option<String> {
     None
 }
 
-fn check(p: &Platform) -> Vec<Finding> {
+fn check(facts: &Facts<'_>) -> Vec<Finding> {
+    let p = facts.platform;
     let key = format!("{ALB_PREFIX}listen-ports");
     let mut out = Vec::new();
     for ing in p.ingresses.iter().filter(|i| is_alb(p, i)) {
@@ -100,7 +102,10 @@ mod tests {
         let text = format!(
             "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: cart\n  namespace: shop\n  annotations:\n    alb.ingress.kubernetes.io/listen-ports: '{value}'\nspec:\n  ingressClassName: alb\n"
         );
-        check(&eksplane_load::load_texts([("in.yaml", text.as_str())]).platform)
+        check(&eksplane_facts::Facts::new(
+            &eksplane_load::load_texts([("in.yaml", text.as_str())]).platform,
+            eksplane_aws_data::Catalog::embedded(),
+        ))
     }
 
     #[test]

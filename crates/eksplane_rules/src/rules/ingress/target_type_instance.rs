@@ -5,8 +5,9 @@ use super::util::{
 };
 use crate::declare_rule;
 use eksplane_diagnostics::{Finding, Fix, Severity};
+use eksplane_facts::Facts;
+use eksplane_model::KubeObject;
 use eksplane_model::ingress::ALB_PREFIX;
-use eksplane_model::{KubeObject, Platform};
 use eksplane_source::Span;
 
 declare_rule! {
@@ -63,7 +64,8 @@ struct Effective {
     from: String,
 }
 
-fn check(p: &Platform) -> Vec<Finding> {
+fn check(facts: &Facts<'_>) -> Vec<Finding> {
+    let p = facts.platform;
     let controller = controller_default_target_type(p);
     let (default, default_from, default_span) = match &controller {
         Some((Some((v, span)), _)) => (
@@ -233,7 +235,10 @@ mod tests {
     use super::*;
 
     fn run(text: &str) -> Vec<Finding> {
-        check(&eksplane_load::load_texts([("in.yaml", text)]).platform)
+        check(&eksplane_facts::Facts::new(
+            &eksplane_load::load_texts([("in.yaml", text)]).platform,
+            eksplane_aws_data::Catalog::embedded(),
+        ))
     }
 
     const ING: &str = "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: admin\n  namespace: web\n  annotations:\n    alb.ingress.kubernetes.io/scheme: internal\nTT\nspec:\n  ingressClassName: alb\n  rules:\n    - http:\n        paths:\n          - path: /\n            pathType: Prefix\n            backend:\n              service:\n                name: admin\n                port:\n                  number: 80\n";

@@ -1,6 +1,7 @@
 use super::util::{can_land, yaml_scalar};
 use crate::declare_rule;
 use eksplane_diagnostics::{Finding, Fix};
+use eksplane_facts::Facts;
 use eksplane_model::k8s::{DO_NOT_DISRUPT, Workload, WorkloadKind, selector_matches};
 use eksplane_model::karpenter::NodePool;
 use eksplane_model::{KubeObject, Platform};
@@ -137,7 +138,8 @@ fn pdb_labels(w: &Workload) -> BTreeMap<String, String> {
     }
 }
 
-fn check(p: &Platform) -> Vec<Finding> {
+fn check(facts: &Facts<'_>) -> Vec<Finding> {
+    let p = facts.platform;
     let pools: Vec<&NodePool> = p
         .node_pools
         .iter()
@@ -223,7 +225,10 @@ mod tests {
 
     fn run(yaml: &str) -> Vec<Finding> {
         let l = load_texts([("t.yaml", yaml)]);
-        check(&l.platform)
+        check(&eksplane_facts::Facts::new(
+            &l.platform,
+            eksplane_aws_data::Catalog::embedded(),
+        ))
     }
 
     const POOL: &str = "apiVersion: karpenter.sh/v1

@@ -1,5 +1,6 @@
 use crate::declare_rule;
 use eksplane_diagnostics::{Finding, Fix, Severity};
+use eksplane_facts::Facts;
 use eksplane_model::karpenter::Ec2NodeClass;
 use eksplane_model::{KubeObject, Platform};
 
@@ -71,7 +72,8 @@ fn users<'a>(p: &'a Platform, c: &Ec2NodeClass) -> Vec<&'a eksplane_model::karpe
         .collect()
 }
 
-fn check(p: &Platform) -> Vec<Finding> {
+fn check(facts: &Facts<'_>) -> Vec<Finding> {
+    let p = facts.platform;
     let mut out = Vec::new();
     for c in &p.node_classes {
         let Some(mo) = &c.spec.metadata_options else {
@@ -177,7 +179,10 @@ spec:
         );
         let l = load_texts([("t.yaml", yaml.as_str())]);
         assert!(l.findings.is_empty());
-        check(&l.platform)
+        check(&eksplane_facts::Facts::new(
+            &l.platform,
+            eksplane_aws_data::Catalog::embedded(),
+        ))
     }
 
     #[test]

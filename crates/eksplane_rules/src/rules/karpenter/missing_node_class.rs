@@ -1,6 +1,7 @@
 use crate::declare_rule;
 use eksplane_diagnostics::{Finding, Fix};
-use eksplane_model::{KubeObject, Platform};
+use eksplane_facts::Facts;
+use eksplane_model::KubeObject;
 
 declare_rule! {
     /// ## What it does
@@ -52,7 +53,8 @@ fn distance(a: &str, b: &str) -> usize {
     prev[b.len()]
 }
 
-fn check(p: &Platform) -> Vec<Finding> {
+fn check(facts: &Facts<'_>) -> Vec<Finding> {
+    let p = facts.platform;
     let mut out = Vec::new();
     let mut names: Vec<&str> = p.node_classes.iter().map(|c| c.name()).collect();
     names.sort_unstable();
@@ -129,7 +131,10 @@ mod tests {
 
     fn run(yaml: &str) -> Vec<Finding> {
         let l = load_texts([("t.yaml", yaml)]);
-        check(&l.platform)
+        check(&eksplane_facts::Facts::new(
+            &l.platform,
+            eksplane_aws_data::Catalog::embedded(),
+        ))
     }
 
     const POOL: &str = "apiVersion: karpenter.sh/v1

@@ -1,5 +1,6 @@
 use crate::declare_rule;
 use eksplane_diagnostics::{Finding, Fix};
+use eksplane_facts::Facts;
 use eksplane_model::{KubeObject, Platform};
 use eksplane_source::{PathSeg, Spanned};
 use std::collections::BTreeMap;
@@ -154,7 +155,8 @@ fn node_group_findings(p: &Platform, out: &mut Vec<Finding>) {
     }
 }
 
-fn check(p: &Platform) -> Vec<Finding> {
+fn check(facts: &Facts<'_>) -> Vec<Finding> {
+    let p = facts.platform;
     let mut out = Vec::new();
     for c in &p.node_classes {
         if has_cost_tag(c.spec.tags.keys()) {
@@ -224,7 +226,10 @@ mod tests {
             "{:?}",
             l.findings.iter().map(|f| &f.message).collect::<Vec<_>>()
         );
-        check(&l.platform)
+        check(&eksplane_facts::Facts::new(
+            &l.platform,
+            eksplane_aws_data::Catalog::embedded(),
+        ))
     }
 
     #[test]

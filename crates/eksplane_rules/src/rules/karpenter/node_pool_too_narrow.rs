@@ -4,8 +4,9 @@ use super::util::{
 };
 use crate::declare_rule;
 use eksplane_diagnostics::{Finding, Fix, Severity};
+use eksplane_facts::Facts;
+use eksplane_model::KubeObject;
 use eksplane_model::karpenter::NodePool;
-use eksplane_model::{KubeObject, Platform};
 use eksplane_source::Span;
 
 declare_rule! {
@@ -128,7 +129,8 @@ fn fix_snippet(family: Option<&str>) -> String {
     )
 }
 
-fn check(p: &Platform) -> Vec<Finding> {
+fn check(facts: &Facts<'_>) -> Vec<Finding> {
+    let p = facts.platform;
     let mut out = Vec::new();
     for np in &p.node_pools {
         let Some((span, what, family)) = narrowing(np) else {
@@ -195,7 +197,10 @@ spec:
         );
         let l = load_texts([("t.yaml", yaml.as_str())]);
         assert!(l.findings.is_empty());
-        check(&l.platform)
+        check(&eksplane_facts::Facts::new(
+            &l.platform,
+            eksplane_aws_data::Catalog::embedded(),
+        ))
     }
 
     #[test]

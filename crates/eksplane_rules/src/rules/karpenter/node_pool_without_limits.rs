@@ -1,6 +1,7 @@
 use crate::declare_rule;
 use eksplane_diagnostics::{Finding, Fix};
-use eksplane_model::{KubeObject, Platform};
+use eksplane_facts::Facts;
+use eksplane_model::KubeObject;
 
 declare_rule! {
     /// ## What it does
@@ -38,7 +39,8 @@ declare_rule! {
     pub RULE = ("KAR001", "node-pool-without-limits", Warning, "NodePool has no limits", Some(check));
 }
 
-fn check(p: &Platform) -> Vec<Finding> {
+fn check(facts: &Facts<'_>) -> Vec<Finding> {
+    let p = facts.platform;
     p.node_pools
         .iter()
         .filter(|np| np.spec.limits.as_ref().is_none_or(|l| l.is_empty()))

@@ -1,5 +1,6 @@
 use crate::declare_rule;
 use eksplane_diagnostics::{Finding, Fix};
+use eksplane_facts::Facts;
 use eksplane_model::k8s::{
     DO_NOT_DISRUPT, IntOrString, PodDisruptionBudget, Workload, WorkloadKind, selector_matches,
 };
@@ -142,7 +143,8 @@ fn blocks(
     }
 }
 
-fn check(p: &Platform) -> Vec<Finding> {
+fn check(facts: &Facts<'_>) -> Vec<Finding> {
+    let p = facts.platform;
     let mut out = Vec::new();
     for pdb in &p.pdbs {
         if pdb.spec.selector.is_none() {
@@ -261,7 +263,10 @@ spec:
         );
         let l = load_texts([("t.yaml", yaml.as_str())]);
         assert!(l.findings.is_empty());
-        check(&l.platform)
+        check(&eksplane_facts::Facts::new(
+            &l.platform,
+            eksplane_aws_data::Catalog::embedded(),
+        ))
     }
 
     #[test]

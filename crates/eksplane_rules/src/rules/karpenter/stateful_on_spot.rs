@@ -4,9 +4,10 @@ use super::util::{
 };
 use crate::declare_rule;
 use eksplane_diagnostics::{Finding, Fix};
+use eksplane_facts::Facts;
+use eksplane_model::KubeObject;
 use eksplane_model::k8s::{DO_NOT_DISRUPT, Workload, WorkloadKind};
 use eksplane_model::karpenter::NodePool;
-use eksplane_model::{KubeObject, Platform};
 use eksplane_source::Span;
 
 /// A Job runs "long" past this many seconds of `activeDeadlineSeconds`.
@@ -198,7 +199,8 @@ fn on_demand_copy(np: &NodePool) -> String {
     s
 }
 
-fn check(p: &Platform) -> Vec<Finding> {
+fn check(facts: &Facts<'_>) -> Vec<Finding> {
+    let p = facts.platform;
     let mut out = Vec::new();
     for w in &p.workloads {
         let Some(why) = needs_on_demand(w) else {
@@ -338,7 +340,10 @@ spec:
         let yaml = format!("{POOLS}---\n{doc}");
         let l = load_texts([("t.yaml", yaml.as_str())]);
         assert!(l.findings.is_empty());
-        check(&l.platform)
+        check(&eksplane_facts::Facts::new(
+            &l.platform,
+            eksplane_aws_data::Catalog::embedded(),
+        ))
     }
 
     fn job(deadline: &str, annotations: &str) -> String {
