@@ -189,6 +189,16 @@ pub mod input {
     pub const DUPLICATE_OBJECT: RuleId = RuleId("LOAD005");
     /// A mapping key is written twice.
     pub const DUPLICATE_KEY: RuleId = RuleId("LOAD006");
+    /// A file or document is an unrendered Helm template (`{{ ... }}`).
+    pub const UNRENDERED_TEMPLATE: RuleId = RuleId("LOAD007");
+    /// A Kustomize patch (not a whole object) was recognised and skipped.
+    pub const KUSTOMIZE_PATCH: RuleId = RuleId("LOAD008");
+    /// An object uses a retired API version (Karpenter v1beta1, v1alpha5).
+    pub const RETIRED_API: RuleId = RuleId("LOAD009");
+    /// A field that the kind's schema does not define.
+    pub const UNKNOWN_FIELD: RuleId = RuleId("LOAD010");
+    /// Kubernetes objects that no single cluster of the inputs owns.
+    pub const UNATTRIBUTED_OBJECTS: RuleId = RuleId("LOAD011");
     /// A suppression (annotation or config entry) matches no finding.
     pub const UNUSED_SUPPRESSION: RuleId = RuleId("CFG001");
     /// The configuration names an unknown rule or severity.

@@ -6,7 +6,10 @@
 //! cargo run --release -p eksplane_load --example synth -- 50000 50 /tmp/synth-50k
 //! ```
 
-#![allow(clippy::print_stderr)]
+#![allow(
+    clippy::print_stderr,
+    reason = "a command-line example reports bad usage and I/O errors on the terminal"
+)]
 
 use std::path::PathBuf;
 use std::process::ExitCode;

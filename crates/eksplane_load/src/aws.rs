@@ -45,6 +45,18 @@ pub(crate) fn load_aws(ctx: &mut Ctx, root: Node) -> bool {
                 }
                 true
             }
+            // `aws eks list-access-entries` lists principal ARNs (strings); a
+            // list of mappings under the same key is a fragment of an eksctl
+            // ClusterConfig's `accessConfig` (e.g. the EKS workshop's
+            // cluster/eksctl/access-entries.yaml), not this output.
+            eks::ListAccessEntriesOutput::TOP_LEVEL_KEY
+                if root
+                    .get(eks::ListAccessEntriesOutput::TOP_LEVEL_KEY)
+                    .and_then(Node::as_seq)
+                    .is_some_and(|items| items.iter().any(|i| i.as_map().is_some())) =>
+            {
+                false
+            }
             eks::ListAccessEntriesOutput::TOP_LEVEL_KEY => {
                 if let Some(out) = decode_or_report::<eks::ListAccessEntriesOutput>(
                     ctx,

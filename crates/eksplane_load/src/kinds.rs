@@ -4,7 +4,9 @@
 use crate::{Ctx, decode_or_report, origin_of, with_node};
 use eksplane_model::cni::AwsNode;
 use eksplane_model::eksctl::ClusterConfig;
-use eksplane_model::k8s::{AwsAuth, ConfigMap, RoleMapping, UserMapping, Workload, WorkloadKind};
+use eksplane_model::k8s::{
+    AwsAuth, ConfigMap, HorizontalPodAutoscaler, RoleMapping, UserMapping, Workload, WorkloadKind,
+};
 use eksplane_model::plan::{NetworkPlan, WorkloadProfile};
 use eksplane_model::{KubeObject, ObjectMeta, OpaqueObject, Origin};
 use eksplane_source::{Node, Spanned, decode, parse_embedded_yaml};
@@ -34,6 +36,16 @@ macro_rules! typed {
     };
 }
 
+/// [`typed!`] after reporting fields the kind's schema does not define.
+macro_rules! checked {
+    ($field:ident) => {
+        |ctx: &mut Ctx, node: Node, origin: Origin| {
+            crate::schema::check_unknown_fields(ctx, &node, &origin);
+            (typed!($field))(ctx, node, origin)
+        }
+    };
+}
+
 fn set_origin<T: KubeObject>(obj: &mut T, origin: Origin) {
     *obj.origin_mut() = origin;
 }
@@ -58,13 +70,50 @@ static KINDS: &[KindEntry] = &[
         group: "karpenter.sh",
         versions: &["v1"],
         kind: "NodePool",
-        load: typed!(node_pools),
+        load: checked!(node_pools),
     },
     KindEntry {
         group: "karpenter.k8s.aws",
         versions: &["v1"],
         kind: "EC2NodeClass",
-        load: typed!(node_classes),
+        load: checked!(node_classes),
+    },
+    // Karpenter's retired APIs (karpenter.rs): v1beta1 read through v1.
+    KindEntry {
+        group: "karpenter.sh",
+        versions: &["v1beta1"],
+        kind: "NodePool",
+        load: crate::karpenter::load_v1beta1_node_pool,
+    },
+    KindEntry {
+        group: "karpenter.k8s.aws",
+        versions: &["v1beta1"],
+        kind: "EC2NodeClass",
+        load: crate::karpenter::load_v1beta1_node_class,
+    },
+    KindEntry {
+        group: "karpenter.sh",
+        versions: &["v1beta1"],
+        kind: "NodeClaim",
+        load: crate::karpenter::load_not_analysed,
+    },
+    KindEntry {
+        group: "karpenter.sh",
+        versions: &["v1alpha5"],
+        kind: "Provisioner",
+        load: crate::karpenter::load_not_analysed,
+    },
+    KindEntry {
+        group: "karpenter.sh",
+        versions: &["v1alpha5"],
+        kind: "Machine",
+        load: crate::karpenter::load_not_analysed,
+    },
+    KindEntry {
+        group: "karpenter.k8s.aws",
+        versions: &["v1alpha1"],
+        kind: "AWSNodeTemplate",
+        load: crate::karpenter::load_not_analysed,
     },
     // VPC CNI and VPC resource controller
     KindEntry {
@@ -128,6 +177,25 @@ static KINDS: &[KindEntry] = &[
         versions: &["v1"],
         kind: "PodDisruptionBudget",
         load: typed!(pdbs),
+    },
+    KindEntry {
+        group: "autoscaling",
+        versions: &["v2", "v1"],
+        kind: "HorizontalPodAutoscaler",
+        load: load_hpa,
+    },
+    // Kustomize (not cluster objects: they name the patches of their directory)
+    KindEntry {
+        group: "kustomize.config.k8s.io",
+        versions: ANY,
+        kind: "Kustomization",
+        load: crate::kustomize::load_kustomization,
+    },
+    KindEntry {
+        group: "kustomize.config.k8s.io",
+        versions: ANY,
+        kind: "Component",
+        load: crate::kustomize::load_kustomization,
     },
     // RBAC
     KindEntry {
@@ -255,6 +323,10 @@ fn load_workload(ctx: &mut Ctx, node: Node, origin: Origin) {
     let Some(kind) = WorkloadKind::from_kind(&origin.kind) else {
         return;
     };
+    if let Some(reason) = crate::kustomize::workload_patch_reason(kind, &node) {
+        crate::kustomize::skip_unlisted_patch(ctx, &node, reason);
+        return;
+    }
     let what = format!("{} {}", origin.kind, name_of(&node));
     let mut w = match Workload::decode(kind, &node) {
         Ok(w) => w,
@@ -282,22 +354,30 @@ fn load_workload(ctx: &mut Ctx, node: Node, origin: Origin) {
                 b.span,
             ));
         }
-        if let Some(prev) = &ctx.platform.aws_node {
-            ctx.findings.push(
-                eksplane_diagnostics::Finding::new(
-                    eksplane_diagnostics::input::DUPLICATE_OBJECT,
-                    eksplane_diagnostics::Severity::Warning,
-                    "Object defined twice",
-                    "DaemonSet kube-system/aws-node is defined twice; the later one is used"
-                        .to_string(),
-                    aws_node.daemonset.origin.span,
-                )
-                .related(prev.daemonset.origin.span, "first defined here"),
-            );
-        }
+        // A second aws-node is reported with every duplicate object
+        // (merge.rs); the later one is used, as when applied in order.
         ctx.platform.aws_node = Some(aws_node);
     }
     ctx.platform.workloads.push(w);
+}
+
+fn load_hpa(ctx: &mut Ctx, node: Node, origin: Origin) {
+    let what = format!("HorizontalPodAutoscaler {}", name_of(&node));
+    let Some(mut hpa) = decode_or_report::<HorizontalPodAutoscaler>(ctx, &what, &node) else {
+        return;
+    };
+    for (span, message) in hpa.problems() {
+        ctx.findings.push(eksplane_diagnostics::Finding::new(
+            eksplane_diagnostics::input::INVALID_OBJECT,
+            eksplane_diagnostics::Severity::Error,
+            "Object does not match its schema",
+            format!("{what}: {message}"),
+            span,
+        ));
+    }
+    hpa.origin = with_node(origin, node);
+    ctx.stats.objects += 1;
+    ctx.platform.hpas.push(hpa);
 }
 
 fn load_config_map(ctx: &mut Ctx, node: Node, origin: Origin) {
@@ -371,6 +451,7 @@ where
 }
 
 fn load_cluster_config(ctx: &mut Ctx, node: Node, origin: Origin) {
+    crate::schema::check_unknown_fields(ctx, &node, &origin);
     let what = format!("ClusterConfig {}", name_of(&node));
     if let Some(mut cc) = decode_or_report::<ClusterConfig>(ctx, &what, &node) {
         cc.origin = with_node(origin, node);

@@ -6,11 +6,17 @@
 
 mod aws;
 mod files;
+mod karpenter;
 mod kinds;
+mod kustomize;
 mod merge;
+mod schema;
+mod schema_fields;
+mod split;
 pub mod synthetic;
 
 pub use files::{Input, expand_inputs};
+pub use split::{ClusterPlatform, split_clusters};
 
 use eksplane_diagnostics::{Config, Finding, input};
 use eksplane_model::{Origin, Platform};
@@ -23,7 +29,13 @@ use std::sync::Arc;
 #[derive(Debug, Default)]
 pub struct Loaded {
     pub db: SourceDb,
+    /// Everything read, merged: with several clusters, the first one's
+    /// facts as `cluster`; [`split_clusters`] gives one platform per cluster.
     pub platform: Platform,
+    /// One view per cluster the inputs describe (by name, in load order; a
+    /// source naming no cluster joins the only named one). Empty when no
+    /// source states cluster facts.
+    pub clusters: Vec<eksplane_model::ClusterView>,
     /// Problems with the input (area `LOAD`), sorted by position.
     pub findings: Vec<Finding>,
     pub stats: LoadStats,
@@ -64,9 +76,43 @@ pub(crate) struct Ctx {
     pub limits: Limits,
     /// Cluster-level facts in load order, merged at the end.
     pub facts: merge::FactLog,
+    /// One view per cluster the inputs describe, merged at the end.
+    pub clusters: Vec<eksplane_model::ClusterView>,
+    /// Files that a kustomization of the inputs applies as patches (path,
+    /// lexically normalised -> where the kustomization lists it).
+    pub patch_files: std::collections::HashMap<String, eksplane_source::Span>,
+    /// The kubelet settings of v1beta1 NodePools (name -> settings as
+    /// written, without positions), to tell whether pools sharing an
+    /// EC2NodeClass agree.
+    pub v1beta1_kubelets: std::collections::HashMap<String, String>,
+}
+
+impl Ctx {
+    fn new(limits: Limits) -> Self {
+        Ctx {
+            db: SourceDb::new(),
+            platform: Platform::default(),
+            findings: Vec::new(),
+            stats: LoadStats::default(),
+            limits,
+            facts: merge::FactLog::default(),
+            clusters: Vec::new(),
+            patch_files: std::collections::HashMap::new(),
+            v1beta1_kubelets: std::collections::HashMap::new(),
+        }
+    }
 }
 
 pub(crate) fn source_error(e: &SourceError) -> Finding {
+    if let SourceError::UnrenderedTemplate { .. } = e {
+        return Finding::new(
+            input::UNRENDERED_TEMPLATE,
+            eksplane_diagnostics::Severity::Error,
+            "Unrendered Helm template",
+            e.to_string(),
+            e.span(),
+        );
+    }
     Finding::new(
         input::UNREADABLE,
         eksplane_diagnostics::Severity::Error,
@@ -88,43 +134,43 @@ pub(crate) fn decode_error(what: &str, e: &DecodeError) -> Finding {
 
 /// Loads every input into one platform.
 pub fn load(inputs: &[Input], opts: LoadOptions) -> Loaded {
-    let mut ctx = Ctx {
-        db: SourceDb::new(),
-        platform: Platform::default(),
-        findings: Vec::new(),
-        stats: LoadStats::default(),
-        limits: opts.limits,
-        facts: merge::FactLog::default(),
-    };
-    for (name, bytes) in files::read_inputs(inputs, &mut ctx) {
-        load_bytes(&mut ctx, name, bytes);
-    }
+    let mut ctx = Ctx::new(opts.limits);
+    let files = files::read_inputs(inputs, &mut ctx);
+    load_files(&mut ctx, files);
     finish(ctx)
 }
 
 /// Loads in-memory files (name, text): for tests and embedding.
 pub fn load_texts<'a>(files: impl IntoIterator<Item = (&'a str, &'a str)>) -> Loaded {
-    let mut ctx = Ctx {
-        db: SourceDb::new(),
-        platform: Platform::default(),
-        findings: Vec::new(),
-        stats: LoadStats::default(),
-        limits: Limits::default(),
-        facts: merge::FactLog::default(),
-    };
-    for (name, text) in files {
-        load_bytes(&mut ctx, name.to_string(), text.as_bytes().to_vec());
-    }
+    let mut ctx = Ctx::new(Limits::default());
+    let files = files
+        .into_iter()
+        .map(|(name, text)| (name.to_string(), text.as_bytes().to_vec()))
+        .collect();
+    load_files(&mut ctx, files);
     finish(ctx)
+}
+
+/// Kustomization files first (they say which files are patches), then the
+/// others in the order given.
+fn load_files(ctx: &mut Ctx, files: Vec<(String, Vec<u8>)>) {
+    let (kustomizations, others): (Vec<_>, Vec<_>) = files
+        .into_iter()
+        .partition(|(name, _)| kustomize::is_kustomization_file(name));
+    for (name, bytes) in kustomizations.into_iter().chain(others) {
+        load_bytes(ctx, name, bytes);
+    }
 }
 
 fn finish(mut ctx: Ctx) -> Loaded {
     kinds::check_workload_profiles(&mut ctx);
     merge::merge(&mut ctx);
+    karpenter::attach_v1beta1_kubelets(&mut ctx);
     ctx.findings.sort_by_key(|f| f.sort_key());
     Loaded {
         db: ctx.db,
         platform: ctx.platform,
+        clusters: ctx.clusters,
         findings: ctx.findings,
         stats: ctx.stats,
     }
@@ -145,8 +191,40 @@ fn load_bytes(ctx: &mut Ctx, name: String, bytes: Vec<u8>) {
         return;
     };
     let text = file.text.clone();
+    let kustomization_file = kustomize::is_kustomization_file(&file.name);
     let parsed = parse_file(id, &text, &ctx.limits);
+    let patch_listed = kustomize::listed_as_patch(ctx, id);
+    let mut template_reported = false;
     for doc in parsed.documents {
+        if let Some(listed) = patch_listed {
+            kustomize::skip_listed_patch(ctx, &doc, listed);
+            continue;
+        }
+        if kustomization_file && doc.root.get("kind").is_none() && doc.root.as_map().is_some() {
+            // kustomize accepts a kustomization without apiVersion and kind.
+            ctx.stats.documents += 1;
+            let origin = origin_of(&doc.root, doc.helm_source.clone());
+            kustomize::load_kustomization(ctx, doc.root, origin);
+            continue;
+        }
+        // An unrendered template's values are not what would be applied:
+        // one finding for the file, and none of its templated documents read.
+        if let Some(span) = doc.unrendered_template {
+            if !template_reported {
+                let line = text
+                    .lines()
+                    .nth(span.start.line as usize - 1)
+                    .unwrap_or_default();
+                ctx.findings
+                    .push(source_error(&SourceError::UnrenderedTemplate {
+                        span,
+                        action: line.trim().to_string(),
+                    }));
+                template_reported = true;
+            }
+            ctx.stats.documents += 1;
+            continue;
+        }
         load_document(ctx, doc);
     }
     if let Some(e) = parsed.error {

@@ -12,6 +12,7 @@ pub mod eksctl;
 pub mod ingress;
 pub mod k8s;
 pub mod karpenter;
+pub mod kustomize;
 pub mod meta;
 pub mod plan;
 pub mod platform;

@@ -5,8 +5,8 @@ use crate::cni::{AwsNode, EniConfig, SecurityGroupPolicy};
 use crate::eksctl::ClusterConfig;
 use crate::ingress::{Ingress, IngressClass, IngressClassParams};
 use crate::k8s::{
-    AwsAuth, ClusterRole, ClusterRoleBinding, ConfigMap, Namespace, PodDisruptionBudget, Role,
-    RoleBinding, Service, ServiceAccount, Workload,
+    AwsAuth, ClusterRole, ClusterRoleBinding, ConfigMap, HorizontalPodAutoscaler, Namespace,
+    PodDisruptionBudget, Role, RoleBinding, Service, ServiceAccount, Workload,
 };
 use crate::karpenter::{Ec2NodeClass, NodePool};
 use crate::meta::{KubeObject, ObjectMeta, Origin};
@@ -90,6 +90,8 @@ pub struct Platform {
     pub services: Vec<Service>,
     pub service_accounts: Vec<ServiceAccount>,
     pub pdbs: Vec<PodDisruptionBudget>,
+    /// HorizontalPodAutoscalers (`autoscaling/v2` and `v1`).
+    pub hpas: Vec<HorizontalPodAutoscaler>,
     /// Deployments, StatefulSets, DaemonSets (aws-node included), ReplicaSets,
     /// Jobs, CronJobs and Pods.
     pub workloads: Vec<Workload>,
@@ -107,6 +109,9 @@ pub struct Platform {
     /// eksplane's own `WorkloadProfile` files: replica curves and Job
     /// arrivals for `simulate` (`docs/workload-profile.md`).
     pub workload_profiles: Vec<WorkloadProfile>,
+    /// Kustomize `kustomization.yaml` files: not cluster objects; they name
+    /// the patches of their directory.
+    pub kustomizations: Vec<crate::kustomize::Kustomization>,
     /// AWS CLI JSON snapshots.
     pub aws: AwsSnapshots,
     pub opaque: Vec<OpaqueObject>,
@@ -127,6 +132,18 @@ impl Platform {
 
     pub fn node_pool(&self, name: &str) -> Option<&NodePool> {
         self.node_pools.iter().find(|p| p.name() == name)
+    }
+
+    /// The HPAs scaling the object `kind` `namespace/name`.
+    pub fn hpas_for<'a>(
+        &'a self,
+        kind: &'a str,
+        namespace: Option<&'a str>,
+        name: &'a str,
+    ) -> impl Iterator<Item = &'a HorizontalPodAutoscaler> + 'a {
+        self.hpas
+            .iter()
+            .filter(move |h| h.targets(kind, namespace, name))
     }
 
     pub fn service_account(&self, namespace: &str, name: &str) -> Option<&ServiceAccount> {
@@ -152,6 +169,7 @@ impl Platform {
         push(&mut v, &self.services);
         push(&mut v, &self.service_accounts);
         push(&mut v, &self.pdbs);
+        push(&mut v, &self.hpas);
         push(&mut v, &self.workloads);
         if let Some(a) = &self.aws_auth {
             v.push(a);
@@ -175,6 +193,12 @@ impl Platform {
         if !self.cluster_configs.is_empty() {
             inv.kubernetes
                 .insert("ClusterConfig (eksctl)".into(), self.cluster_configs.len());
+        }
+        if !self.kustomizations.is_empty() {
+            inv.kubernetes.insert(
+                "Kustomization (kustomize)".into(),
+                self.kustomizations.len(),
+            );
         }
         for (k, n) in self.aws.counts() {
             if n > 0 {

@@ -77,6 +77,7 @@ fn set_span(e: &mut SourceError, s: Span) {
         | SourceError::TooDeep { span, .. }
         | SourceError::AliasBomb { span, .. }
         | SourceError::TooManyNodes { span, .. }
+        | SourceError::UnrenderedTemplate { span, .. }
         | SourceError::UnknownAlias { span, .. } => *span = s,
     }
 }

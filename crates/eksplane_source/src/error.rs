@@ -28,6 +28,12 @@ pub enum SourceError {
     AliasBomb { span: Span, limit: usize },
     #[error("document has more than {limit} nodes")]
     TooManyNodes { span: Span, limit: usize },
+    /// Go template actions where YAML is expected: a Helm chart's template,
+    /// not yet rendered.
+    #[error(
+        "unrendered Helm template: `{action}` is Go template syntax, not YAML; render it first: helm template <release> <chart-dir> > rendered.yaml, then check the output"
+    )]
+    UnrenderedTemplate { span: Span, action: String },
     #[error("alias *{name} refers to an unknown anchor")]
     UnknownAlias { span: Span, name: String },
 }
@@ -43,6 +49,7 @@ impl SourceError {
             | SourceError::TooDeep { span, .. }
             | SourceError::AliasBomb { span, .. }
             | SourceError::TooManyNodes { span, .. }
+            | SourceError::UnrenderedTemplate { span, .. }
             | SourceError::UnknownAlias { span, .. } => *span,
         }
     }

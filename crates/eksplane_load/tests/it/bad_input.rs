@@ -182,3 +182,28 @@ fn duplicate_keys_are_reported_with_both_places() {
 }
 
 use eksplane_model::KubeObject;
+
+#[test]
+fn unrendered_helm_template_gets_one_finding_with_the_hint() {
+    let chart = "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: {{ include \"cni.fullname\" . }}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Values.name }}\n";
+    let l = load(&[("templates/sa.yaml", chart)]);
+    let ls = lines(&l);
+    assert_eq!(ls.len(), 1, "{ls:?}");
+    assert!(
+        ls[0].starts_with("LOAD007 templates/sa.yaml:4:9 unrendered Helm template: `name: {{ include \"cni.fullname\" . }}`"),
+        "{ls:?}"
+    );
+    assert!(ls[0].contains("render it first: helm template"), "{ls:?}");
+    assert!(l.platform.service_accounts.is_empty() && l.platform.config_maps.is_empty());
+    assert!(l.has_input_errors());
+}
+
+#[test]
+fn go_yaml_flow_sequence_and_merge_keys_load() {
+    // The closing `]` at the key's indentation (go-yaml and PyYAML accept it),
+    // and a merge key, in one Deployment.
+    let text = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: spark\n  labels: &l\n    app: spark\nspec:\n  selector:\n    matchLabels:\n      <<: *l\n  template:\n    metadata:\n      labels: {app: spark}\n    spec:\n      containers:\n        - name: driver\n          args: [\n            \"--conf\",\n          \"x\"\n          ]\n";
+    let l = load(&[("spark.yaml", text)]);
+    assert!(l.findings.is_empty(), "{:?}", lines(&l));
+    assert_eq!(l.platform.workloads.len(), 1);
+}

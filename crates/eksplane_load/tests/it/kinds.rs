@@ -612,3 +612,50 @@ fn documents_that_are_neither_kube_nor_aws_are_counted() {
     assert!(l.findings.is_empty());
     assert_eq!(l.stats.unrecognised, 1);
 }
+
+#[test]
+fn hpas_are_modelled_with_floor_default_and_positions() {
+    let text = "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  scaleTargetRef:\n    apiVersion: apps/v1\n    kind: Deployment\n    name: web\n  minReplicas: 3\n  maxReplicas: 10\n---\napiVersion: autoscaling/v1\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: api\nspec:\n  scaleTargetRef: {kind: Deployment, name: api}\n  maxReplicas: 4\n  targetCPUUtilizationPercentage: 80\n---\napiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: bad\nspec:\n  scaleTargetRef: {kind: Deployment, name: x}\n  minReplicas: 5\n  maxReplicas: 2\n";
+    let l = load(&[("hpa.yaml", text)]);
+    let ls = lines(&l);
+    assert_eq!(
+        ls,
+        vec![
+            "LOAD002 hpa.yaml:30:16 HorizontalPodAutoscaler bad: spec.maxReplicas 2 is below spec.minReplicas 5"
+        ]
+    );
+    let p = &l.platform;
+    assert_eq!(p.hpas.len(), 3);
+    let web = &p.hpas[0];
+    assert_eq!((web.min_replicas(), web.max_replicas()), (3, 10));
+    assert_eq!(
+        web.spec.min_replicas.as_ref().map(|m| m.span.start.line),
+        Some(11)
+    );
+    assert_eq!(web.spec.scale_target_ref.span.start.line, 8);
+    assert_eq!(p.hpas_for("Deployment", Some("shop"), "web").count(), 1);
+    assert_eq!(p.hpas_for("Deployment", Some("default"), "web").count(), 0);
+    // v1, floor unset: 1.
+    let api = &p.hpas[1];
+    assert_eq!((api.min_replicas(), api.max_replicas()), (1, 4));
+    assert!(api.targets("Deployment", Some("default"), "api"));
+    assert_eq!(
+        p.inventory().kubernetes.get("HorizontalPodAutoscaler"),
+        Some(&3)
+    );
+}
+
+#[test]
+fn workshop_hpa_reads() {
+    let Some(text) =
+        crate::corpus_file("eks-workshop-v2/manifests/modules/autoscaling/workloads/hpa/hpa.yaml")
+    else {
+        return;
+    };
+    let l = load(&[("hpa.yaml", &text)]);
+    assert!(l.findings.is_empty(), "{:?}", lines(&l));
+    let h = &l.platform.hpas[0];
+    assert_eq!(h.spec.scale_target_ref.value.kind, "Deployment");
+    assert_eq!(h.spec.scale_target_ref.value.name, "ui");
+    assert_eq!((h.min_replicas(), h.max_replicas()), (1, 4));
+}

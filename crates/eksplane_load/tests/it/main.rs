@@ -3,9 +3,14 @@
 
 mod aws;
 mod bad_input;
+mod corpus;
 mod ip_inputs;
+mod karpenter;
 mod kinds;
+mod kustomize;
 mod merge;
+mod schema_fields;
+mod split;
 mod workload_profile;
 
 use eksplane_diagnostics::Finding;
@@ -23,4 +28,24 @@ pub fn lines(l: &Loaded) -> Vec<String> {
 
 pub fn line(l: &Loaded, f: &Finding) -> String {
     format!("{} {} {}", f.rule, l.db.display(f.primary.span), f.message)
+}
+
+/// The directory of the real-world corpus (`../shared/corpus`), when present.
+#[allow(
+    clippy::print_stderr,
+    reason = "a test that needs the corpus says that it was skipped"
+)]
+pub fn corpus_dir() -> Option<std::path::PathBuf> {
+    let p = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus");
+    if p.is_dir() {
+        Some(p)
+    } else {
+        eprintln!("skipped: {} is absent", p.display());
+        None
+    }
+}
+
+/// A corpus file's text, when the corpus is present.
+pub fn corpus_file(rel: &str) -> Option<String> {
+    std::fs::read_to_string(corpus_dir()?.join(rel)).ok()
 }

@@ -3,11 +3,13 @@
 
 pub mod config_map;
 pub mod core;
+pub mod hpa;
 pub mod rbac;
 pub mod workload;
 
 pub use self::config_map::*;
 pub use self::core::*;
+pub use self::hpa::*;
 pub use self::rbac::*;
 pub use self::workload::*;
 

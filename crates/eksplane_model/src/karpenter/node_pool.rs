@@ -16,9 +16,23 @@ pub struct NodePool {
     pub metadata: ObjectMeta,
     #[serde(default)]
     pub spec: NodePoolSpec,
+    /// The kubelet settings of a `karpenter.sh/v1beta1` NodePool
+    /// (`spec.template.spec.kubelet`), which v1 moved to the EC2NodeClass.
+    /// Karpenter's conversion keeps them in the annotation
+    /// [`KUBELET_COMPATIBILITY_ANNOTATION`] (kubernetes-sigs/karpenter
+    /// pkg/apis/v1/nodepool_conversion.go); the loader also sets them on the
+    /// EC2NodeClass when this pool is the only one using it.
+    #[serde(skip)]
+    pub v1beta1_kubelet: Option<Spanned<crate::karpenter::KubeletConfiguration>>,
     #[serde(skip)]
     pub origin: Origin,
 }
+
+/// Where Karpenter's v1beta1 -> v1 conversion keeps a NodePool's kubelet
+/// settings. Source: kubernetes-sigs/karpenter pkg/apis/v1/labels.go
+/// (`KubeletCompatibilityAnnotationKey`).
+pub const KUBELET_COMPATIBILITY_ANNOTATION: &str =
+    "compatibility.karpenter.sh/v1beta1-kubelet-conversion";
 kube_object!(NodePool, "NodePool", cluster);
 
 #[derive(Debug, Clone, Default, Deserialize)]

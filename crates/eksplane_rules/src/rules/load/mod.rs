@@ -10,6 +10,11 @@ pub(crate) static RULES: &[&Rule] = &[
     &MULTIPLE_CLUSTERS,
     &DUPLICATE_OBJECT,
     &DUPLICATE_KEY,
+    &UNRENDERED_TEMPLATE,
+    &KUSTOMIZE_PATCH,
+    &RETIRED_API,
+    &UNKNOWN_FIELD,
+    &UNATTRIBUTED_OBJECTS,
     &UNUSED_SUPPRESSION,
     &INVALID_CONFIG,
 ];
@@ -62,16 +67,21 @@ declare_rule! {
 
 declare_rule! {
     /// ## What it does
-    /// Reports inputs that describe more than one cluster (different cluster
-    /// names in ClusterConfigs or `describe-cluster` snapshots).
+    /// Says that the inputs describe more than one cluster (different cluster
+    /// names in ClusterConfigs or `describe-cluster` snapshots), as a
+    /// directory of eksctl examples does.
     ///
     /// ## Why it matters
-    /// eksplane checks one cluster at a time: mixing two makes every
-    /// cross-layer check wrong.
+    /// Each cluster is checked on its own: its facts are merged only with its
+    /// own sources, and Kubernetes objects and AWS snapshots belong to the
+    /// cluster whose ClusterConfig or `describe-cluster` output sits in their
+    /// directory. Objects that no single cluster owns are checked without
+    /// cluster facts (LOAD011).
     ///
     /// ## Fix
-    /// Run eksplane once per cluster, with only that cluster's files.
-    pub MULTIPLE_CLUSTERS = ("LOAD004", "multiple-clusters", Error, "Inputs describe more than one cluster", None);
+    /// Nothing, if several clusters were meant; otherwise pass only one
+    /// cluster's files.
+    pub MULTIPLE_CLUSTERS = ("LOAD004", "multiple-clusters", Info, "Inputs describe more than one cluster", None);
 }
 
 declare_rule! {
@@ -98,6 +108,93 @@ declare_rule! {
     /// ## Fix
     /// Remove one of the two keys.
     pub DUPLICATE_KEY = ("LOAD006", "duplicate-key", Warning, "Mapping key written twice", None);
+}
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a file (or document) that is an unrendered Helm template: Go
+    /// template actions (`{{ ... }}`, `{{- ... }}`) where YAML is expected.
+    ///
+    /// ## Why it matters
+    /// A chart's templates are not what is applied: their values come from
+    /// `values.yaml` and the release. Nothing in that file is checked.
+    ///
+    /// ## Fix
+    /// Render it first and check the output:
+    /// `helm template <release> <chart-dir> > rendered.yaml`.
+    pub UNRENDERED_TEMPLATE = ("LOAD007", "unrendered-template", Error, "Unrendered Helm template", None);
+}
+
+declare_rule! {
+    /// ## What it does
+    /// Says that a document is a Kustomize patch and was skipped: a file that a
+    /// `kustomization.yaml` of the inputs lists under `patches`,
+    /// `patchesStrategicMerge` or `patchesJson6902`, or a workload without
+    /// the `spec.selector` or pod template the API requires.
+    ///
+    /// ## Why it matters
+    /// A patch is a fragment merged into another object; judged as a whole
+    /// object it gives wrong answers (a Deployment patch has no replicas,
+    /// probes or resources of its own).
+    ///
+    /// ## Fix
+    /// Check what `kubectl kustomize <dir>` renders to see the patched objects.
+    pub KUSTOMIZE_PATCH = ("LOAD008", "kustomize-patch", Info, "Kustomize patch skipped", None);
+}
+
+declare_rule! {
+    /// ## What it does
+    /// Reports Karpenter objects of a retired API version. `karpenter.sh/v1beta1`
+    /// NodePools and `karpenter.k8s.aws/v1beta1` EC2NodeClasses are checked
+    /// as Karpenter's own conversion to v1 reads them (the message lists what
+    /// was converted); `v1alpha5` Provisioners and Machines, `v1alpha1`
+    /// AWSNodeTemplates and v1beta1 NodeClaims are not analysed. Also reports
+    /// a v1beta1 NodePool's kubelet settings that have no EC2NodeClass to go
+    /// to in v1 (several pools with different settings share one).
+    ///
+    /// ## Why it matters
+    /// Karpenter v1 no longer serves these versions: the objects must be
+    /// migrated before upgrading, and v1 moved fields (`expireAfter`, `kubelet`).
+    ///
+    /// ## Fix
+    /// Migrate to v1 following the guide.
+    ///
+    /// ## References
+    /// - <https://karpenter.sh/v1.0/upgrading/v1-migration/>
+    pub RETIRED_API = ("LOAD009", "retired-api-version", Warning, "Retired Karpenter API version", None);
+}
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a field that the kind's schema does not define: the Karpenter v1
+    /// CRDs (NodePool, NodeClaim, EC2NodeClass) and eksctl's ClusterConfig
+    /// schema. For example `kubelet` on a v1 NodePool's template, or
+    /// `spec.disruption.expireAfter`, both moved by v1.
+    ///
+    /// ## Why it matters
+    /// The API server drops fields its CRD does not define (or rejects the
+    /// object under strict field validation), so the setting silently does
+    /// nothing; eksctl rejects the whole file.
+    ///
+    /// ## Fix
+    /// Correct the field's name or move it where the current API expects it.
+    pub UNKNOWN_FIELD = ("LOAD010", "unknown-field", Warning, "Field not defined by the schema", None);
+}
+
+declare_rule! {
+    /// ## What it does
+    /// Says which objects could not be attributed to one cluster when the
+    /// inputs describe several: objects whose directory holds the sources of
+    /// no cluster, or of more than one.
+    ///
+    /// ## Why it matters
+    /// They are checked on their own, without any cluster's facts (version,
+    /// CNI, node sources), so checks that need those facts skip them.
+    ///
+    /// ## Fix
+    /// Pass each cluster's files (its ClusterConfig or snapshots with its
+    /// manifests) together, or one cluster at a time.
+    pub UNATTRIBUTED_OBJECTS = ("LOAD011", "unattributed-objects", Info, "Objects not attributed to a cluster", None);
 }
 
 declare_rule! {
