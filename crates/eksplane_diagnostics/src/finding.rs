@@ -130,6 +130,9 @@ pub struct Finding {
     /// The object the finding is about (`NodePool/default`), for suppression
     /// by annotation and for grouping.
     pub object: Option<String>,
+    /// The cluster the finding belongs to, when the inputs describe several
+    /// clusters (each is checked on its own).
+    pub cluster: Option<String>,
 }
 
 impl Finding {
@@ -149,6 +152,7 @@ impl Finding {
             related: Vec::new(),
             fix: None,
             object: None,
+            cluster: None,
         }
     }
 

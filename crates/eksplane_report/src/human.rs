@@ -122,6 +122,11 @@ pub fn render_finding(f: &Finding, db: &SourceDb, renderer: &Renderer) -> String
             Level::NOTE.secondary_title(format!("object: {obj}")),
         ));
     }
+    if let Some(c) = &f.cluster {
+        groups.push(Group::with_title(
+            Level::NOTE.secondary_title(format!("cluster: {c}")),
+        ));
+    }
     let fix_text;
     if let Some(fix) = &f.fix {
         fix_text = match &fix.snippet {

@@ -85,6 +85,9 @@ pub struct JsonFinding<'a> {
     pub fix: Option<JsonFix<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub object: Option<&'a str>,
+    /// The cluster, when the inputs describe several.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<&'a str>,
 }
 
 #[derive(Debug, Serialize)]
@@ -123,6 +126,7 @@ fn finding<'a>(db: &eksplane_source::SourceDb, f: &'a Finding) -> JsonFinding<'a
             snippet: x.snippet.as_deref(),
         }),
         object: f.object.as_deref(),
+        cluster: f.cluster.as_deref(),
     }
 }
 

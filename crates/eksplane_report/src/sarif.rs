@@ -94,6 +94,9 @@ fn result(db: &eksplane_source::SourceDb, f: &Finding, index: Option<usize>) -> 
     if let Some(o) = &f.object {
         r["properties"] = json!({ "object": o });
     }
+    if let Some(c) = &f.cluster {
+        r["properties"]["cluster"] = json!(c);
+    }
     r
 }
 

@@ -248,3 +248,77 @@ fn unused(message: String, span: Span) -> Finding {
         ),
     }
 }
+
+/// One cluster's platform for [`run_clusters`]: its name (when known), the
+/// platform and findings the split itself produced.
+#[derive(Debug)]
+pub struct ClusterInput<'a> {
+    pub name: Option<&'a str>,
+    pub platform: &'a Platform,
+    pub findings: Vec<Finding>,
+}
+
+/// Checks each cluster on its own (objects of one cluster are never paired
+/// with another's) and merges the results. With several clusters every
+/// finding and note names its cluster. Loader findings (`extra`) are reported
+/// once; a suppression is "unused" (CFG001) only when no cluster used it.
+pub fn run_clusters(
+    clusters: Vec<ClusterInput<'_>>,
+    db: &SourceDb,
+    extra: Vec<Finding>,
+    opts: CheckOptions<'_>,
+) -> CheckResult {
+    let n = clusters.len();
+    if n <= 1 {
+        let mut extra = extra;
+        let Some(c) = clusters.into_iter().next() else {
+            return run(&Platform::default(), db, extra, opts);
+        };
+        extra.extend(c.findings);
+        return run(c.platform, db, extra, opts);
+    }
+    let mut out = CheckResult::default();
+    let mut unused: BTreeMap<(Span, String), (usize, Finding)> = BTreeMap::new();
+    let mut seen_cfg: std::collections::BTreeSet<(Span, String)> = Default::default();
+    let mut extra = Some(extra);
+    for c in clusters {
+        let label = c.name.unwrap_or("(no cluster)").to_string();
+        let mut first = extra.take().unwrap_or_default();
+        first.extend(c.findings);
+        let r = run(c.platform, db, first, opts);
+        out.rules_run = r.rules_run;
+        for mut f in r.findings {
+            if f.rule == input::UNUSED_SUPPRESSION {
+                let key = (f.primary.span, f.message.clone());
+                unused.entry(key).or_insert((0, f)).0 += 1;
+                continue;
+            }
+            if f.rule.area() == "CFG" || f.rule.area() == "LOAD" {
+                // Config problems and loader findings are about files, not
+                // clusters: report each once.
+                if !seen_cfg.insert((f.primary.span, format!("{}{}", f.rule, f.message))) {
+                    continue;
+                }
+            } else {
+                f.cluster = Some(label.clone());
+            }
+            out.findings.push(f);
+        }
+        for mut s in r.suppressed {
+            s.finding.cluster = Some(label.clone());
+            out.suppressed.push(s);
+        }
+        for mut note in r.notes {
+            note.message = format!("cluster {label}: {}", note.message);
+            out.notes.push(note);
+        }
+    }
+    out.findings.extend(
+        unused
+            .into_values()
+            .filter(|(count, _)| *count == n)
+            .map(|(_, f)| f),
+    );
+    out.findings.sort_by_key(|f| f.sort_key());
+    out
+}

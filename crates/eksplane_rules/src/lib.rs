@@ -12,5 +12,5 @@ pub mod rules;
 /// The facts layer, re-exported for callers that reach it through the rules.
 pub use eksplane_facts::{capacity, ip_inputs};
 
-pub use engine::{CheckOptions, CheckResult, IGNORE_ANNOTATION, run};
+pub use engine::{CheckOptions, CheckResult, ClusterInput, IGNORE_ANNOTATION, run, run_clusters};
 pub use registry::{Rule, RuleDocs, all, docs_markdown, find};

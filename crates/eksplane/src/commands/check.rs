@@ -33,8 +33,19 @@ pub fn run(args: CheckArgs, color: ColorChoice) -> anyhow::Result<ExitCode> {
             output::note(&format!("using configuration {}", path.display()));
         }
     }
-    let result = eksplane_rules::run(
-        &loaded.platform,
+    // One platform per cluster: a directory of several ClusterConfigs is
+    // several clusters, each checked alone.
+    let parts = eksplane_load::split_clusters(&loaded);
+    let inputs = parts
+        .iter()
+        .map(|c| eksplane_rules::ClusterInput {
+            name: c.name.as_deref(),
+            platform: &c.platform,
+            findings: c.findings.clone(),
+        })
+        .collect();
+    let result = eksplane_rules::run_clusters(
+        inputs,
         &loaded.db,
         extra,
         CheckOptions {

@@ -46,6 +46,25 @@ pub struct ClusterConfig {
     pub origin: Origin,
 }
 
+impl Addon {
+    /// Whether eksctl creates an IAM role for the add-on's service account:
+    /// a role ARN, policy ARNs, an inline policy or well-known policies
+    /// (eksctl docs, "EKS Add-ons": "eksctl will create an IAM role ... with
+    /// the attached policies" for `attachPolicyARNs`, `attachPolicy`,
+    /// `wellKnownPolicies`), or pod identity associations.
+    pub fn has_iam(&self) -> bool {
+        self.service_account_role_arn.is_some()
+            || !self.attach_policy_arns.is_empty()
+            || self.attach_policy.is_some()
+            || self.well_known_policies.is_some()
+            || !self.pod_identity_associations.is_empty()
+            || self
+                .use_default_pod_identity_associations
+                .as_ref()
+                .is_some_and(|b| b.value)
+    }
+}
+
 impl ClusterConfig {
     pub fn name(&self) -> &Spanned<String> {
         &self.metadata.name
@@ -324,6 +343,10 @@ pub struct Addon {
     pub service_account_role_arn: Option<Spanned<String>>,
     #[serde(rename = "attachPolicyARNs", default)]
     pub attach_policy_arns: Vec<Spanned<String>>,
+    /// An inline IAM policy document for the add-on's role.
+    pub attach_policy: Option<Spanned<serde_json::Value>>,
+    /// eksctl's named policies (`ebsCSIController: true`, ...).
+    pub well_known_policies: Option<Spanned<serde_json::Value>>,
     #[serde(default)]
     pub pod_identity_associations: Vec<Spanned<PodIdentityAssociation>>,
     pub use_default_pod_identity_associations: Option<Spanned<bool>>,

@@ -224,15 +224,8 @@ fn installs(p: &Platform) -> Vec<Install<'_>> {
 /// pod identity associations), as eksctl or `describe-addon` states it.
 fn addon_has_identity(p: &Platform, addon: &str) -> bool {
     p.cluster_configs.iter().any(|cc| {
-        cc.addon(addon).is_some_and(|a| {
-            a.value.service_account_role_arn.is_some()
-                || !a.value.pod_identity_associations.is_empty()
-                || a.value
-                    .use_default_pod_identity_associations
-                    .as_ref()
-                    .is_some_and(|b| b.value)
-                || auto_apply_pod_identity(cc)
-        })
+        cc.addon(addon)
+            .is_some_and(|a| a.value.has_iam() || auto_apply_pod_identity(cc))
     }) || p.aws.addon(addon).is_some_and(|a| {
         a.service_account_role_arn.is_some() || !a.pod_identity_associations.is_empty()
     })
