@@ -67,3 +67,28 @@ fn other_controllers_are_not_albs() {
     let out = check(&[("class.yaml", CLASS), ("a.yaml", &a), ("b.yaml", &b)]);
     assert!(only(&out, "ING001").is_empty(), "{out}");
 }
+
+/// An ungrouped Ingress alone in its scheme, next to a group of the other
+/// scheme, needs its own ALB: nothing to save, no finding (the EKS workshop's
+/// rendered ingress module has this shape).
+#[test]
+fn an_ungrouped_alb_alone_in_its_scheme_is_clean() {
+    let a = ingress("shop", "cart", "", "alb").replace(
+        "alb.ingress.kubernetes.io/scheme: internet-facing",
+        "alb.ingress.kubernetes.io/scheme: internal",
+    );
+    let g = ingress(
+        "web",
+        "home",
+        "    alb.ingress.kubernetes.io/group.name: public\n",
+        "alb",
+    );
+    let out = check(&[("class.yaml", CLASS), ("a.yaml", &a), ("g.yaml", &g)]);
+    assert!(only(&out, "ING001").is_empty(), "{out}");
+    // The same Ingress internet-facing can join the public group: 1 ALB saved.
+    let a = ingress("shop", "cart", "", "alb");
+    let out = check(&[("class.yaml", CLASS), ("a.yaml", &a), ("g.yaml", &g)]);
+    let f = only(&out, "ING001");
+    assert_eq!(f.len(), 1, "{out}");
+    assert!(f[0].contains("would remove 1 ALB,"), "{out}");
+}

@@ -91,24 +91,44 @@ fn check(facts: &Facts<'_>) -> Vec<Finding> {
     if ungrouped.is_empty() || total < 2 {
         return Vec::new();
     }
-    // Ungrouped Ingresses could share one ALB per scheme: the saving is the
-    // ALBs beyond that.
-    let schemes: BTreeSet<_> = ungrouped
+    // Ungrouped Ingresses could share one ALB per scheme, or join an
+    // existing IngressGroup of their scheme: per scheme, the saving is every
+    // ungrouped Ingress when a group of that scheme exists, else all but one.
+    let scheme = |i: &Ingress| format!("{:?}", i.alb().effective_scheme());
+    let group_schemes: BTreeSet<String> = albs
         .iter()
-        .map(|i| format!("{:?}", i.alb().effective_scheme()))
+        .filter(|i| group_of(p, i).is_some())
+        .map(|i| scheme(i))
         .collect();
-    let saved = ungrouped.len().saturating_sub(schemes.len());
+    let mut by_scheme: std::collections::BTreeMap<String, usize> = Default::default();
+    for i in &ungrouped {
+        *by_scheme.entry(scheme(i)).or_default() += 1;
+    }
+    let saving_of = |sc: &str| {
+        let n = by_scheme.get(sc).copied().unwrap_or(0);
+        if group_schemes.contains(sc) {
+            n
+        } else {
+            n.saturating_sub(1)
+        }
+    };
+    let saved: usize = by_scheme.keys().map(|sc| saving_of(sc)).sum();
     let monthly = saved as f64 * ALB_HOURLY_USD * HOURS_PER_MONTH;
+    // Related places shown per finding: enough to act on, never the square
+    // of the input.
+    const RELATED_SHOWN: usize = 5;
     ungrouped
         .iter()
+        // An Ingress alone in its scheme with no group to join needs its ALB.
+        .filter(|ing| saving_of(&scheme(ing)) > 0)
         .map(|ing| {
             let span = ing.origin.locate_key(&["metadata"], "annotations");
             let mut f = RULE
                 .finding(
                     format!(
                         "Ingress {}/{} has no group.name, so it gets an ALB of its own: the inputs \
-                         create {total} ALBs ({} ungrouped, {}); grouping the ungrouped ones by \
-                         scheme would remove {saved} ALB{}, about ${monthly:.2} a month in \
+                         create {total} ALBs ({} ungrouped, {}); grouping them by scheme (or \
+                         into an existing group of their scheme) would remove {saved} ALB{}, about ${monthly:.2} a month in \
                          us-east-1 before LCUs",
                         ing.namespace().unwrap_or("default"),
                         ing.name(),
@@ -125,7 +145,20 @@ fn check(facts: &Facts<'_>) -> Vec<Finding> {
                         ),
                 )
                 .object(ing.object_ref().to_string());
-            for other in ungrouped.iter().filter(|o| o.object_ref() != ing.object_ref()) {
+            let others: Vec<_> = ungrouped
+                .iter()
+                .filter(|o| o.object_ref() != ing.object_ref() && scheme(o) == scheme(ing))
+                .collect();
+            if others.len() > RELATED_SHOWN {
+                f = f.related(
+                    ing.origin.span,
+                    format!(
+                        "and {} more ungrouped Ingresses of this scheme",
+                        others.len() - RELATED_SHOWN
+                    ),
+                );
+            }
+            for other in others.into_iter().take(RELATED_SHOWN) {
                 f = f.related(
                     other.origin.span,
                     format!("{} also has an ALB of its own", other.object_ref()),
