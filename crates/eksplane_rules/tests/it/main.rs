@@ -3,6 +3,7 @@
 //! configuration are tested end to end.
 
 mod access;
+mod corpus;
 mod engine;
 mod fixtures;
 mod ingress;
