@@ -4,7 +4,7 @@
 //! reservations, the CNI settings, custom networking's ENIConfigs and the
 //! demand to plan for.
 
-use crate::capacity::{allowed_types, cni_options, selects_subnet};
+use crate::capacity::{cni_options, selects_subnet};
 use eksplane_aws_data::Catalog;
 use eksplane_ipplan::{
     Demand, InUse, NodeCount, NodeGroup, PlanInputs, Reservation, ReservationKind, SubnetInput,
@@ -321,7 +321,7 @@ fn demand(
         .pods_per_node
         .or_else(|| plan_target.and_then(|t| t.value.pods_per_node.as_ref().map(|v| v.value)));
     let mut groups = Vec::new();
-    let nodes_from;
+    let nodes_from: String;
     if !target.instance_types.is_empty() {
         nodes_from = "--instance-type".to_string();
         for t in &target.instance_types {
@@ -358,28 +358,71 @@ fn demand(
             });
         }
     } else {
-        let mut names = Vec::new();
-        for np in &p.node_pools {
-            let smallest = allowed_types(np, catalog)
-                .into_iter()
+        // Every node source (crate::nodes): Karpenter pools by their smallest
+        // allowed type (shares of the demand), node groups by their desired
+        // (else minimum) size of their first known type.
+        let mut names: Vec<String> = Vec::new();
+        let mut fixed: Vec<(String, u32)> = Vec::new();
+        for src in crate::nodes::node_sources(p) {
+            let (types, _) = crate::capacity::source_types(&src, catalog);
+            let smallest = types
+                .iter()
                 .filter(|t| t.vcpus.is_some())
                 .min_by(|a, b| a.vcpus.cmp(&b.vcpus).then_with(|| a.name.cmp(&b.name)));
-            if let Some(t) = smallest
-                && !names.contains(&t.name)
+            if src.kind.is_karpenter() && src.kind != crate::nodes::NodeSourceKind::KarpenterStatic
             {
-                names.push(t.name.clone());
+                if let Some(t) = smallest
+                    && !names.contains(&t.name)
+                {
+                    names.push(t.name.clone());
+                }
+                continue;
+            }
+            let count = src
+                .scaling
+                .and_then(|sc| sc.desired.or(sc.min))
+                .and_then(|n| u32::try_from(n).ok())
+                .unwrap_or(0);
+            // A node group uses its first named type; a static NodePool its
+            // smallest allowed one.
+            let t = if src.kind == crate::nodes::NodeSourceKind::KarpenterStatic {
+                smallest
+            } else {
+                types.first()
+            };
+            if let Some(t) = t
+                && count > 0
+            {
+                fixed.push((t.name.clone(), count));
             }
         }
-        if names.is_empty() {
-            names.push("m6i.xlarge".to_string());
-            nodes_from = "a default (m6i.xlarge): no NodePool or --instance-type".to_string();
-        } else {
-            nodes_from = "each NodePool's smallest allowed type".to_string();
-        }
+        nodes_from = match (names.is_empty(), fixed.is_empty()) {
+            (true, true) => {
+                names.push("m6i.xlarge".to_string());
+                "a default (m6i.xlarge): no node source or --instance-type".to_string()
+            }
+            (false, true) => "each NodePool's smallest allowed type".to_string(),
+            (true, false) => "the node groups' desired sizes".to_string(),
+            (false, false) => {
+                "the node groups' desired sizes and each NodePool's smallest allowed type"
+                    .to_string()
+            }
+        };
+        // Share groups first: callers look groups up by instance type, and a
+        // NodePool's growth is what they ask about; fixed groups take pods
+        // first whatever their order (eksplane_ipplan::NodeCount).
         for n in names {
             groups.push(NodeGroup {
                 instance_type: n,
                 nodes: NodeCount::Share(1),
+                pods_per_node,
+                subnets: None,
+            });
+        }
+        for (t, n) in fixed {
+            groups.push(NodeGroup {
+                instance_type: t,
+                nodes: NodeCount::Fixed(n),
                 pods_per_node,
                 subnets: None,
             });

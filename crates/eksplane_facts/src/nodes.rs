@@ -23,6 +23,10 @@ use serde::Serialize;
 /// (eksctl `pkg/apis/eksctl.io/v1alpha5/defaults.go`, `DefaultNodeType`).
 pub const EKSCTL_DEFAULT_INSTANCE_TYPE: &str = "m5.large";
 
+/// The nodes eksctl gives a node group that states no size (eksctl
+/// `pkg/apis/eksctl.io/v1alpha5/defaults.go`, `DefaultNodeCount`).
+pub const EKSCTL_DEFAULT_NODE_COUNT: i64 = 2;
+
 /// The API group of EKS Auto Mode's node class (EKS user guide, "Create a
 /// Node Class for Amazon EKS": `apiVersion: eks.amazonaws.com/v1`, `kind: NodeClass`).
 pub const AUTO_MODE_GROUP: &str = "eks.amazonaws.com";
@@ -431,6 +435,10 @@ fn eksctl_source<'a>(cc: &'a ClusterConfig, ng: NodeGroupRef<'a>) -> NodeSource<
         ),
     };
     let v = |x: &Option<Spanned<i64>>| x.as_ref().map(|s| s.value);
+    // eksctl creates 2 nodes when no size is written (eksctl
+    // pkg/apis/eksctl.io/v1alpha5 `DefaultNodeCount = 2`), else desiredCapacity
+    // defaults to minSize.
+    let desired = v(desired).or(v(min)).or(Some(EKSCTL_DEFAULT_NODE_COUNT));
     NodeSource {
         kind,
         name: ng.name().to_string(),
@@ -446,7 +454,7 @@ fn eksctl_source<'a>(cc: &'a ClusterConfig, ng: NodeGroupRef<'a>) -> NodeSource<
         capacity_types,
         scaling: Some(Scaling {
             min: v(min),
-            desired: v(desired),
+            desired,
             max: v(max),
         }),
         consolidates: false,

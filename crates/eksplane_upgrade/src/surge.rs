@@ -136,36 +136,12 @@ fn u32_of(v: i64) -> u32 {
 
 /// Computes the surge of a roll of every node source.
 pub fn surge(p: &Platform, catalog: &Catalog) -> SurgeOutcome {
-    let mut ins = match inputs::ip_plan_inputs(p, catalog) {
+    let ins = match inputs::ip_plan_inputs(p, catalog) {
         Ok(i) => i,
         Err(problems) => return SurgeOutcome::NotJudged(problems.join("; ")),
     };
-    // Node groups run their nodes today whatever the pods: fixed groups of
-    // the planner (which sizes NodePools by the pods alone).
-    for cc in &p.cluster_configs {
-        for ng in cc.node_groups() {
-            let t = ng
-                .instance_types()
-                .first()
-                .map(|t| t.value.clone())
-                .unwrap_or_else(|| EKSCTL_DEFAULT_TYPE.to_string());
-            if catalog.get(&t).is_none() {
-                continue;
-            }
-            let nodes = ng
-                .desired_capacity()
-                .map(|d| u32_of(d.value))
-                .unwrap_or(EKSCTL_DEFAULT_NODES);
-            if nodes > 0 {
-                ins.demand.groups.push(eksplane_ipplan::NodeGroup {
-                    instance_type: t,
-                    nodes: eksplane_ipplan::NodeCount::Fixed(nodes),
-                    pods_per_node: None,
-                    subnets: None,
-                });
-            }
-        }
-    }
+    // Node groups run their nodes today whatever the pods: the facts layer's
+    // planner inputs hold them as fixed groups (eksplane_facts::ip_inputs).
     if ins.subnets.is_empty() {
         return SurgeOutcome::NotJudged(
             "no subnets in the inputs: give `aws ec2 describe-subnets --output json` output (and `describe-network-interfaces` for what is in use) or a NetworkPlan".to_string(),

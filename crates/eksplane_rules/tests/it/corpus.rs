@@ -11,6 +11,7 @@ use eksplane_load::{Input, LoadOptions, load, split_clusters};
 use eksplane_rules::{CheckOptions, ClusterInput, run_clusters};
 use std::path::PathBuf;
 
+#[allow(clippy::print_stderr)] // says why a test did nothing
 fn corpus_dir() -> Option<PathBuf> {
     let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus");
     if p.is_dir() {
@@ -87,7 +88,11 @@ macro_rules! corpus_case {
 
 corpus_case!(eksctl_examples, "eksctl-examples/examples", []);
 corpus_case!(karpenter_v1_examples, "karpenter-provider-aws/examples", []);
-corpus_case!(karpenter_v1beta1_examples, "karpenter-provider-aws/examples-v1beta1", []);
+corpus_case!(
+    karpenter_v1beta1_examples,
+    "karpenter-provider-aws/examples-v1beta1",
+    []
+);
 corpus_case!(workshop_cluster, "eks-workshop-v2/cluster", []);
 corpus_case!(workshop_rendered, "eks-workshop-v2/rendered", []);
 corpus_case!(
@@ -117,7 +122,10 @@ fn eksctl_examples_are_checked_per_cluster() {
         .filter_map(|l| l.split(" [").nth(1).and_then(|r| r.split(']').next()))
         .collect();
     assert!(clusters.len() > 20, "{clusters:?}");
-    assert!(!text.contains("LOAD003"), "no conflicts between clusters:\n{text}");
+    assert!(
+        !text.contains("LOAD003"),
+        "no conflicts between clusters:\n{text}"
+    );
 }
 
 /// Karpenter's retired v1beta1 examples: each object warns (LOAD009) and is
