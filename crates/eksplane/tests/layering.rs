@@ -77,7 +77,11 @@ fn no_crate_depends_on_one_above_or_beside_it() {
             }
         }
     }
-    assert!(seen >= 12, "found only {seen} crates under {}", crates.display());
+    assert!(
+        seen >= 12,
+        "found only {seen} crates under {}",
+        crates.display()
+    );
     assert!(problems.is_empty(), "{problems:#?}");
 }
 

@@ -767,4 +767,45 @@ spec:
         assert_eq!(m.cni_max_pods, 234);
         assert_eq!(m.verdict, eksplane_capacity::Verdict::Consistent);
     }
+
+    #[test]
+    fn auto_mode_pools_honour_eks_requirements_and_use_prefixes() {
+        let p = platform(
+            "apiVersion: karpenter.sh/v1
+kind: NodePool
+metadata: {name: auto}
+spec:
+  template:
+    spec:
+      nodeClassRef: {group: eks.amazonaws.com, kind: NodeClass, name: default}
+      requirements:
+        - {key: eks.amazonaws.com/instance-category, operator: In, values: [c]}
+        - {key: eks.amazonaws.com/instance-generation, operator: Gt, values: ['6']}
+        - {key: eks.amazonaws.com/instance-cpu, operator: In, values: ['4']}
+        - {key: kubernetes.io/arch, operator: In, values: [arm64]}
+",
+        );
+        let pc = &pools(&p, Catalog::embedded())[0];
+        assert_eq!(pc.kind(), NodeSourceKind::AutoMode);
+        assert!(!pc.judged(), "AWS configures Auto Mode's kubelet and CNI");
+        assert!(pc.cni.prefix_delegation);
+        assert!(!pc.rows.is_empty());
+        for r in &pc.rows {
+            let t = Catalog::embedded()
+                .get(&r.instance_type)
+                .unwrap_or_else(|| panic!("{}", r.instance_type));
+            assert!(t.name.starts_with('c'), "{}", t.name);
+            assert_eq!(t.vcpus, Some(4), "{}", t.name);
+            let generation: u32 = t
+                .karpenter_label("karpenter.k8s.aws/instance-generation")
+                .and_then(|g| g.parse().ok())
+                .unwrap_or(0);
+            assert!(generation > 6, "{}", t.name);
+        }
+        assert!(
+            pc.rows.len() < 30,
+            "a few types, not the catalog: {}",
+            pc.rows.len()
+        );
+    }
 }
