@@ -210,15 +210,10 @@ fn requirement_allows(r: &Requirement, t: &InstanceType) -> bool {
     }
 }
 
-/// The instance types a NodePool allows: every requirement holds. Karpenter
-/// launches on-demand capacity when the pool says nothing about
-/// `karpenter.sh/capacity-type` (karpenter-provider-aws
-/// `pkg/cloudprovider/suite_test.go`, "CapacityType should default to
-/// on-demand"); no other default narrows the set here. The risk rules take
-/// the other side on purpose: `rules::karpenter::util::pool_capacity_types`
-/// counts such a pool as able to launch Spot, as observed in
-/// aws/karpenter-provider-aws#5015 (open). Sizing uses the documented
-/// default; "could this land on Spot" assumes the worst.
+/// The instance types a NodePool allows: every requirement holds, and a
+/// pool without a `karpenter.sh/capacity-type` requirement launches
+/// on-demand (the AWS provider's default; the same reading as
+/// `crate::scheduling::pool_capacity_types` and the simulator).
 pub fn allowed_types<'c>(pool: &NodePool, catalog: &'c Catalog) -> Vec<&'c InstanceType> {
     let reqs = &pool.spec.template.spec.requirements;
     let has_capacity_type = reqs.iter().any(|r| r.key == LABEL_CAPACITY_TYPE);

@@ -273,13 +273,12 @@ pub enum AdmittedRule {
 }
 
 fn karpenter_capacity_types(pool: &NodePool) -> Vec<CapacityType> {
-    // Karpenter adds `karpenter.sh/capacity-type In [on-demand]` to a
-    // NodeClaim template whose NodePool does not constrain the key
-    // (kubernetes-sigs/karpenter pkg/controllers/provisioning/scheduling/
-    // nodeclaimtemplate.go, `NewNodeClaimTemplate`; karpenter.sh docs,
-    // NodePools: "If not included, the webhook for the AWS cloud provider
-    // will default to on-demand"). One reading, used by sizing, the
-    // simulator and the Spot rules alike.
+    // "The AWS Cloud Provider defaults to [ on-demand ], so spot must be
+    // explicitly included in capacity type requirements"
+    // (aws/karpenter-provider-aws pkg/providers/instance/instance.go,
+    // getCapacityType; karpenter.sh docs, NodePools, capacity type). One
+    // reading, used by sizing, the simulator and the Spot rules alike
+    // (crate::scheduling::pool_capacity_types).
     let Some(r) = pool.requirement(crate::capacity::LABEL_CAPACITY_TYPE) else {
         return vec![CapacityType::OnDemand];
     };

@@ -165,6 +165,24 @@ impl<'a> PoolLabels<'a> {
         if key == NODEPOOL_LABEL {
             fixed.push(np.metadata.name.value.as_str());
         }
+        // A pool that says nothing about the capacity type launches
+        // on-demand: "The AWS Cloud Provider defaults to [ on-demand ], so
+        // spot must be explicitly included in capacity type requirements"
+        // (aws/karpenter-provider-aws pkg/providers/instance/instance.go,
+        // getCapacityType). One reading for sizing, the simulator and the
+        // Spot rules (crate::nodes::NodeSource::capacity_types).
+        if key == CAPACITY_TYPE
+            && fixed.is_empty()
+            && !np
+                .spec
+                .template
+                .spec
+                .requirements
+                .iter()
+                .any(|r| r.value.key == CAPACITY_TYPE)
+        {
+            fixed.push(ON_DEMAND);
+        }
         if let Some((k, v)) = self.pin
             && k == key
         {
@@ -311,11 +329,9 @@ pub fn can_land(tpl: &PodTemplate, np: &NodePool) -> bool {
 }
 
 /// The capacity types (`spot`, `on-demand`) a NodePool may launch. With no
-/// `karpenter.sh/capacity-type` requirement both are possible: Karpenter v1
-/// no longer defaults a pool to on-demand and prefers Spot when allowed
-/// (aws/karpenter-provider-aws#5015; karpenter.sh/docs/concepts/nodepools/#capacity-type).
-/// Capacity sizing (`crate::capacity::allowed_types`) keeps the documented
-/// on-demand default instead; each side is the cautious choice for its use.
+/// `karpenter.sh/capacity-type` requirement: on-demand only (the AWS
+/// provider's default; see `PoolLabels::domain`), as sizing and the
+/// simulator read it.
 pub fn pool_capacity_types(np: &NodePool) -> Vec<&'static str> {
     let pool = PoolLabels { np, pin: None };
     let d = pool.domain(CAPACITY_TYPE);

@@ -231,12 +231,14 @@ spec:
     }
 
     #[test]
-    fn no_capacity_type_means_spot_is_allowed() {
+    fn no_capacity_type_means_on_demand_only() {
+        // The AWS provider defaults to on-demand (karpenter-provider-aws
+        // instance.go getCapacityType): no Spot pool to run dry.
         let f = run(
             "        - {key: karpenter.k8s.aws/instance-family, operator: In, values: [c6i]}\n",
         );
         assert_eq!(f.len(), 1);
-        assert_eq!(f[0].severity, Severity::Warning);
+        assert_eq!(f[0].severity, Severity::Info);
     }
 
     #[test]

@@ -176,8 +176,9 @@ spec:
         let l = landing("");
         assert_eq!(names(&l), ["default", "open"]);
         assert_eq!(l[0].1, [SPOT, ON_DEMAND]);
-        // No capacity-type requirement: Spot is possible (karpenter#5015).
-        assert_eq!(l[1].1, [SPOT, ON_DEMAND]);
+        // No capacity-type requirement: on-demand, the AWS provider's default
+        // (karpenter-provider-aws instance.go getCapacityType).
+        assert_eq!(l[1].1, [ON_DEMAND]);
     }
 
     #[test]
@@ -272,7 +273,7 @@ spec:
         );
         assert_eq!(names(&l), ["default", "open"]);
         assert_eq!(l[0].1, [ON_DEMAND]);
-        assert_eq!(l[1].1, [SPOT, ON_DEMAND]);
+        assert_eq!(l[1].1, [ON_DEMAND]);
         // DoesNotExist on a label the pool sets: excluded.
         let l = landing(
             "  affinity:
@@ -290,10 +291,7 @@ spec:
     fn pool_capacity_types_follow_requirements() {
         let p = platform(POOLS);
         let got: Vec<Vec<&str>> = p.node_pools.iter().map(pool_capacity_types).collect();
-        assert_eq!(
-            got,
-            [vec![SPOT, ON_DEMAND], vec![SPOT], vec![SPOT, ON_DEMAND]]
-        );
+        assert_eq!(got, [vec![SPOT, ON_DEMAND], vec![SPOT], vec![ON_DEMAND]]);
     }
 
     #[test]
