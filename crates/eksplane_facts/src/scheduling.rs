@@ -21,8 +21,9 @@
 //! an open range is assumed satisfiable): "can land" means "nothing in the
 //! inputs rules it out".
 
-use eksplane_model::k8s::{PodTemplate, Taint, Toleration};
+use eksplane_model::k8s::{LabelSelector, PodTemplate, Taint, Toleration};
 use eksplane_model::karpenter::{NodePool, Operator, Requirement};
+use eksplane_source::Spanned;
 use std::collections::BTreeMap;
 
 /// The capacity-type label. Source: https://karpenter.sh/docs/concepts/nodepools/#capacity-type
@@ -264,24 +265,14 @@ pub fn untolerated_taints<'a>(tpl: &PodTemplate, np: &'a NodePool) -> Vec<&'a Ta
 }
 
 fn labels_compatible(tpl: &PodTemplate, pool: &PoolLabels<'_>) -> bool {
-    let selector: Vec<(&str, PodConstraint<'_>)> = tpl
-        .spec
+    // The pod's constraints as kube-scheduler reads them (one extraction,
+    // shared with the simulator's per-node filter).
+    let pc = PodConstraints::from_template(tpl);
+    let selector: Vec<(&str, PodConstraint<'_>)> = pc
         .node_selector
         .iter()
-        .flatten()
         .map(|(k, v)| (k.as_str(), PodConstraint::Equals(v.as_str())))
         .collect();
-    let terms = tpl
-        .spec
-        .affinity
-        .as_ref()
-        .and_then(|a| a.node_affinity.as_ref())
-        .and_then(|n| {
-            n.required_during_scheduling_ignored_during_execution
-                .as_ref()
-        })
-        .map(|s| s.node_selector_terms.as_slice())
-        .filter(|t| !t.is_empty());
     // Every constraint of one term (plus the nodeSelector), grouped by key,
     // must be satisfiable by the pool's nodes.
     let check = |exprs: &[(&str, PodConstraint<'_>)]| {
@@ -297,26 +288,26 @@ fn labels_compatible(tpl: &PodTemplate, pool: &PoolLabels<'_>) -> bool {
         };
         keys_ok && pin_ok
     };
-    match terms {
+    match &pc.terms {
         None => check(&[]),
         Some(terms) => terms.iter().any(|term| {
+            // An empty term matches no node (core/v1 NodeSelectorTerm; a
+            // matchFields-only term names nodes, which Karpenter does not
+            // provision for); an operator kube does not know matches nothing.
+            if term.is_empty() || term.iter().any(Option::is_none) {
+                return false;
+            }
             let exprs: Vec<(&str, PodConstraint<'_>)> = term
-                .match_expressions
                 .iter()
                 .flatten()
-                .map(|e| {
+                .map(|r| {
                     (
-                        e.key.as_str(),
-                        PodConstraint::Expr(
-                            Operator::from_node_selector(&e.operator),
-                            e.values.as_deref().unwrap_or(&[]),
-                        ),
+                        r.key.as_str(),
+                        PodConstraint::Expr(Some(r.operator), r.values.as_slice()),
                     )
                 })
                 .collect();
-            // An empty term matches no node (core/v1 NodeSelectorTerm).
-            let empty = exprs.is_empty() && term.match_fields.as_ref().is_none_or(|f| f.is_empty());
-            !empty && check(&exprs)
+            check(&exprs)
         }),
     }
 }
@@ -359,4 +350,118 @@ pub fn capacity_types_for(tpl: &PodTemplate, np: &NodePool) -> Vec<&'static str>
             )
         })
         .collect()
+}
+
+// ---- Concrete nodes: kube-scheduler's node-label filters (NodeAffinity plugin,
+// kubernetes/kubernetes pkg/scheduler/framework/plugins/nodeaffinity) and label
+// selectors between pods; the simulator's filter.
+
+/// Where a node's labels come from.
+pub trait LabelSource {
+    fn label(&self, key: &str) -> Option<String>;
+}
+
+impl LabelSource for BTreeMap<String, String> {
+    fn label(&self, key: &str) -> Option<String> {
+        self.get(key).cloned()
+    }
+}
+
+/// A pod's node-label constraints.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PodConstraints {
+    pub node_selector: Vec<(String, String)>,
+    /// Required node-affinity terms: ORed; each term's expressions ANDed.
+    /// `None` in a term: an operator kube does not know (matches nothing).
+    pub terms: Option<Vec<Vec<Option<Requirement>>>>,
+}
+
+impl PodConstraints {
+    pub fn from_template(tpl: &PodTemplate) -> PodConstraints {
+        let node_selector = tpl
+            .spec
+            .node_selector
+            .iter()
+            .flatten()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        let terms = tpl
+            .spec
+            .affinity
+            .as_ref()
+            .and_then(|a| a.node_affinity.as_ref())
+            .and_then(|n| {
+                n.required_during_scheduling_ignored_during_execution
+                    .as_ref()
+            })
+            .map(|s| {
+                s.node_selector_terms
+                    .iter()
+                    .map(|t| {
+                        t.match_expressions
+                            .iter()
+                            .flatten()
+                            .map(|e| {
+                                Operator::from_node_selector(&e.operator).map(|op| Requirement {
+                                    key: e.key.clone(),
+                                    operator: op,
+                                    values: e.values.clone().unwrap_or_default(),
+                                    min_values: None,
+                                })
+                            })
+                            .collect()
+                    })
+                    .collect()
+            });
+        PodConstraints {
+            node_selector,
+            terms,
+        }
+    }
+
+    /// Whether a node with these labels passes.
+    pub fn matches(&self, node: &dyn LabelSource) -> bool {
+        let selector_ok = self
+            .node_selector
+            .iter()
+            .all(|(k, v)| node.label(k).as_deref() == Some(v.as_str()));
+        if !selector_ok {
+            return false;
+        }
+        match &self.terms {
+            None => true,
+            // An empty term list or an empty term matches no node
+            // (core/v1 NodeSelector).
+            Some(terms) => terms.iter().any(|t| {
+                !t.is_empty()
+                    && t.iter().all(|r| {
+                        r.as_ref()
+                            .is_some_and(|r| r.matches(node.label(&r.key).as_deref()))
+                    })
+            }),
+        }
+    }
+}
+
+/// Whether a label selector selects a pod with these labels
+/// (metav1.LabelSelectorAsSelector: matchLabels and matchExpressions ANDed;
+/// an empty selector selects everything).
+pub fn selector_matches(sel: &LabelSelector, labels: &BTreeMap<String, Spanned<String>>) -> bool {
+    let get = |k: &str| labels.get(k).map(|v| v.value.as_str());
+    let labels_ok = sel
+        .match_labels
+        .iter()
+        .flatten()
+        .all(|(k, v)| get(k) == Some(v.as_str()));
+    let exprs_ok = sel.match_expressions.iter().flatten().all(|e| {
+        let values = e.values.as_deref().unwrap_or(&[]);
+        match e.operator.as_str() {
+            "In" => get(&e.key).is_some_and(|v| values.iter().any(|x| x == v)),
+            "NotIn" => get(&e.key).is_none_or(|v| !values.iter().any(|x| x == v)),
+            "Exists" => get(&e.key).is_some(),
+            "DoesNotExist" => get(&e.key).is_none(),
+            _ => false,
+        }
+    });
+    labels_ok && exprs_ok
 }

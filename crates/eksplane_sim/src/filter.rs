@@ -5,125 +5,19 @@
 //! NodeSelectorRequirement (`In`, `NotIn`, `Exists`, `DoesNotExist`, `Gt`,
 //! `Lt`), evaluated by the model's `Requirement::matches`.
 
-use eksplane_model::k8s::{LabelSelector, PodTemplate};
-use eksplane_model::karpenter::{Operator, Requirement};
-use eksplane_source::Spanned;
-use std::collections::BTreeMap;
+//
+//! The predicates themselves live in the facts layer
+//! (`eksplane_facts::scheduling`), shared with the rules' pool-level
+//! "can this pod land on that NodePool"; this module re-exports them.
 
-/// Where a node's labels come from.
-pub trait LabelSource {
-    fn label(&self, key: &str) -> Option<String>;
-}
-
-impl LabelSource for BTreeMap<String, String> {
-    fn label(&self, key: &str) -> Option<String> {
-        self.get(key).cloned()
-    }
-}
-
-/// A pod's node-label constraints.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct PodConstraints {
-    pub node_selector: Vec<(String, String)>,
-    /// Required node-affinity terms: ORed; each term's expressions ANDed.
-    /// `None` in a term: an operator kube does not know (matches nothing).
-    pub terms: Option<Vec<Vec<Option<Requirement>>>>,
-}
-
-impl PodConstraints {
-    pub fn from_template(tpl: &PodTemplate) -> PodConstraints {
-        let node_selector = tpl
-            .spec
-            .node_selector
-            .iter()
-            .flatten()
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect();
-        let terms = tpl
-            .spec
-            .affinity
-            .as_ref()
-            .and_then(|a| a.node_affinity.as_ref())
-            .and_then(|n| {
-                n.required_during_scheduling_ignored_during_execution
-                    .as_ref()
-            })
-            .map(|s| {
-                s.node_selector_terms
-                    .iter()
-                    .map(|t| {
-                        t.match_expressions
-                            .iter()
-                            .flatten()
-                            .map(|e| {
-                                Operator::from_node_selector(&e.operator).map(|op| Requirement {
-                                    key: e.key.clone(),
-                                    operator: op,
-                                    values: e.values.clone().unwrap_or_default(),
-                                    min_values: None,
-                                })
-                            })
-                            .collect()
-                    })
-                    .collect()
-            });
-        PodConstraints {
-            node_selector,
-            terms,
-        }
-    }
-
-    /// Whether a node with these labels passes.
-    pub fn matches(&self, node: &dyn LabelSource) -> bool {
-        let selector_ok = self
-            .node_selector
-            .iter()
-            .all(|(k, v)| node.label(k).as_deref() == Some(v.as_str()));
-        if !selector_ok {
-            return false;
-        }
-        match &self.terms {
-            None => true,
-            // An empty term list or an empty term matches no node
-            // (core/v1 NodeSelector).
-            Some(terms) => terms.iter().any(|t| {
-                !t.is_empty()
-                    && t.iter().all(|r| {
-                        r.as_ref()
-                            .is_some_and(|r| r.matches(node.label(&r.key).as_deref()))
-                    })
-            }),
-        }
-    }
-}
-
-/// Whether a label selector selects a pod with these labels
-/// (metav1.LabelSelectorAsSelector: matchLabels and matchExpressions ANDed;
-/// an empty selector selects everything).
-pub fn selector_matches(sel: &LabelSelector, labels: &BTreeMap<String, Spanned<String>>) -> bool {
-    let get = |k: &str| labels.get(k).map(|v| v.value.as_str());
-    let labels_ok = sel
-        .match_labels
-        .iter()
-        .flatten()
-        .all(|(k, v)| get(k) == Some(v.as_str()));
-    let exprs_ok = sel.match_expressions.iter().flatten().all(|e| {
-        let values = e.values.as_deref().unwrap_or(&[]);
-        match e.operator.as_str() {
-            "In" => get(&e.key).is_some_and(|v| values.iter().any(|x| x == v)),
-            "NotIn" => get(&e.key).is_none_or(|v| !values.iter().any(|x| x == v)),
-            "Exists" => get(&e.key).is_some(),
-            "DoesNotExist" => get(&e.key).is_none(),
-            _ => false,
-        }
-    });
-    labels_ok && exprs_ok
-}
+pub use eksplane_facts::scheduling::{LabelSource, PodConstraints, selector_matches};
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use eksplane_model::k8s::PodTemplate;
     use proptest::prelude::*;
+    use std::collections::BTreeMap;
 
     fn tpl(yaml_spec: serde_json::Value) -> PodTemplate {
         serde_json::from_value(serde_json::json!({ "spec": yaml_spec }))
