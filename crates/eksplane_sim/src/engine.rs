@@ -68,6 +68,7 @@
 //! with requests only.
 
 use crate::SimOptions;
+use crate::claims::{Room, RoomTree};
 use crate::inputs::{CAPACITY_TYPES, Pool, SimInputs, Topology};
 use crate::result::{Event, EventKind, Sample, SimResult, Summary, Unschedulable};
 use eksplane_capacity::IpMode;
@@ -183,12 +184,33 @@ struct Claim {
     max_cpu: u64,
     max_mem: u64,
     max_pods: u32,
+    /// The largest capacity among `types`, counted against NodePool limits.
+    max_capacity_cpu: u64,
+    max_capacity_mem: u64,
     counts: Vec<(usize, u32)>,
     members: Vec<u32>,
     pinned_zone: bool,
 }
 
+/// Why a claim refused a pod.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Refusal {
+    /// Resources, instance types, anti-affinity or a hostname spread: the
+    /// claim only fills during a pass, so it will refuse the workload again.
+    ForThePass,
+    /// A zone spread's skew: it may accept once other zones fill.
+    ForNow,
+}
+
 impl Claim {
+    /// What the claim's largest remaining type can still take.
+    fn room(&self) -> Room {
+        (
+            self.max_cpu.saturating_sub(self.cpu),
+            self.max_mem.saturating_sub(self.mem),
+            self.max_pods.saturating_sub(self.pods),
+        )
+    }
     fn count(&self, shapes: &[usize]) -> u32 {
         self.counts
             .iter()
@@ -200,8 +222,12 @@ impl Claim {
         self.max_cpu = 0;
         self.max_mem = 0;
         self.max_pods = 0;
+        self.max_capacity_cpu = 0;
+        self.max_capacity_mem = 0;
         for &t in &self.types {
             let t = &pool.types[t as usize];
+            self.max_capacity_cpu = self.max_capacity_cpu.max(t.capacity_cpu_millis);
+            self.max_capacity_mem = self.max_capacity_mem.max(t.capacity_memory_bytes);
             self.max_cpu = self.max_cpu.max(t.cpu_millis);
             self.max_mem = self.max_mem.max(t.memory_bytes);
             self.max_pods = self.max_pods.max(t.pods);
@@ -943,6 +969,9 @@ impl<'a> Simulation<'a> {
             .filter(|&i| self.nodes[i].alive && !self.nodes[i].ready)
             .collect();
         let mut claims: Vec<Claim> = Vec::new();
+        let mut claims_in_pool = vec![0u64; inp.pools.len()];
+        let mut room = RoomTree::new();
+        let mut cursor = vec![0usize; inp.shapes.len()];
         let mut failed: Vec<Option<String>> = vec![None; inp.shapes.len()];
         let mut pool_zone_cache: Vec<Option<u64>> = vec![None; inp.shapes.len()];
         // Pool usage: nodes alive (capacity), for limits.
@@ -981,26 +1010,50 @@ impl<'a> Simulation<'a> {
                 self.nodes[ni].nominated.push(pid);
                 continue;
             }
-            // 2. Claims of this pass.
+            // 2. Claims of this pass, first fit in creation order
+            // (scheduler.go `add` walks `newNodeClaims`). The room index
+            // skips claims without room; `cursor[s]` skips claims that
+            // refused this workload for a reason that lasts the pass.
             let mut added = false;
-            for claim in claims.iter_mut() {
-                if self.claim_add(claim, s, zones) {
-                    claim.members.push(pid);
-                    added = true;
-                    break;
+            let need = (sh.cpu_millis, sh.memory_bytes, 1);
+            let mut from = cursor[s];
+            let mut contiguous = true;
+            while let Some(i) = room.first_fitting(from, need) {
+                match self.claim_try(&mut claims[i], s, zones) {
+                    Ok(()) => {
+                        claims[i].members.push(pid);
+                        room.set(i, claims[i].room());
+                        if contiguous {
+                            cursor[s] = i;
+                        }
+                        added = true;
+                        break;
+                    }
+                    Err(Refusal::ForThePass) => {
+                        if contiguous {
+                            cursor[s] = i + 1;
+                        }
+                    }
+                    Err(Refusal::ForNow) => contiguous = false,
                 }
+                from = i + 1;
             }
             if added {
                 continue;
             }
+            if contiguous {
+                cursor[s] = claims.len();
+            }
             // 3. A new claim from the first pool that can take it.
             let mut reasons = Vec::new();
             for pi in 0..inp.pools.len() {
-                match self.new_claim(pi, s, zones, &usage, &claims) {
+                match self.new_claim(pi, s, zones, &usage, &claims, &claims_in_pool) {
                     Ok(mut c) => {
-                        if self.claim_add(&mut c, s, zones) {
+                        if self.claim_try(&mut c, s, zones).is_ok() {
                             c.members.push(pid);
+                            room.push(c.room());
                             claims.push(c);
+                            claims_in_pool[pi] += 1;
                             added = true;
                             break;
                         }
@@ -1041,8 +1094,12 @@ impl<'a> Simulation<'a> {
                 self.unschedulable.insert(s, r);
             }
         }
+        let mut per_zone = vec![0u32; inp.zones.len()];
+        for n in self.nodes.iter().filter(|n| n.alive) {
+            per_zone[n.zone] += 1;
+        }
         for c in claims {
-            self.launch(c, t);
+            self.launch(c, t, &mut per_zone);
         }
     }
 
@@ -1053,6 +1110,7 @@ impl<'a> Simulation<'a> {
         _zones: u64,
         usage: &[(u64, u64, u64)],
         claims: &[Claim],
+        claims_in_pool: &[u64],
     ) -> Result<Claim, (String, bool)> {
         let inp = self.inp;
         let pool = &inp.pools[pi];
@@ -1066,16 +1124,12 @@ impl<'a> Simulation<'a> {
         // Remaining limits: alive nodes plus this pass's claims at their
         // largest type.
         let (mut cpu, mut mem, mut nodes) = usage[pi];
-        for c in claims.iter().filter(|c| c.pool == pi) {
-            let mut mc = 0;
-            let mut mm = 0;
-            for &t in &c.types {
-                mc = mc.max(pool.types[t as usize].capacity_cpu_millis);
-                mm = mm.max(pool.types[t as usize].capacity_memory_bytes);
+        nodes += claims_in_pool[pi];
+        if pool.limit_cpu_millis.is_some() || pool.limit_memory_bytes.is_some() {
+            for c in claims.iter().filter(|c| c.pool == pi) {
+                cpu += c.max_capacity_cpu;
+                mem += c.max_capacity_mem;
             }
-            cpu += mc;
-            mem += mm;
-            nodes += 1;
         }
         if pool.limit_nodes.is_some_and(|l| nodes + 1 > l) {
             return Err((
@@ -1140,6 +1194,8 @@ impl<'a> Simulation<'a> {
             max_cpu: 0,
             max_mem: 0,
             max_pods: 0,
+            max_capacity_cpu: 0,
+            max_capacity_mem: 0,
             counts: Vec::new(),
             members: Vec::new(),
             pinned_zone: false,
@@ -1163,20 +1219,24 @@ impl<'a> Simulation<'a> {
         Ok(c)
     }
 
-    /// `NodeClaim.Add`: keeps the instance types that still fit.
-    fn claim_add(&mut self, c: &mut Claim, s: usize, zones: u64) -> bool {
+    /// `NodeClaim.Add` (nodeclaim.go): keeps the instance types that still
+    /// fit. Within a pass a claim only fills and narrows, so a refusal lasts
+    /// the pass unless it came from a zone spread, whose minimum moves as
+    /// other pods are placed.
+    fn claim_try(&mut self, c: &mut Claim, s: usize, zones: u64) -> Result<(), Refusal> {
         let inp = self.inp;
         let sh = &inp.shapes[s];
         let pool = &inp.pools[c.pool];
         let (cpu, mem, pods) = (c.cpu + sh.cpu_millis, c.mem + sh.memory_bytes, c.pods + 1);
         if cpu > c.max_cpu || mem > c.max_mem || pods > c.max_pods {
-            return false;
+            return Err(Refusal::ForThePass);
         }
         if sh.anti_affinity.iter().any(|&a| c.count(&[a]) > 0)
             || sh.repelled_by.iter().any(|&r| c.count(&[r]) > 0)
         {
-            return false;
+            return Err(Refusal::ForThePass);
         }
+        let zone_spread = sh.spreads.iter().any(|x| x.topology == Topology::Zone);
         let mut mask = c.mask;
         let mut pin: Option<usize> = None;
         for sp in &sh.spreads {
@@ -1185,7 +1245,7 @@ impl<'a> Simulation<'a> {
                 Topology::Hostname => {
                     // A new node's domain: the minimum is 0.
                     if c.count(&sp.selects) + me > sp.max_skew {
-                        return false;
+                        return Err(Refusal::ForThePass);
                     }
                 }
                 Topology::Zone => {
@@ -1201,7 +1261,7 @@ impl<'a> Simulation<'a> {
                         }
                     }
                     let Some((_, z)) = best else {
-                        return false;
+                        return Err(Refusal::ForNow);
                     };
                     mask &= 0b11 << (z * 2);
                     pin = Some(z);
@@ -1209,27 +1269,26 @@ impl<'a> Simulation<'a> {
             }
         }
         let row = &sh.compat[c.pool];
-        let kept: Vec<u32> = c
-            .types
-            .iter()
-            .copied()
-            .filter(|&t| {
-                let ty = &pool.types[t as usize];
-                cpu <= ty.cpu_millis
-                    && mem <= ty.memory_bytes
-                    && pods <= ty.pods
-                    && row[t as usize] & mask & ty.offerings != 0
-            })
-            .collect();
-        if kept.is_empty() {
-            return false;
+        let keep = |t: &u32| {
+            let ty = &pool.types[*t as usize];
+            cpu <= ty.cpu_millis
+                && mem <= ty.memory_bytes
+                && pods <= ty.pods
+                && row[*t as usize] & mask & ty.offerings != 0
+        };
+        if !c.types.iter().any(keep) {
+            return Err(if zone_spread {
+                Refusal::ForNow
+            } else {
+                Refusal::ForThePass
+            });
         }
+        c.types.retain(keep);
         let mut union = 0u64;
-        for &t in &kept {
+        for &t in &c.types {
             union |= row[t as usize];
         }
         c.mask = mask & union;
-        c.types = kept;
         c.cpu = cpu;
         c.mem = mem;
         c.pods = pods;
@@ -1242,21 +1301,25 @@ impl<'a> Simulation<'a> {
             c.pinned_zone = true;
             self.zone_counts[s][z] += 1;
         }
-        true
+        Ok(())
     }
 
-    fn launch(&mut self, c: Claim, t: u64) {
+    /// Launches a claim; `per_zone`: nodes alive per zone, counted here.
+    fn launch(&mut self, c: Claim, t: u64, per_zone: &mut [u32]) {
         let inp = self.inp;
         let pool = &inp.pools[c.pool];
-        // Offerings, cheapest first.
-        let mut options: Vec<(f64, usize, usize, usize)> = Vec::new();
+        // Offerings, cheapest first; equal prices: the zone with the fewest
+        // nodes, then catalog order. Only each zone's cheapest offering can
+        // be launched (a zone is given up whole when its subnets are out of
+        // addresses), so the candidates are one per zone.
+        let mut best: Vec<Option<(f64, usize, usize)>> = vec![None; inp.zones.len()];
         for &ti in &c.types {
             let ty = &pool.types[ti as usize];
             let mut bits = ty.offerings & c.mask;
             for &(s, _) in &c.counts {
                 bits &= inp.shapes[s].compat[c.pool][ti as usize];
             }
-            for z in 0..inp.zones.len() {
+            for (z, slot) in best.iter_mut().enumerate() {
                 for (ct, _) in CAPACITY_TYPES.iter().enumerate() {
                     if bits & (1 << (z * 2 + ct)) != 0 {
                         let price = if ct == 1 {
@@ -1264,16 +1327,26 @@ impl<'a> Simulation<'a> {
                         } else {
                             ty.on_demand_usd_hour
                         };
-                        options.push((price, ti as usize, z, ct));
+                        let cand = (price, ti as usize, ct);
+                        let better = slot.is_none_or(|b| {
+                            cand.0
+                                .total_cmp(&b.0)
+                                .then(cand.1.cmp(&b.1))
+                                .then(cand.2.cmp(&b.2))
+                                .is_lt()
+                        });
+                        if better {
+                            *slot = Some(cand);
+                        }
                     }
                 }
             }
         }
-        // Equal prices: the zone with the fewest nodes, then catalog order.
-        let mut per_zone = vec![0u32; inp.zones.len()];
-        for n in self.nodes.iter().filter(|n| n.alive) {
-            per_zone[n.zone] += 1;
-        }
+        let mut options: Vec<(f64, usize, usize, usize)> = best
+            .iter()
+            .enumerate()
+            .filter_map(|(z, b)| b.map(|(price, ti, ct)| (price, ti, z, ct)))
+            .collect();
         options.sort_by(|a, b| {
             a.0.total_cmp(&b.0)
                 .then(per_zone[a.2].cmp(&per_zone[b.2]))
@@ -1297,11 +1370,7 @@ impl<'a> Simulation<'a> {
                 }
             }
         }
-        let mut tried_zones: Vec<usize> = Vec::new();
         for (price, ti, z, ct) in options {
-            if tried_zones.contains(&z) {
-                continue;
-            }
             // The node's primary IP, from a node subnet of the zone.
             let mut node_subnet = None;
             let mut pod_subnet = None;
@@ -1318,7 +1387,6 @@ impl<'a> Simulation<'a> {
                     }
                 }
                 if node_subnet.is_none() {
-                    tried_zones.push(z);
                     let msg = format!(
                         "nodepool {}: {} in {}: InsufficientFreeAddressesInSubnet (no node subnet of the zone has a free address)",
                         pool.name, pool.types[ti].name, inp.zones[z]
@@ -1368,6 +1436,7 @@ impl<'a> Simulation<'a> {
                 node.held.push(Held::Single(si, o));
             }
             self.nodes.push(node);
+            per_zone[z] += 1;
             let ni = self.nodes.len() - 1;
             for &pid in &c.members {
                 self.place(pid, ni);

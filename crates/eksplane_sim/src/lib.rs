@@ -14,6 +14,7 @@
 //!   cost.
 //! - [`result`]: the serialisable result.
 
+pub mod claims;
 pub mod engine;
 pub mod filter;
 pub mod inputs;
