@@ -76,6 +76,8 @@ use eksplane_ipplan::{Allocator, Policy, Shortage, node_addresses};
 use eksplane_model::k8s::WorkloadKind;
 use std::collections::BTreeMap;
 
+mod disrupt;
+
 /// Runs the whole simulation.
 pub fn simulate(inputs: &SimInputs, opts: &SimOptions) -> SimResult {
     let mut sim = Simulation::new(inputs, opts);
@@ -138,7 +140,17 @@ struct Node {
     waiting_ip: Vec<u32>,
     nominated: Vec<u32>,
     ip_error: Option<String>,
-    empty_since: Option<u64>,
+    /// Launch time, for expireAfter and disruption cost.
+    created_at: u64,
+    /// The pool's drift generation at launch; behind it: drifted.
+    drift_gen: u32,
+    /// Pods placed here (nominated or bound).
+    residents: Vec<u32>,
+    /// The last time a pod was placed or removed (Karpenter's
+    /// `lastPodEventTime`, for consolidateAfter).
+    last_pod_event: u64,
+    /// Chosen for disruption: cordoned, draining once replacements are Ready.
+    disrupting: Option<disrupt::Disrupting>,
 }
 
 #[derive(Debug, Clone)]
@@ -190,6 +202,8 @@ struct Claim {
     counts: Vec<(usize, u32)>,
     members: Vec<u32>,
     pinned_zone: bool,
+    /// A disruption replacement: the nodes it replaces, for the event.
+    replaces: Option<String>,
 }
 
 /// Why a claim refused a pod.
@@ -270,6 +284,14 @@ pub struct Simulation<'a> {
     max_stuck: u32,
     peak_nodes: u32,
     series: Vec<Sample>,
+    // Disruption.
+    pool_gen: Vec<u32>,
+    /// Each workload's desired replicas (its controller's scale), for PDBs.
+    desired: Vec<u32>,
+    evictions: BTreeMap<usize, disrupt::Evictions>,
+    disrupted: BTreeMap<String, u32>,
+    nodes_launched: u32,
+    nodes_deleted: u32,
 }
 
 fn count_in(counts: &[u32], shapes: &[usize]) -> u32 {
@@ -338,6 +360,12 @@ impl<'a> Simulation<'a> {
             max_stuck: 0,
             peak_nodes: 0,
             series: Vec::new(),
+            pool_gen: vec![0; inp.pools.len()],
+            desired: vec![0; n],
+            evictions: BTreeMap::new(),
+            disrupted: BTreeMap::new(),
+            nodes_launched: 0,
+            nodes_deleted: 0,
         }
     }
 
@@ -376,6 +404,23 @@ impl<'a> Simulation<'a> {
         m
     }
 
+    /// Nodes chosen for disruption and not yet deleted.
+    pub fn disrupting_count(&self) -> u32 {
+        self.nodes
+            .iter()
+            .filter(|n| n.alive && n.disrupting.is_some())
+            .count() as u32
+    }
+
+    /// Names of the nodes alive.
+    pub fn node_names(&self) -> Vec<String> {
+        self.nodes
+            .iter()
+            .filter(|n| n.alive)
+            .map(|n| n.name.clone())
+            .collect()
+    }
+
     /// Nodes alive (launching included).
     pub fn node_count(&self) -> u32 {
         self.nodes.iter().filter(|n| n.alive).count() as u32
@@ -398,9 +443,7 @@ impl<'a> Simulation<'a> {
         self.kube_schedule();
         self.assign_ips(t);
         self.provision(t);
-        if self.opts.consolidation {
-            self.consolidate(t);
-        }
+        self.disrupt(t);
         self.account(t);
         self.now = t + self.opts.step_seconds;
     }
@@ -438,7 +481,8 @@ impl<'a> Simulation<'a> {
                 .ns_req
                 .push((sh.namespace, sh.cpu_millis, sh.memory_bytes)),
         }
-        n.empty_since = None;
+        n.residents.push(pid);
+        n.last_pod_event = self.now;
         let z = n.zone;
         self.zone_counts[s][z] += 1;
     }
@@ -455,6 +499,10 @@ impl<'a> Simulation<'a> {
             x.1 = x.1.saturating_sub(sh.cpu_millis);
             x.2 = x.2.saturating_sub(sh.memory_bytes);
         }
+        if let Some(k) = n.residents.iter().position(|&p| p == pid) {
+            n.residents.swap_remove(k);
+        }
+        n.last_pod_event = self.now;
         let z = n.zone;
         self.zone_counts[s][z] = self.zone_counts[s][z].saturating_sub(1);
     }
@@ -558,6 +606,7 @@ impl<'a> Simulation<'a> {
     }
 
     fn reconcile_shape(&mut self, s: usize, desired: u32) {
+        self.desired[s] = desired;
         let gen_now = self.generation[s];
         if let Some(surge) = self.rollout_active[s] {
             let (mut old, mut new, mut running_old, mut running_new) = (0u32, 0u32, 0u32, 0u32);
@@ -732,8 +781,12 @@ impl<'a> Simulation<'a> {
     }
 
     fn kube_schedule(&mut self) {
+        // A node chosen for disruption is tainted `karpenter.sh/disrupted:
+        // NoSchedule` (pkg/controllers/disruption/orchestration): no new pods.
         let ready: Vec<usize> = (0..self.nodes.len())
-            .filter(|&i| self.nodes[i].alive && self.nodes[i].ready)
+            .filter(|&i| {
+                self.nodes[i].alive && self.nodes[i].ready && self.nodes[i].disrupting.is_none()
+            })
             .collect();
         let queue = std::mem::take(&mut self.pending);
         if ready.is_empty() {
@@ -808,6 +861,7 @@ impl<'a> Simulation<'a> {
 
     fn bind(&mut self, pid: u32, ni: usize) {
         let s = self.pods[pid as usize].shape as usize;
+        self.nodes[ni].last_pod_event = self.now;
         if self.inp.shapes[s].needs_ip {
             self.pods[pid as usize].state = PodState::Bound {
                 node: ni as u32,
@@ -1199,6 +1253,7 @@ impl<'a> Simulation<'a> {
             counts: Vec::new(),
             members: Vec::new(),
             pinned_zone: false,
+            replaces: None,
         };
         c.refresh_max(pool);
         if !c.types.iter().any(|&t| {
@@ -1304,6 +1359,27 @@ impl<'a> Simulation<'a> {
         Ok(())
     }
 
+    /// Gives back the zone counts a claim's zone-spread pods took while it
+    /// was packed.
+    fn unpin(&mut self, c: &Claim) {
+        let inp = self.inp;
+        if c.pinned_zone {
+            for &pid in &c.members {
+                let s = self.pods[pid as usize].shape as usize;
+                if !inp.shapes[s]
+                    .spreads
+                    .iter()
+                    .any(|x| x.topology == Topology::Zone)
+                {
+                    continue;
+                }
+                if let Some(z) = (0..inp.zones.len()).find(|z| c.mask & (0b11 << (z * 2)) != 0) {
+                    self.zone_counts[s][z] = self.zone_counts[s][z].saturating_sub(1);
+                }
+            }
+        }
+    }
+
     /// Launches a claim; `per_zone`: nodes alive per zone, counted here.
     fn launch(&mut self, c: Claim, t: u64, per_zone: &mut [u32]) {
         let inp = self.inp;
@@ -1355,21 +1431,7 @@ impl<'a> Simulation<'a> {
                 .then(a.3.cmp(&b.3))
         });
         // Unpin zone counts taken during packing; `place` counts them again.
-        if c.pinned_zone {
-            for &pid in &c.members {
-                let s = self.pods[pid as usize].shape as usize;
-                if !inp.shapes[s]
-                    .spreads
-                    .iter()
-                    .any(|x| x.topology == Topology::Zone)
-                {
-                    continue;
-                }
-                if let Some(z) = (0..inp.zones.len()).find(|z| c.mask & (0b11 << (z * 2)) != 0) {
-                    self.zone_counts[s][z] = self.zone_counts[s][z].saturating_sub(1);
-                }
-            }
-        }
+        self.unpin(&c);
         for (price, ti, z, ct) in options {
             // The node's primary IP, from a node subnet of the zone.
             let mut node_subnet = None;
@@ -1430,12 +1492,17 @@ impl<'a> Simulation<'a> {
                 waiting_ip: Vec::new(),
                 nominated: Vec::new(),
                 ip_error: None,
-                empty_since: None,
+                created_at: t,
+                drift_gen: self.pool_gen[c.pool],
+                residents: Vec::new(),
+                last_pod_event: t,
+                disrupting: None,
             };
             if let (Some(si), Some(o)) = (node_subnet, primary) {
                 node.held.push(Held::Single(si, o));
             }
             self.nodes.push(node);
+            self.nodes_launched += 1;
             per_zone[z] += 1;
             let ni = self.nodes.len() - 1;
             for &pid in &c.members {
@@ -1443,12 +1510,15 @@ impl<'a> Simulation<'a> {
                 self.pods[pid as usize].state = PodState::Nominated(ni as u32);
             }
             self.nodes[ni].nominated = c.members.clone();
+            let purpose = match &c.replaces {
+                Some(r) => format!("to replace {r}"),
+                None => format!("for {} pods", c.members.len()),
+            };
             let msg = format!(
-                "{name}: {} {} in {} for {} pods (${:.4}/h; {} types fit)",
+                "{name}: {} {} in {} {purpose} (${:.4}/h; {} types fit)",
                 ty.name,
                 CAPACITY_TYPES[ct],
                 inp.zones[z],
-                c.members.len(),
                 price,
                 c.types.len()
             );
@@ -1476,54 +1546,6 @@ impl<'a> Simulation<'a> {
                     self.bind(pid, ni);
                 }
             }
-        }
-    }
-
-    // ---- consolidation ------------------------------------------------------
-
-    fn consolidate(&mut self, t: u64) {
-        let inp = self.inp;
-        let mut per_pool = vec![0u32; inp.pools.len()];
-        for n in self.nodes.iter().filter(|n| n.alive) {
-            per_pool[n.pool] += 1;
-        }
-        let mut budget: Vec<u32> = per_pool.iter().map(|&c| c.div_ceil(10).max(1)).collect();
-        for ni in 0..self.nodes.len() {
-            let n = &mut self.nodes[ni];
-            if !n.alive || !n.ready {
-                continue;
-            }
-            if n.pods > 0 {
-                n.empty_since = None;
-                continue;
-            }
-            let since = *n.empty_since.get_or_insert(t);
-            let Some(after) = inp.pools[n.pool].consolidate_after_seconds else {
-                continue;
-            };
-            if t.saturating_sub(since) < after || budget[n.pool] == 0 {
-                continue;
-            }
-            budget[n.pool] -= 1;
-            n.alive = false;
-            let held = std::mem::take(&mut n.held);
-            let name = n.name.clone();
-            for h in held {
-                match h {
-                    Held::Single(si, o) => {
-                        self.subnets[si].returned_singles.push(o);
-                        self.subnets[si].used = self.subnets[si].used.saturating_sub(1);
-                    }
-                    Held::Block(si, b) => {
-                        self.subnets[si].returned_blocks.push(b);
-                        self.subnets[si].used = self.subnets[si].used.saturating_sub(16);
-                    }
-                }
-            }
-            self.event(
-                EventKind::NodeDeleted,
-                format!("{name}: empty, consolidated"),
-            );
         }
     }
 
@@ -1681,6 +1703,25 @@ impl<'a> Simulation<'a> {
                 unschedulable,
                 ip_errors: self.ip_errors,
                 events_count: self.events.len() as u64,
+                nodes_launched: self.nodes_launched,
+                nodes_deleted: self.nodes_deleted,
+                nodes_disrupted: self.disrupted,
+                evictions: self
+                    .evictions
+                    .iter()
+                    .map(|(&s, e)| crate::result::WorkloadEvictions {
+                        workload: inp.shapes[s].key.clone(),
+                        evicted: e.evicted,
+                        max_evicted_at_once: e.max_at_once,
+                        without_pdb: e.without_pdb,
+                        beyond_pdb: e.beyond_pdb,
+                        pdbs: inp.shapes[s]
+                            .pdbs
+                            .iter()
+                            .map(|&k| inp.pdbs[k].key.clone())
+                            .collect(),
+                    })
+                    .collect(),
             },
             series: self.series,
             events: self.events,

@@ -15,6 +15,7 @@
 //! - [`result`]: the serialisable result.
 
 pub mod claims;
+pub mod disruption;
 pub mod engine;
 pub mod filter;
 pub mod inputs;

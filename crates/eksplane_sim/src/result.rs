@@ -42,6 +42,32 @@ pub struct Summary {
     /// Errors the CNI reported, by message, counted once per node.
     pub ip_errors: BTreeMap<String, u32>,
     pub events_count: u64,
+    /// Nodes launched and deleted over the run (node churn).
+    pub nodes_launched: u32,
+    pub nodes_deleted: u32,
+    /// Nodes Karpenter disrupted, by reason (`Empty`, `Drifted`,
+    /// `Underutilized`, `Expired`).
+    pub nodes_disrupted: BTreeMap<String, u32>,
+    /// Pods evicted by node disruption, per workload (only workloads with
+    /// evictions).
+    pub evictions: Vec<WorkloadEvictions>,
+}
+
+/// What node disruption did to one workload's pods.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WorkloadEvictions {
+    /// `namespace/name`.
+    pub workload: String,
+    pub evicted: u32,
+    /// Most of its pods evicted in one tick.
+    pub max_evicted_at_once: u32,
+    /// Evicted with no PodDisruptionBudget selecting the pods.
+    pub without_pdb: u32,
+    /// Deleted although their PDB allowed no disruption (the node's
+    /// terminationGracePeriod ran out). 0 while PDBs are honoured.
+    pub beyond_pdb: u32,
+    /// The PDB(s) that select the pods.
+    pub pdbs: Vec<String>,
 }
 
 /// A workload whose pods Karpenter could not provision for.
@@ -86,4 +112,14 @@ pub enum EventKind {
     IpAllocationFailed,
     RolloutStarted,
     RolloutFinished,
+    /// Karpenter chose a node to disrupt (emptiness, drift, consolidation,
+    /// expiration).
+    Disruption,
+    /// Pods evicted from a draining node.
+    Eviction,
+    /// An eviction refused (PDB, do-not-disrupt) or a budget that stopped
+    /// disruption.
+    DisruptionBlocked,
+    /// An EC2NodeClass changed (a WorkloadProfile `nodeClassChanges` step).
+    NodeClassChanged,
 }
