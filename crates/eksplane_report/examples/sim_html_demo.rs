@@ -146,6 +146,7 @@ fn main() -> std::io::Result<()> {
             duration_seconds: day,
             seed: 42,
             subnet_capacity: caps.iter().map(|(s, c)| (s.to_string(), *c)).collect(),
+            ..SimSummaryView::default()
         },
         series,
         events,

@@ -50,6 +50,15 @@ pub struct SimSummaryView {
     /// Usable addresses per subnet (drawn as a dashed ceiling on the subnet
     /// chart); empty when unknown.
     pub subnet_capacity: BTreeMap<String, u32>,
+    /// Node churn.
+    pub nodes_launched: u32,
+    pub nodes_deleted: u32,
+    /// Nodes Karpenter disrupted, by reason.
+    pub nodes_disrupted: BTreeMap<String, u32>,
+    /// Evictions per workload.
+    pub evictions: Vec<eksplane_sim::WorkloadEvictions>,
+    /// What the run did not model: shown in every output.
+    pub notes: Vec<String>,
 }
 
 /// One sample of the run's state.
@@ -164,6 +173,25 @@ fn hours_by_base_type(v: &SimView) -> BTreeMap<String, f64> {
     out
 }
 
+/// Node-hours rows: (instance type, capacity type, hours), types in
+/// [`types_in_order`], keyed `type/capacity-type` as the simulator keys them
+/// (a key without a capacity type is shown with `-`).
+fn hours_rows(v: &SimView) -> Vec<(String, String, f64)> {
+    let mut rows = Vec::new();
+    for t in types_in_order(v) {
+        for (k, h) in &v.summary.node_hours_by_type {
+            let (base, ct) = match k.split_once('/') {
+                Some((b, c)) => (b, c),
+                None => (k.as_str(), "-"),
+            };
+            if base == t {
+                rows.push((t.clone(), ct.to_string(), finite(*h)));
+            }
+        }
+    }
+    rows
+}
+
 /// Instance types, largest node-hours first (the bottom of the stack), then
 /// any type seen only in the series.
 fn types_in_order(v: &SimView) -> Vec<String> {
@@ -245,6 +273,18 @@ pub fn render_human(v: &SimView) -> String {
             "pods stuck without IP".to_string(),
             group(s.pods_stuck_without_ip.into()),
         ],
+        vec![
+            "nodes launched / deleted".to_string(),
+            format!(
+                "{} / {}",
+                group(s.nodes_launched.into()),
+                group(s.nodes_deleted.into())
+            ),
+        ],
+        vec![
+            "pods evicted".to_string(),
+            group(s.evictions.iter().map(|e| u64::from(e.evicted)).sum()),
+        ],
     ];
     Table {
         headers: vec![("SUMMARY", Align::Left), ("", Align::Right)],
@@ -254,17 +294,68 @@ pub fn render_human(v: &SimView) -> String {
     }
     .render(&mut out);
 
-    if !s.node_hours_by_type.is_empty() {
-        out.push_str("\nNode-hours by instance type\n");
-        let rows = types_in_order(v)
-            .into_iter()
-            .filter_map(|t| {
-                let h = finite(*s.node_hours_by_type.get(&t)?);
-                Some(vec![t, format!("{h:.1}")])
+    if !s.nodes_disrupted.is_empty() {
+        let parts: Vec<String> = s
+            .nodes_disrupted
+            .iter()
+            .map(|(r, n)| format!("{r} {n}"))
+            .collect();
+        let _ = writeln!(out, "\nNodes disrupted: {}", parts.join(", "));
+    }
+    if !s.evictions.is_empty() {
+        out.push_str("\nEvictions by node disruption\n");
+        let rows = s
+            .evictions
+            .iter()
+            .map(|e| {
+                vec![
+                    e.workload.clone(),
+                    group(e.evicted.into()),
+                    group(e.max_evicted_at_once.into()),
+                    group(e.without_pdb.into()),
+                    group(e.beyond_pdb.into()),
+                    if e.pdbs.is_empty() {
+                        "(none)".to_string()
+                    } else {
+                        e.pdbs.join(", ")
+                    },
+                ]
             })
             .collect();
         Table {
-            headers: vec![("TYPE", Align::Left), ("NODE-HOURS", Align::Right)],
+            headers: vec![
+                ("WORKLOAD", Align::Left),
+                ("EVICTED", Align::Right),
+                ("AT ONCE", Align::Right),
+                ("WITHOUT PDB", Align::Right),
+                ("BEYOND PDB", Align::Right),
+                ("PDB", Align::Left),
+            ],
+            groups: vec![],
+            rows,
+            indent: "  ",
+        }
+        .render(&mut out);
+    }
+    if !s.notes.is_empty() {
+        out.push_str("\nNot simulated\n");
+        for n in &s.notes {
+            let _ = writeln!(out, "  - {n}");
+        }
+    }
+
+    if !s.node_hours_by_type.is_empty() {
+        out.push_str("\nNode-hours by instance type\n");
+        let rows = hours_rows(v)
+            .into_iter()
+            .map(|(t, ct, h)| vec![t, ct, format!("{h:.1}")])
+            .collect();
+        Table {
+            headers: vec![
+                ("TYPE", Align::Left),
+                ("CAPACITY", Align::Left),
+                ("NODE-HOURS", Align::Right),
+            ],
             groups: vec![],
             rows,
             indent: "  ",
@@ -329,6 +420,11 @@ struct SummaryDoc<'a> {
     cost_by_label: BTreeMap<&'a str, f64>,
     unschedulable: Vec<Unschedulable<'a>>,
     subnet_capacity: &'a BTreeMap<String, u32>,
+    nodes_launched: u32,
+    nodes_deleted: u32,
+    nodes_disrupted: &'a BTreeMap<String, u32>,
+    evictions: &'a [eksplane_sim::WorkloadEvictions],
+    notes: &'a [String],
 }
 
 #[derive(Serialize)]
@@ -401,6 +497,11 @@ pub fn render_json(v: &SimView) -> String {
                 })
                 .collect(),
             subnet_capacity: &s.subnet_capacity,
+            nodes_launched: s.nodes_launched,
+            nodes_deleted: s.nodes_deleted,
+            nodes_disrupted: &s.nodes_disrupted,
+            evictions: &s.evictions,
+            notes: &s.notes,
         },
         series: v
             .series
@@ -1073,16 +1174,15 @@ pub fn render_html(v: &SimView) -> String {
     }
 
     o.push_str("<div class=\"tables\">\n<div>\n<h2>Node-hours by instance type</h2>\n");
-    o.push_str("<table><tr><th>instance type</th><th class=\"n\">node-hours</th></tr>");
-    for t in types_in_order(v) {
-        if let Some(h) = s.node_hours_by_type.get(&t) {
-            let _ = write!(
-                o,
-                "<tr><td>{}</td><td class=\"n\">{:.1}</td></tr>",
-                esc(&t),
-                finite(*h)
-            );
-        }
+    o.push_str("<table><tr><th>instance type</th><th>capacity type</th><th class=\"n\">node-hours</th></tr>");
+    for (t, ct, h) in hours_rows(v) {
+        let _ = write!(
+            o,
+            "<tr><td>{}</td><td>{}</td><td class=\"n\">{:.1}</td></tr>",
+            esc(&t),
+            esc(&ct),
+            h
+        );
     }
     o.push_str("</table>\n</div>\n<div>\n<h2>Chargeback by namespace</h2>\n");
     chargeback_html(&mut o, &s.cost_by_namespace, "namespace");
@@ -1092,6 +1192,53 @@ pub fn render_html(v: &SimView) -> String {
     {
         let _ = writeln!(o, "<h2>Chargeback by pod label {}</h2>", esc(label));
         chargeback_html(&mut o, &s.cost_by_label, "value");
+    }
+
+    if !s.evictions.is_empty() || !s.nodes_disrupted.is_empty() {
+        o.push_str("<h2>Disruption</h2>\n");
+        let parts: Vec<String> = s
+            .nodes_disrupted
+            .iter()
+            .map(|(r, n)| format!("{} {n}", esc(r)))
+            .collect();
+        let _ = writeln!(
+            o,
+            "<p>Nodes launched {}, deleted {}; disrupted: {}.</p>",
+            s.nodes_launched,
+            s.nodes_deleted,
+            if parts.is_empty() {
+                "none".to_string()
+            } else {
+                parts.join(", ")
+            }
+        );
+        if !s.evictions.is_empty() {
+            o.push_str("<table><tr><th>workload</th><th class=\"n\">evicted</th><th class=\"n\">at once</th><th class=\"n\">without PDB</th><th class=\"n\">beyond PDB</th><th>PDB</th></tr>");
+            for e in &s.evictions {
+                let _ = write!(
+                    o,
+                    "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td></tr>",
+                    esc(&e.workload),
+                    e.evicted,
+                    e.max_evicted_at_once,
+                    e.without_pdb,
+                    e.beyond_pdb,
+                    if e.pdbs.is_empty() {
+                        "(none)".to_string()
+                    } else {
+                        esc(&e.pdbs.join(", "))
+                    }
+                );
+            }
+            o.push_str("</table>\n");
+        }
+    }
+    if !s.notes.is_empty() {
+        o.push_str("<h2>Not simulated</h2>\n<ul>");
+        for n in &s.notes {
+            let _ = write!(o, "<li>{}</li>", esc(n));
+        }
+        o.push_str("</ul>\n");
     }
 
     if !s.unschedulable.is_empty() {
@@ -1167,6 +1314,11 @@ pub fn view(
             duration_seconds,
             seed,
             subnet_capacity,
+            nodes_launched: s.nodes_launched,
+            nodes_deleted: s.nodes_deleted,
+            nodes_disrupted: s.nodes_disrupted.clone(),
+            evictions: s.evictions.clone(),
+            notes: s.notes.clone(),
         },
         series: r
             .series

@@ -1706,6 +1706,7 @@ impl<'a> Simulation<'a> {
                 nodes_launched: self.nodes_launched,
                 nodes_deleted: self.nodes_deleted,
                 nodes_disrupted: self.disrupted,
+                notes: inp.notes.clone(),
                 evictions: self
                     .evictions
                     .iter()

@@ -25,7 +25,7 @@ pub mod workload;
 
 pub use engine::{Simulation, simulate};
 pub use inputs::{SimError, SimInputs};
-pub use result::{Event, EventKind, Sample, SimResult, Summary, Unschedulable};
+pub use result::{Event, EventKind, Sample, SimResult, Summary, Unschedulable, WorkloadEvictions};
 pub use workload::{JobArrivals, ReplicaCurve, Rollout, WorkloadCurve, WorkloadSpec};
 
 /// How a run is carried out.

@@ -51,10 +51,12 @@ pub struct Summary {
     /// Pods evicted by node disruption, per workload (only workloads with
     /// evictions).
     pub evictions: Vec<WorkloadEvictions>,
+    /// What in the inputs the run did not model (`SimInputs::notes`).
+    pub notes: Vec<String>,
 }
 
 /// What node disruption did to one workload's pods.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct WorkloadEvictions {
     /// `namespace/name`.
     pub workload: String,

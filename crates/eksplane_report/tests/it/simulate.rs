@@ -40,7 +40,13 @@ fn small_run() -> SimView {
             pending_pod_seconds: 5400,
             max_pending_pods: 12,
             pods_stuck_without_ip: 4,
-            node_hours_by_type: map(&[("m6i.large", 4.5), ("m6i.xlarge", 3.25)]),
+            // Keyed as the simulator keys them (`type/capacity-type`): the
+            // old plain keys hid that the tables looked rows up by type.
+            node_hours_by_type: map(&[
+                ("m6i.large/on-demand", 4.5),
+                ("m6i.large/spot", 1.0),
+                ("m6i.xlarge/on-demand", 3.25),
+            ]),
             cost_by_namespace: map(&[("shop", 0.8), ("batch", 0.3345), ("kube-system", 0.1)]),
             chargeback_label: Some("team".into()),
             cost_by_label: map(&[
@@ -55,6 +61,18 @@ fn small_run() -> SimView {
             duration_seconds: 7200,
             seed: 7,
             subnet_capacity: map(&[("subnet-a", 59), ("subnet-b", 251)]),
+            nodes_launched: 4,
+            nodes_deleted: 2,
+            nodes_disrupted: map(&[("Empty", 1), ("Underutilized", 1)]),
+            evictions: vec![eksplane_sim::WorkloadEvictions {
+                workload: "shop/web".into(),
+                evicted: 3,
+                max_evicted_at_once: 3,
+                without_pdb: 3,
+                beyond_pdb: 0,
+                pdbs: Vec::new(),
+            }],
+            notes: vec!["shop/web: topology spread on example.com/rack is not simulated".into()],
         },
         series: vec![
             sample(0, 2, 0, 0, 0, (20, 20), 0.0),
@@ -86,7 +104,23 @@ fn small_run() -> SimView {
 
 #[test]
 fn human_summary() {
-    insta::assert_snapshot!("sim_human", render_human(&small_run()));
+    let out = render_human(&small_run());
+    // Node-hours rows are filled, split by capacity type.
+    assert!(out.contains("m6i.large   spot"), "{out}");
+    assert!(out.contains("not simulated"), "{out}");
+    insta::assert_snapshot!("sim_human", out);
+}
+
+#[test]
+fn html_tables_are_filled() {
+    let out = render_html(&small_run());
+    assert!(
+        out.contains("<td>m6i.xlarge</td><td>on-demand</td><td class=\"n\">3.2</td>")
+            || out.contains("<td>m6i.xlarge</td><td>on-demand</td><td class=\"n\">3.3</td>"),
+        "node-hours table empty"
+    );
+    assert!(out.contains("<h2>Not simulated</h2>"));
+    assert!(out.contains("<td>shop/web</td><td class=\"n\">3</td>"));
 }
 
 #[test]
@@ -163,7 +197,7 @@ fn html_is_one_self_contained_page_with_four_charts() {
         ">2h<",
         ">30m<",
         "time since start (hours)",
-        "m6i.large (4.5 node-h)",
+        "m6i.large (5.5 node-h)",
         "Pending: no node (max 12)",
         "ContainerCreating: no IP (max 4)",
         "subnet-a",
