@@ -935,7 +935,11 @@ impl<'a> Simulation<'a> {
             ips.min(view.pod_ips)
         };
         if !inp.ipam {
-            return want.min(view.pod_ips);
+            // No subnets: addresses are not simulated (a note says so), so
+            // no pod waits for one. Capping at the ENI-limited pod IPs here
+            // counted the two host-network slots of the max-pods formula
+            // (aws-node, kube-proxy) as pods stuck without an IP (issue 14).
+            return want;
         }
         let target = node_addresses(view, &inp.cni, want);
         let (Some(node_sub), pod_sub) = (n.node_subnet, n.pod_subnet) else {
