@@ -13,6 +13,13 @@
 //!     2048, 4096}Mi, labels `my-label` from a..g, drawn by a seeded PRNG;
 //!     one NodePool over about 400 instance types. Timed: `SimInputs::new`
 //!     and the first tick (one provisioning pass), as Karpenter times `Solve`.
+//! (d) A consolidation sweep over 2,000 Ready nodes (one tick once
+//!     consolidateAfter has passed): 2,000 pods of 1.5 CPU with required
+//!     hostname anti-affinity, one per m6i.large, in a WhenEmptyOrUnderutilized
+//!     pool. No candidate can move, so multi-node consolidation's binary
+//!     search and single-node consolidation simulate every candidate: the
+//!     worst case. And the same with 4,000 pods of 900m without anti-affinity
+//!     on m6i.large/xlarge, where candidates do consolidate.
 //! Run: `cargo bench -p eksplane_sim --bench sim` (`-- c` for (c) alone).
 #![allow(clippy::print_stdout)] // a bench binary reports its figures
 
@@ -303,6 +310,116 @@ fn bench_c() {
     }
 }
 
+fn bench_d() {
+    for (label, anti, replicas, cpu, types) in [
+        (
+            "2,000 nodes, no candidate movable",
+            true,
+            2_000u32,
+            "1500m",
+            "m6i.large",
+        ),
+        (
+            "mixed, candidates consolidate",
+            false,
+            4_000u32,
+            "900m",
+            "m6i.large, m6i.xlarge",
+        ),
+    ] {
+        let pool = format!(
+            "apiVersion: karpenter.sh/v1
+kind: NodePool
+metadata: {{name: general}}
+spec:
+  disruption: {{consolidationPolicy: WhenEmptyOrUnderutilized, consolidateAfter: 5m, budgets: [{{nodes: \"100%\"}}]}}
+  template:
+    spec:
+      requirements:
+        - {{key: node.kubernetes.io/instance-type, operator: In, values: [{types}]}}
+        - {{key: topology.kubernetes.io/zone, operator: In, values: [us-east-1a, us-east-1b, us-east-1c]}}
+"
+        );
+        let affinity = if anti {
+            "      affinity:
+        podAntiAffinity:
+          requiredDuringSchedulingIgnoredDuringExecution:
+            - labelSelector: {matchLabels: {app: web}}
+              topologyKey: kubernetes.io/hostname
+"
+        } else {
+            ""
+        };
+        let dep = format!(
+            "apiVersion: apps/v1
+kind: Deployment
+metadata: {{name: web, namespace: shop}}
+spec:
+  replicas: {replicas}
+  selector: {{matchLabels: {{app: web}}}}
+  template:
+    metadata: {{labels: {{app: web}}}}
+    spec:
+{affinity}      containers:
+        - name: c
+          image: x
+          resources: {{requests: {{cpu: {cpu}, memory: 256Mi}}}}
+"
+        );
+        // The mixed case scales down by a third at 4 min so that nodes are
+        // underutilized; the anti-affinity case keeps every node full.
+        let after = if anti { replicas } else { replicas * 2 / 3 };
+        let spec = WorkloadSpec {
+            curves: vec![WorkloadCurve {
+                workload: "shop/web".into(),
+                replicas: ReplicaCurve::Steps(vec![(0, replicas), (240, after)]),
+            }],
+            ..WorkloadSpec::default()
+        };
+        let l =
+            eksplane_load::load_texts([("pool.yaml", pool.as_str()), ("web.yaml", dep.as_str())]);
+        let inputs = match SimInputs::new(&l.platform, Catalog::embedded(), spec) {
+            Ok(i) => i,
+            Err(e) => panic!("{e}"),
+        };
+        let opts = SimOptions {
+            duration_seconds: 3600,
+            ..SimOptions::default()
+        };
+        let mut sim = Simulation::new(&inputs, &opts);
+        // Every tick once consolidateAfter has passed (t >= 370 s) runs a
+        // sweep; the worst tick is the figure.
+        let (mut worst, mut worst_at, mut nodes_then) = (0.0f64, 0, 0);
+        let mut total = 0.0;
+        let mut ticks = 0u32;
+        while sim.now() < 1800 {
+            let t = sim.now();
+            let nodes = sim.node_count();
+            let t0 = Instant::now();
+            sim.tick();
+            let dt = t0.elapsed().as_secs_f64();
+            if t >= 370 {
+                total += dt;
+                ticks += 1;
+                if dt > worst {
+                    (worst, worst_at, nodes_then) = (dt, t, nodes);
+                }
+            }
+        }
+        println!(
+            "(d) consolidation, {label}: worst tick {:.0} ms at t={worst_at}s ({nodes_then} nodes); mean tick {:.1} ms over {ticks} ticks from t=370s; {} nodes at the end",
+            worst * 1e3,
+            total / f64::from(ticks.max(1)) * 1e3,
+            sim.node_count()
+        );
+        let r = sim.finish();
+        println!(
+            "    disrupted {:?}, launched {}, deleted {}",
+            r.summary.nodes_disrupted, r.summary.nodes_launched, r.summary.nodes_deleted
+        );
+    }
+}
+
 fn main() {
     let only: Vec<String> = std::env::args()
         .skip(1)
@@ -325,5 +442,8 @@ fn main() {
     }
     if run("c") {
         bench_c();
+    }
+    if run("d") {
+        bench_d();
     }
 }
