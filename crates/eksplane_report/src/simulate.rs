@@ -59,6 +59,9 @@ pub struct SimSummaryView {
     pub evictions: Vec<eksplane_sim::WorkloadEvictions>,
     /// What the run did not model: shown in every output.
     pub notes: Vec<String>,
+    pub spot_interruptions: u32,
+    /// Where prices come from.
+    pub price_model: String,
 }
 
 /// One sample of the run's state.
@@ -282,6 +285,10 @@ pub fn render_human(v: &SimView) -> String {
             ),
         ],
         vec![
+            "spot interruptions".to_string(),
+            group(s.spot_interruptions.into()),
+        ],
+        vec![
             "pods evicted".to_string(),
             group(s.evictions.iter().map(|e| u64::from(e.evicted)).sum()),
         ],
@@ -294,6 +301,9 @@ pub fn render_human(v: &SimView) -> String {
     }
     .render(&mut out);
 
+    if !s.price_model.is_empty() {
+        let _ = writeln!(out, "\nPrices: {}", s.price_model);
+    }
     if !s.nodes_disrupted.is_empty() {
         let parts: Vec<String> = s
             .nodes_disrupted
@@ -425,6 +435,8 @@ struct SummaryDoc<'a> {
     nodes_disrupted: &'a BTreeMap<String, u32>,
     evictions: &'a [eksplane_sim::WorkloadEvictions],
     notes: &'a [String],
+    spot_interruptions: u32,
+    price_model: &'a str,
 }
 
 #[derive(Serialize)]
@@ -502,6 +514,8 @@ pub fn render_json(v: &SimView) -> String {
             nodes_disrupted: &s.nodes_disrupted,
             evictions: &s.evictions,
             notes: &s.notes,
+            spot_interruptions: s.spot_interruptions,
+            price_model: &s.price_model,
         },
         series: v
             .series
@@ -1233,6 +1247,9 @@ pub fn render_html(v: &SimView) -> String {
             o.push_str("</table>\n");
         }
     }
+    if !s.price_model.is_empty() {
+        let _ = writeln!(o, "<p class=\"prices\">Prices: {}</p>", esc(&s.price_model));
+    }
     if !s.notes.is_empty() {
         o.push_str("<h2>Not simulated</h2>\n<ul>");
         for n in &s.notes {
@@ -1319,6 +1336,8 @@ pub fn view(
             nodes_disrupted: s.nodes_disrupted.clone(),
             evictions: s.evictions.clone(),
             notes: s.notes.clone(),
+            spot_interruptions: s.spot_interruptions,
+            price_model: s.price_model.clone(),
         },
         series: r
             .series

@@ -292,6 +292,9 @@ pub struct Simulation<'a> {
     disrupted: BTreeMap<String, u32>,
     nodes_launched: u32,
     nodes_deleted: u32,
+    /// Spot offerings (pool, type, zone) unavailable until a time.
+    unavailable: BTreeMap<(usize, usize, usize), u64>,
+    spot_interruptions: u32,
 }
 
 fn count_in(counts: &[u32], shapes: &[usize]) -> u32 {
@@ -366,6 +369,8 @@ impl<'a> Simulation<'a> {
             disrupted: BTreeMap::new(),
             nodes_launched: 0,
             nodes_deleted: 0,
+            unavailable: BTreeMap::new(),
+            spot_interruptions: 0,
         }
     }
 
@@ -1363,6 +1368,21 @@ impl<'a> Simulation<'a> {
         Ok(())
     }
 
+    /// The hourly price of an offering: on-demand from the catalog, Spot
+    /// from the run's price model (`spot.rs`).
+    fn offering_price(&self, ty: &crate::inputs::TypeOption, z: usize, ct: usize) -> f64 {
+        if ct == 1 {
+            self.opts.spot_prices.price(
+                &ty.name,
+                &self.inp.zones[z],
+                ty.on_demand_usd_hour,
+                self.opts.spot_price_factor,
+            )
+        } else {
+            ty.on_demand_usd_hour
+        }
+    }
+
     /// Gives back the zone counts a claim's zone-spread pods took while it
     /// was packed.
     fn unpin(&mut self, c: &Claim) {
@@ -1402,11 +1422,15 @@ impl<'a> Simulation<'a> {
             for (z, slot) in best.iter_mut().enumerate() {
                 for (ct, _) in CAPACITY_TYPES.iter().enumerate() {
                     if bits & (1 << (z * 2 + ct)) != 0 {
-                        let price = if ct == 1 {
-                            ty.on_demand_usd_hour * self.opts.spot_price_factor
-                        } else {
-                            ty.on_demand_usd_hour
-                        };
+                        if ct == 1
+                            && self
+                                .unavailable
+                                .get(&(c.pool, ti as usize, z))
+                                .is_some_and(|&until| until > t)
+                        {
+                            continue;
+                        }
+                        let price = self.offering_price(ty, z, ct);
                         let cand = (price, ti as usize, ct);
                         let better = slot.is_none_or(|b| {
                             cand.0
@@ -1539,6 +1563,10 @@ impl<'a> Simulation<'a> {
                 continue;
             }
             self.nodes[ni].ready = true;
+            // consolidateAfter counts from initialization until a pod event
+            // (pkg/utils/disruption `IsUnderConsolidateAfter`): a replacement
+            // is not "empty for consolidateAfter" the moment it is Ready.
+            self.nodes[ni].last_pod_event = t;
             // DaemonSet pods take their addresses first.
             let ds_ip = self.inp.pools[self.nodes[ni].pool].daemon_ip_pods;
             let cap = self.grow_ips(ni, ds_ip, t);
@@ -1711,6 +1739,12 @@ impl<'a> Simulation<'a> {
                 nodes_deleted: self.nodes_deleted,
                 nodes_disrupted: self.disrupted,
                 notes: inp.notes.clone(),
+                spot_interruptions: self.spot_interruptions,
+                price_model: format!(
+                    "on-demand: the embedded catalog's Linux prices for {} (a catalog from --catalog may carry others); {}",
+                    eksplane_aws_data::PRICE_REGION,
+                    self.opts.spot_prices.describe(self.opts.spot_price_factor)
+                ),
                 evictions: self
                     .evictions
                     .iter()

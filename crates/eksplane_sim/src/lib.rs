@@ -21,6 +21,7 @@ pub mod filter;
 pub mod inputs;
 pub mod profile;
 pub mod result;
+pub mod spot;
 pub mod workload;
 
 pub use engine::{Simulation, simulate};
@@ -56,6 +57,13 @@ pub struct SimOptions {
     pub consolidation: bool,
     /// One [`Sample`] per this many seconds (default 60).
     pub sample_every_seconds: u64,
+    /// Where Spot prices come from (default: the discount factor).
+    #[serde(skip)]
+    pub spot_prices: spot::SpotPrices,
+    /// Spot interruptions per node-hour (default 0.05 / 720: the Spot
+    /// Instance Advisor's lowest band, "<5%" a month,
+    /// aws.amazon.com/ec2/spot/instance-advisor/). Drawn from the seed.
+    pub spot_interruptions_per_hour: f64,
 }
 
 impl Default for SimOptions {
@@ -69,6 +77,8 @@ impl Default for SimOptions {
             spot_price_factor: 0.35,
             consolidation: true,
             sample_every_seconds: 60,
+            spot_prices: spot::SpotPrices::Discount,
+            spot_interruptions_per_hour: 0.05 / 720.0,
         }
     }
 }

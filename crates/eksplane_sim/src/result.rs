@@ -53,6 +53,10 @@ pub struct Summary {
     pub evictions: Vec<WorkloadEvictions>,
     /// What in the inputs the run did not model (`SimInputs::notes`).
     pub notes: Vec<String>,
+    /// Spot interruptions (two-minute notices) over the run.
+    pub spot_interruptions: u32,
+    /// The price model: on-demand source and the Spot model.
+    pub price_model: String,
 }
 
 /// What node disruption did to one workload's pods.
@@ -124,4 +128,6 @@ pub enum EventKind {
     DisruptionBlocked,
     /// An EC2NodeClass changed (a WorkloadProfile `nodeClassChanges` step).
     NodeClassChanged,
+    /// A Spot interruption notice.
+    SpotInterruption,
 }

@@ -54,13 +54,35 @@ pub fn run(a: SimulateArgs) -> anyhow::Result<ExitCode> {
     let mut inputs =
         SimInputs::new(&loaded.platform, &cat, spec).map_err(|e| anyhow::anyhow!("{e}"))?;
     inputs.chargeback_label = a.chargeback_label.clone();
+    let spot_prices = match &a.spot_prices {
+        None => eksplane_sim::spot::SpotPrices::Discount,
+        Some(f) => {
+            let text = std::fs::read_to_string(f)
+                .map_err(|e| anyhow::anyhow!("--spot-prices {}: {e}", f.display()))?;
+            let prices = eksplane_sim::spot::parse_price_history(&text)
+                .map_err(|e| anyhow::anyhow!("--spot-prices {}: {e}", f.display()))?;
+            eksplane_sim::spot::SpotPrices::History {
+                source: f.display().to_string(),
+                prices,
+            }
+        }
+    };
+    let defaults = SimOptions::default();
+    let rate = a
+        .spot_interruption_rate
+        .unwrap_or(defaults.spot_interruptions_per_hour);
+    if !rate.is_finite() || rate < 0.0 {
+        anyhow::bail!("--spot-interruption-rate must be a rate per node-hour, 0 or more");
+    }
     let opts = SimOptions {
         duration_seconds: duration,
         step_seconds: step,
         seed: a.seed,
         node_startup_seconds: a.node_startup_seconds,
         consolidation: !a.no_consolidation,
-        ..SimOptions::default()
+        spot_prices,
+        spot_interruptions_per_hour: rate,
+        ..defaults
     };
     let mut sim = Simulation::new(&inputs, &opts);
     let progress = std::io::stderr().is_terminal() && duration >= 6 * 3600;

@@ -73,6 +73,10 @@ fn small_run() -> SimView {
                 pdbs: Vec::new(),
             }],
             notes: vec!["shop/web: topology spread on example.com/rack is not simulated".into()],
+            spot_interruptions: 1,
+            price_model:
+                "on-demand: the embedded catalog's Linux prices; Spot prices: on-demand x 0.35"
+                    .into(),
         },
         series: vec![
             sample(0, 2, 0, 0, 0, (20, 20), 0.0),

@@ -42,8 +42,10 @@ use crate::disruption::{Reason, allowed_disruptions, disruption_cost};
 /// A node chosen for disruption.
 #[derive(Debug, Clone)]
 pub(super) struct Disrupting {
-    /// `Empty`, `Drifted`, `Underutilized`, `Expired`.
+    /// `Empty`, `Drifted`, `Underutilized`, `Expired`, `Interrupted`.
     cause: &'static str,
+    /// A Spot notice's end: the instance is gone then, whatever is left.
+    deadline: Option<u64>,
     /// Replacement nodes that must be Ready before the drain.
     replacements: Vec<usize>,
     drain_started: Option<u64>,
@@ -64,6 +66,7 @@ const MAX_MULTI_NODE: usize = 100;
 impl Simulation<'_> {
     pub(super) fn disrupt(&mut self, t: u64) {
         self.apply_node_class_changes(t);
+        self.interrupt(t);
         self.expire(t);
         self.progress_drains(t);
         let mut allowed = self.budgets(t);
@@ -109,6 +112,47 @@ impl Simulation<'_> {
         }
     }
 
+    /// Spot interruptions drawn from the seed (`spot.rs`).
+    fn interrupt(&mut self, t: u64) {
+        let rate = self.opts.spot_interruptions_per_hour;
+        let p = crate::spot::chance(rate, self.opts.step_seconds);
+        if p <= 0.0 {
+            return;
+        }
+        let tick = t / self.opts.step_seconds;
+        for ni in 0..self.nodes.len() {
+            let n = &self.nodes[ni];
+            if !n.alive || !n.ready || n.ct != 1 {
+                continue;
+            }
+            if n.disrupting.as_ref().is_some_and(|d| d.deadline.is_some()) {
+                continue;
+            }
+            if crate::spot::draw(self.opts.seed, ni as u64, tick) >= p {
+                continue;
+            }
+            let (pool, ty, zone) = (n.pool, n.ty, n.zone);
+            self.unavailable
+                .insert((pool, ty, zone), t + crate::spot::UNAVAILABLE_SECONDS);
+            self.nodes[ni].disrupting = Some(Disrupting {
+                cause: "Interrupted",
+                replacements: Vec::new(),
+                drain_started: Some(t),
+                deadline: Some(t + crate::spot::NOTICE_SECONDS),
+            });
+            self.spot_interruptions += 1;
+            *self.disrupted.entry("Interrupted".into()).or_insert(0) += 1;
+            let msg = format!(
+                "{}: {} spot in {}: interruption notice, terminated at +{}s; draining",
+                self.nodes[ni].name,
+                self.inp.pools[pool].types[ty].name,
+                self.inp.zones[zone],
+                crate::spot::NOTICE_SECONDS
+            );
+            self.event(EventKind::SpotInterruption, msg);
+        }
+    }
+
     fn expire(&mut self, t: u64) {
         for ni in 0..self.nodes.len() {
             let n = &self.nodes[ni];
@@ -125,6 +169,7 @@ impl Simulation<'_> {
                 cause: "Expired",
                 replacements: Vec::new(),
                 drain_started: Some(t),
+                deadline: None,
             });
             *self.disrupted.entry("Expired".into()).or_insert(0) += 1;
             let msg = format!(
@@ -377,6 +422,7 @@ impl Simulation<'_> {
                 cause,
                 replacements: replacements.clone(),
                 drain_started: None,
+                deadline: None,
             });
             *self.disrupted.entry(cause.into()).or_insert(0) += 1;
         }
@@ -422,7 +468,8 @@ impl Simulation<'_> {
             let grace = inp.pools[self.nodes[ni].pool]
                 .disruption
                 .termination_grace_seconds;
-            let forced = grace.is_some_and(|g| t >= started + g);
+            let forced =
+                grace.is_some_and(|g| t >= started + g) || d.deadline.is_some_and(|e| t >= e);
             let mut blocked = 0u32;
             for pid in self.nodes[ni].residents.clone() {
                 let s = self.pods[pid as usize].shape as usize;
@@ -514,20 +561,37 @@ impl Simulation<'_> {
         self.event(EventKind::NodeDeleted, format!("{name}: {why}"));
     }
 
-    /// Karpenter's `SimulateScheduling` (disruption/helpers.go): the
-    /// candidates' pods onto the other Ready nodes (first fit), the rest onto
-    /// new NodeClaims as provisioning packs them. `None` when a pod fits
-    /// nowhere. Leaves the simulation as it found it.
+    /// Karpenter's `SimulateScheduling` (disruption/helpers.go): the pending
+    /// pods, the candidates' pods and the pods of nodes already being
+    /// deleted, onto the other nodes (first fit), the rest onto new
+    /// NodeClaims as provisioning packs them. `None` when a candidate's or a
+    /// deleting node's pod fits nowhere (a pending pod that fits nowhere does
+    /// not stop the command). Leaves the simulation as it found it.
     fn simulate_scheduling(&mut self, cands: &[usize]) -> Option<(Vec<Claim>, f64)> {
         let inp = self.inp;
         let mut moved: Vec<(u32, usize)> = Vec::new();
-        for &ni in cands {
+        let deleting: Vec<usize> = (0..self.nodes.len())
+            .filter(|&i| {
+                self.nodes[i].alive && self.nodes[i].disrupting.is_some() && !cands.contains(&i)
+            })
+            .collect();
+        for &ni in cands.iter().chain(&deleting) {
             for pid in self.nodes[ni].residents.clone() {
                 self.unplace(pid, ni);
                 moved.push((pid, ni));
             }
         }
-        let mut order: Vec<u32> = moved.iter().map(|m| m.0).collect();
+        let pending: Vec<u32> = self
+            .pending
+            .iter()
+            .copied()
+            .filter(|&p| self.pods[p as usize].state == PodState::Pending)
+            .collect();
+        let mut order: Vec<u32> = moved
+            .iter()
+            .map(|m| m.0)
+            .chain(pending.iter().copied())
+            .collect();
         order.sort_by(|&a, &b| {
             let sa = &inp.shapes[self.pods[a as usize].shape as usize];
             let sb = &inp.shapes[self.pods[b as usize].shape as usize];
@@ -610,7 +674,7 @@ impl Simulation<'_> {
                     }
                 }
             }
-            if !added {
+            if !added && !pending.contains(&pid) {
                 ok = false;
                 break;
             }
@@ -652,11 +716,7 @@ impl Simulation<'_> {
             for z in 0..inp.zones.len() {
                 for ct in 0..CAPACITY_TYPES.len() {
                     if bits & (1 << (z * 2 + ct)) != 0 {
-                        let p = if ct == 1 {
-                            ty.on_demand_usd_hour * self.opts.spot_price_factor
-                        } else {
-                            ty.on_demand_usd_hour
-                        };
+                        let p = self.offering_price(ty, z, ct);
                         best = Some(best.map_or(p, |b: f64| b.min(p)));
                     }
                 }

@@ -225,3 +225,73 @@ fn ami_alias_bump_drifts_every_node_out_within_the_budget() {
             .any(|e| e.kind == EventKind::NodeClassChanged)
     );
 }
+
+fn spot_run(seed: u64, capacity_types: &str) -> SimResult {
+    let pool = pool(
+        "    consolidationPolicy: WhenEmpty\n    consolidateAfter: 5m",
+        "m6i.large",
+    )
+    .replace(
+        "values: [on-demand]",
+        &format!("values: [{capacity_types}]"),
+    );
+    let web = WEB
+        .replace("replicas: 12", "replicas: 20")
+        .replace("500m", "1500m");
+    let p = platform(&[("pool.yaml", pool.as_str()), ("web.yaml", web.as_str())]);
+    let inputs = SimInputs::new(&p, Catalog::embedded(), WorkloadSpec::default())
+        .unwrap_or_else(|e| panic!("{e}"));
+    simulate(
+        &inputs,
+        &SimOptions {
+            duration_seconds: 6 * 3600,
+            seed,
+            spot_interruptions_per_hour: 0.05,
+            ..SimOptions::default()
+        },
+    )
+}
+
+#[test]
+fn spot_interruptions_differ_by_seed_and_repeat_by_seed() {
+    let a = spot_run(1, "spot");
+    let a2 = spot_run(1, "spot");
+    let b = spot_run(2, "spot");
+    assert_eq!(a, a2, "the same seed, the same run");
+    assert_ne!(a.events, b.events, "another seed, another run");
+    for r in [&a, &b] {
+        assert!(r.summary.spot_interruptions > 0);
+        // Interrupted nodes were replaced and every pod runs again.
+        let last = r.series.last().map(|s| s.running_pods);
+        assert_eq!(last, Some(20));
+        assert!(r.summary.nodes_launched > 20);
+        let evicted: u32 = r.summary.evictions.iter().map(|e| e.evicted).sum();
+        assert_eq!(evicted, r.summary.spot_interruptions, "one pod per node");
+    }
+    assert!(a.summary.price_model.contains("on-demand x 0.35"));
+}
+
+#[test]
+fn interrupted_spot_pool_falls_back_to_on_demand() {
+    let r = spot_run(3, "spot, on-demand");
+    assert!(r.summary.spot_interruptions > 0);
+    let first = r
+        .events
+        .iter()
+        .find(|e| e.kind == EventKind::SpotInterruption)
+        .map_or(0, |e| e.t_seconds);
+    // The only Spot pool is unavailable for 3 minutes: the replacement
+    // launched meanwhile is on-demand.
+    assert!(
+        r.events.iter().any(|e| e.kind == EventKind::NodeLaunched
+            && e.t_seconds >= first
+            && e.t_seconds < first + 180
+            && e.message.contains("on-demand")),
+        "{:?}",
+        r.events
+            .iter()
+            .filter(|e| e.t_seconds >= first)
+            .take(8)
+            .collect::<Vec<_>>()
+    );
+}
