@@ -1293,6 +1293,104 @@ pub fn render_html(v: &SimView) -> String {
     o
 }
 
+/// The figures `--compare` puts side by side: (label, value per variant).
+fn compare_rows(variants: &[(String, SimView)]) -> Vec<(&'static str, Vec<String>)> {
+    let col = |f: &dyn Fn(&SimSummaryView) -> String| -> Vec<String> {
+        variants.iter().map(|(_, v)| f(&v.summary)).collect()
+    };
+    vec![
+        ("total cost", col(&|s| usd(s.total_cost_usd))),
+        ("peak nodes", col(&|s| group(s.peak_nodes.into()))),
+        (
+            "pending pod-seconds",
+            col(&|s| group(s.pending_pod_seconds)),
+        ),
+        (
+            "max pending pods",
+            col(&|s| group(s.max_pending_pods.into())),
+        ),
+        (
+            "pods stuck without IP",
+            col(&|s| group(s.pods_stuck_without_ip.into())),
+        ),
+        (
+            "pods evicted",
+            col(&|s| group(s.evictions.iter().map(|e| u64::from(e.evicted)).sum())),
+        ),
+        (
+            "evicted without PDB",
+            col(&|s| group(s.evictions.iter().map(|e| u64::from(e.without_pdb)).sum())),
+        ),
+        ("nodes launched", col(&|s| group(s.nodes_launched.into()))),
+        ("nodes deleted", col(&|s| group(s.nodes_deleted.into()))),
+        (
+            "spot interruptions",
+            col(&|s| group(s.spot_interruptions.into())),
+        ),
+        (
+            "unschedulable workloads",
+            col(&|s| group(s.unschedulable.len() as u64)),
+        ),
+    ]
+}
+
+/// `simulate --compare`: one column per variant.
+pub fn render_compare_human(variants: &[(String, SimView)]) -> String {
+    let mut out = String::new();
+    if let Some((_, v)) = variants.first() {
+        let _ = writeln!(
+            out,
+            "Comparison over {} (seed {}), {} variants\n",
+            hours_label(v.summary.duration_seconds),
+            v.summary.seed,
+            variants.len()
+        );
+    }
+    let names: Vec<String> = variants.iter().map(|(n, _)| n.clone()).collect();
+    let mut headers = vec![("", Align::Left)];
+    for n in &names {
+        headers.push((n.as_str(), Align::Right));
+    }
+    let rows = compare_rows(variants)
+        .into_iter()
+        .map(|(label, vals)| {
+            let mut r = vec![label.to_string()];
+            r.extend(vals);
+            r
+        })
+        .collect();
+    Table {
+        headers,
+        groups: vec![],
+        rows,
+        indent: "  ",
+    }
+    .render(&mut out);
+    for (n, v) in variants {
+        for note in &v.summary.notes {
+            let _ = writeln!(out, "  note ({n}): {note}");
+        }
+    }
+    out
+}
+
+/// `simulate --compare --format json`: `{format, version, variants: [{path, summary}]}`.
+pub fn render_compare_json(variants: &[(String, SimView)]) -> String {
+    let docs: Vec<serde_json::Value> = variants
+        .iter()
+        .map(|(n, v)| {
+            let one: serde_json::Value =
+                serde_json::from_str(&render_json(v)).unwrap_or(serde_json::Value::Null);
+            serde_json::json!({"path": n, "summary": one.get("summary").cloned().unwrap_or(serde_json::Value::Null)})
+        })
+        .collect();
+    let doc = serde_json::json!({"format": "eksplane-simulation-comparison", "version": 1, "variants": docs});
+    let mut out =
+        serde_json::to_string_pretty(&doc).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    out.push('\n');
+    out
+}
+
 /// The view of a simulator run (`eksplane_sim::SimResult`), with the run's
 /// length, seed and the usable addresses per subnet for the charts.
 pub fn view(
