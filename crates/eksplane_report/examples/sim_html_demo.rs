@@ -115,6 +115,7 @@ fn main() -> std::io::Result<()> {
             running_pods: served as u32 - stuck.min(served as u32),
             subnet_ips_used: ips,
             cost_usd: cost,
+            ..SampleView::default()
         });
     }
     let mut ns = BTreeMap::new();

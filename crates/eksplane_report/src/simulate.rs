@@ -75,6 +75,10 @@ pub struct SampleView {
     pub running_pods: u32,
     /// Addresses in use per subnet (by id or name).
     pub subnet_ips_used: BTreeMap<String, u32>,
+    /// In use by every ENI (the inputs' others and the simulated nodes').
+    pub subnet_ips_in_use: BTreeMap<String, u32>,
+    /// Wholly free /28 blocks.
+    pub subnet_free_prefixes: BTreeMap<String, u32>,
     /// Cumulative cost from the start to `t_seconds`.
     pub cost_usd: f64,
 }
@@ -453,6 +457,10 @@ struct SampleDoc<'a> {
     stuck_pods: u32,
     running_pods: u32,
     subnet_ips_used: &'a BTreeMap<String, u32>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    subnet_ips_in_use: &'a BTreeMap<String, u32>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    subnet_free_prefixes: &'a BTreeMap<String, u32>,
     cost_usd: f64,
 }
 
@@ -527,6 +535,8 @@ pub fn render_json(v: &SimView) -> String {
                 stuck_pods: x.stuck_pods,
                 running_pods: x.running_pods,
                 subnet_ips_used: &x.subnet_ips_used,
+                subnet_ips_in_use: &x.subnet_ips_in_use,
+                subnet_free_prefixes: &x.subnet_free_prefixes,
                 cost_usd: fixed(x.cost_usd),
             })
             .collect(),
@@ -969,6 +979,64 @@ fn pods_chart(v: &SimView) -> String {
 }
 
 /// Addresses used per subnet, with its capacity dashed when known.
+/// Addresses in use in subnet `s` at sample `x`: every ENI's when the run
+/// reported it, else the simulated nodes' alone.
+fn in_use(x: &SampleView, s: &str) -> u32 {
+    x.subnet_ips_in_use
+        .get(s)
+        .or_else(|| x.subnet_ips_used.get(s))
+        .copied()
+        .unwrap_or(0)
+}
+
+/// Free /28 blocks per subnet over time (what prefix delegation needs).
+fn free_prefixes_chart(v: &SimView) -> String {
+    let subnets = subnets_in_order(v);
+    let mut keys = Vec::new();
+    let mut max = 0.0f64;
+    for (i, s) in subnets.iter().enumerate() {
+        keys.push(Key {
+            label: s.clone(),
+            colour: colour(i),
+            dashed: false,
+        });
+        for x in &v.series {
+            max = max.max(f64::from(
+                x.subnet_free_prefixes.get(s).copied().unwrap_or(0),
+            ));
+        }
+    }
+    let mut c = chart(
+        "Free /28 blocks per subnet (prefix delegation takes whole blocks)",
+        "free /28 blocks",
+        &keys,
+        t_max_of(v),
+        max.max(1.0),
+        true,
+        &int_label,
+    );
+    let mut body = String::new();
+    for (i, s) in subnets.iter().enumerate() {
+        let pts: Vec<(u64, f64)> = v
+            .series
+            .iter()
+            .map(|x| {
+                (
+                    x.t_seconds,
+                    f64::from(x.subnet_free_prefixes.get(s).copied().unwrap_or(0)),
+                )
+            })
+            .collect();
+        body.push_str(&polyline(&c, &pts, colour(i), false, s));
+    }
+    c.body.push_str(&body);
+    finish(
+        c,
+        "line chart of wholly free /28 blocks per subnet over time",
+        v.series.is_empty(),
+    )
+}
+
 fn subnets_chart(v: &SimView) -> String {
     let subnets = subnets_in_order(v);
     let mut keys = Vec::new();
@@ -980,7 +1048,7 @@ fn subnets_chart(v: &SimView) -> String {
             dashed: false,
         });
         for x in &v.series {
-            max = max.max(f64::from(x.subnet_ips_used.get(s).copied().unwrap_or(0)));
+            max = max.max(f64::from(in_use(x, s)));
         }
         if let Some(cap) = v.summary.subnet_capacity.get(s) {
             max = max.max(f64::from(*cap));
@@ -994,7 +1062,7 @@ fn subnets_chart(v: &SimView) -> String {
         });
     }
     let mut c = chart(
-        "Subnet IP addresses in use",
+        "Subnet IP addresses in use (all ENIs: the subnet's other ENIs and the simulated nodes)",
         "addresses",
         &keys,
         t_max_of(v),
@@ -1019,12 +1087,7 @@ fn subnets_chart(v: &SimView) -> String {
             let pts: Vec<(u64, f64)> = v
                 .series
                 .iter()
-                .map(|x| {
-                    (
-                        x.t_seconds,
-                        f64::from(x.subnet_ips_used.get(s).copied().unwrap_or(0)),
-                    )
-                })
+                .map(|x| (x.t_seconds, f64::from(in_use(x, s))))
                 .collect();
             body.push_str(&polyline(&c, &pts, colour(i), false, s));
         }
@@ -1178,12 +1241,13 @@ pub fn render_html(v: &SimView) -> String {
     );
     o.push_str("</div>\n");
 
-    for svg in [
-        nodes_chart(v),
-        pods_chart(v),
-        subnets_chart(v),
-        cost_chart(v),
-    ] {
+    let prefixes = v.series.iter().any(|x| !x.subnet_free_prefixes.is_empty());
+    let mut svgs = vec![nodes_chart(v), pods_chart(v), subnets_chart(v)];
+    if prefixes {
+        svgs.push(free_prefixes_chart(v));
+    }
+    svgs.push(cost_chart(v));
+    for svg in svgs {
         let _ = writeln!(o, "<section class=\"chart\">{svg}</section>");
     }
 
@@ -1447,6 +1511,8 @@ pub fn view(
                 stuck_pods: x.stuck_pods,
                 running_pods: x.running_pods,
                 subnet_ips_used: x.subnet_ips_used.clone(),
+                subnet_ips_in_use: x.subnet_ips_in_use.clone(),
+                subnet_free_prefixes: x.subnet_free_prefixes.clone(),
                 cost_usd: x.cost_usd,
             })
             .collect(),

@@ -265,6 +265,8 @@ pub struct Simulation<'a> {
     jobs_running: Vec<u32>,
     nodes: Vec<Node>,
     subnets: Vec<SubnetState>,
+    /// Usable addresses per subnet.
+    usable: Vec<u32>,
     zone_counts: Vec<Vec<u32>>,
     zone_rr: Vec<usize>,
     next_start: usize,
@@ -345,6 +347,11 @@ impl<'a> Simulation<'a> {
             jobs_running: Vec::new(),
             nodes: Vec::new(),
             subnets,
+            usable: inp
+                .subnets
+                .iter()
+                .map(|s| s.space.counts().usable)
+                .collect(),
             zone_counts: vec![vec![0; inp.zones.len()]; n],
             zone_rr: vec![0; inp.zones.len()],
             next_start: 0,
@@ -1674,7 +1681,20 @@ impl<'a> Simulation<'a> {
                 .zip(&self.subnets)
                 .map(|(s, st)| (s.id.clone(), st.used))
                 .collect();
+            let mut subnet_ips_in_use = BTreeMap::new();
+            let mut subnet_free_prefixes = BTreeMap::new();
+            for ((s, st), usable) in inp.subnets.iter().zip(&self.subnets).zip(&self.usable) {
+                let blocks = st.alloc.free_blocks() + st.returned_blocks.len() as u32;
+                let free = st.alloc.free_singles()
+                    + 16 * st.alloc.free_reserved_blocks()
+                    + st.returned_singles.len() as u32
+                    + 16 * st.returned_blocks.len() as u32;
+                subnet_ips_in_use.insert(s.id.clone(), usable.saturating_sub(free));
+                subnet_free_prefixes.insert(s.id.clone(), blocks);
+            }
             self.series.push(Sample {
+                subnet_ips_in_use,
+                subnet_free_prefixes,
                 t_seconds: t,
                 nodes_by_type: by_type,
                 pending_pods: pending,

@@ -94,6 +94,12 @@ pub struct Sample {
     pub running_pods: u32,
     /// Addresses the simulated nodes hold per subnet (prefixes at 16 each).
     pub subnet_ips_used: BTreeMap<String, u32>,
+    /// Addresses in use per subnet by every ENI: the inputs' other ENIs and
+    /// the simulated nodes (usable minus free).
+    pub subnet_ips_in_use: BTreeMap<String, u32>,
+    /// Wholly free aligned /28 blocks per subnet: what prefix delegation
+    /// needs, and what runs out first when single IPs fragment a subnet.
+    pub subnet_free_prefixes: BTreeMap<String, u32>,
     /// Cost so far.
     pub cost_usd: f64,
 }

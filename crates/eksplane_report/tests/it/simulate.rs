@@ -26,6 +26,12 @@ fn sample(
         stuck_pods: stuck,
         running_pods: 10 * (large + 2 * xlarge),
         subnet_ips_used: map(&[("subnet-a", ips.0), ("subnet-b", ips.1)]),
+        // Other ENIs hold 30 and 100 addresses; subnet-a's /28s run out.
+        subnet_ips_in_use: map(&[("subnet-a", ips.0 + 30), ("subnet-b", ips.1 + 100)]),
+        subnet_free_prefixes: map(&[
+            ("subnet-a", 3u32.saturating_sub(ips.0 / 20)),
+            ("subnet-b", 6),
+        ]),
         cost_usd: cost,
     }
 }
@@ -163,15 +169,20 @@ fn count(hay: &str, needle: &str) -> usize {
 }
 
 #[test]
-fn html_is_one_self_contained_page_with_four_charts() {
+fn html_is_one_self_contained_page_with_its_charts() {
     let html = render_html(&small_run());
     assert!(html.starts_with("<!DOCTYPE html>\n<html"));
     assert!(html.ends_with("</html>\n"));
     assert_eq!(count(&html, "<html"), 1);
     assert_eq!(count(&html, "</html>"), 1);
     assert_eq!(count(&html, "<body>"), 1);
-    assert_eq!(count(&html, "<svg "), 4, "nodes, pods, subnets, cost");
-    assert_eq!(count(&html, "</svg>"), 4);
+    assert_eq!(
+        count(&html, "<svg "),
+        5,
+        "nodes, pods, subnets (all ENIs), free /28 blocks, cost"
+    );
+    assert_eq!(count(&html, "</svg>"), 5);
+    assert!(html.contains("Free /28 blocks per subnet"));
     // No script, no external stylesheet, font or image: nothing to fetch.
     assert_eq!(count(&html, "<script"), 0);
     assert_eq!(count(&html, "<link"), 0);
@@ -191,9 +202,9 @@ fn html_is_one_self_contained_page_with_four_charts() {
         );
     }
     // A stacked area per instance type, a line per waiting state, a line
-    // and a ceiling per subnet, the cost line.
+    // and a ceiling per subnet, a free-/28 line per subnet, the cost line.
     assert_eq!(count(&html, "<polygon"), 2 + 1);
-    assert_eq!(count(&html, "<polyline"), 2 + 2 * 2 + 1);
+    assert_eq!(count(&html, "<polyline"), 2 + 2 * 2 + 2 + 1);
     // Axes in hours, legends, the summary.
     for s in [
         ">0h<",
