@@ -297,6 +297,10 @@ pub struct Simulation<'a> {
     /// Spot offerings (pool, type, zone) unavailable until a time.
     unavailable: BTreeMap<(usize, usize, usize), u64>,
     spot_interruptions: u32,
+    /// The last time pods or nodes changed (Karpenter's cluster
+    /// `ConsolidationState`), and the state consolidation last found nothing in.
+    cluster_state: u64,
+    consolidated_state: Option<u64>,
 }
 
 fn count_in(counts: &[u32], shapes: &[usize]) -> u32 {
@@ -378,6 +382,8 @@ impl<'a> Simulation<'a> {
             nodes_deleted: 0,
             unavailable: BTreeMap::new(),
             spot_interruptions: 0,
+            cluster_state: 0,
+            consolidated_state: None,
         }
     }
 
@@ -520,6 +526,7 @@ impl<'a> Simulation<'a> {
     }
 
     fn delete_pod(&mut self, pid: u32) {
+        self.cluster_state = self.now;
         let st = self.pods[pid as usize].state;
         match st {
             PodState::Gone => return,
@@ -716,8 +723,10 @@ impl<'a> Simulation<'a> {
     // ---- kube-scheduler ---------------------------------------------------
 
     /// Whether a pod of `s` passes the filters on node `ni`; `zones`: the
-    /// topology-spread zone domains (bitmask over zones).
-    fn feasible(&self, s: usize, ni: usize, zones: u64) -> bool {
+    /// topology-spread zone domains (bitmask over zones); `host_mins`: per
+    /// spread, the hostname minimum once computed (constant while one pod
+    /// scans the nodes; the caller starts each pod with `None`s).
+    fn feasible(&self, s: usize, ni: usize, zones: u64, host_mins: &mut [Option<u32>]) -> bool {
         let sh = &self.inp.shapes[s];
         let n = &self.nodes[ni];
         let ty = &self.inp.pools[n.pool].types[n.ty];
@@ -733,7 +742,7 @@ impl<'a> Simulation<'a> {
         {
             return false;
         }
-        for sp in &sh.spreads {
+        for (k, sp) in sh.spreads.iter().enumerate() {
             let me = u32::from(sp.self_match);
             match sp.topology {
                 Topology::Zone => {
@@ -748,7 +757,16 @@ impl<'a> Simulation<'a> {
                     // New nodes (in-flight or Ready) hold 0: the minimum is 0
                     // whenever an eligible node is empty of the selection;
                     // computing it exactly costs a scan of every node.
-                    let min = self.host_min(s, &sp.selects);
+                    let min = match host_mins.get(k).copied().flatten() {
+                        Some(m) => m,
+                        None => {
+                            let m = self.host_min(s, &sp.selects);
+                            if let Some(slot) = host_mins.get_mut(k) {
+                                *slot = Some(m);
+                            }
+                            m
+                        }
+                    };
                     if c + me > min + sp.max_skew {
                         return false;
                     }
@@ -772,12 +790,19 @@ impl<'a> Simulation<'a> {
 
     fn host_min(&self, s: usize, selects: &[usize]) -> u32 {
         let sh = &self.inp.shapes[s];
-        self.nodes
-            .iter()
-            .filter(|n| n.alive && sh.compat[n.pool][n.ty] & n.bit != 0)
-            .map(|n| count_in(&n.counts, selects))
-            .min()
-            .unwrap_or(0)
+        // The minimum over eligible nodes; 0 cannot be beaten, so stop there.
+        let mut min: Option<u32> = None;
+        for n in &self.nodes {
+            if !n.alive || sh.compat[n.pool][n.ty] & n.bit == 0 {
+                continue;
+            }
+            let c = count_in(&n.counts, selects);
+            if c == 0 {
+                return 0;
+            }
+            min = Some(min.map_or(c, |m| m.min(c)));
+        }
+        min.unwrap_or(0)
     }
 
     /// Zones of Ready nodes the pod's node affinity allows.
@@ -831,6 +856,7 @@ impl<'a> Simulation<'a> {
                 0
             };
             let sh = &self.inp.shapes[s];
+            let mut host_mins = vec![None; sh.spreads.len()];
             let mut best: Option<(u64, usize)> = None;
             let mut found = 0;
             let start = self.next_start % ready.len();
@@ -838,7 +864,7 @@ impl<'a> Simulation<'a> {
             for k in 0..ready.len() {
                 let ni = ready[(start + k) % ready.len()];
                 scanned = k + 1;
-                if !self.feasible(s, ni, zones) {
+                if !self.feasible(s, ni, zones, &mut host_mins) {
                     continue;
                 }
                 found += 1;
@@ -873,6 +899,7 @@ impl<'a> Simulation<'a> {
 
     fn bind(&mut self, pid: u32, ni: usize) {
         let s = self.pods[pid as usize].shape as usize;
+        self.cluster_state = self.now;
         self.nodes[ni].last_pod_event = self.now;
         if self.inp.shapes[s].needs_ip {
             self.pods[pid as usize].state = PodState::Bound {
@@ -1074,7 +1101,11 @@ impl<'a> Simulation<'a> {
                 m
             });
             // 1. In-flight nodes.
-            if let Some(&ni) = inflight.iter().find(|&&ni| self.feasible(s, ni, zones)) {
+            let mut host_mins = vec![None; sh.spreads.len()];
+            if let Some(&ni) = inflight
+                .iter()
+                .find(|&&ni| self.feasible(s, ni, zones, &mut host_mins))
+            {
                 self.place(pid, ni);
                 self.pods[pid as usize].state = PodState::Nominated(ni as u32);
                 self.nodes[ni].nominated.push(pid);
@@ -1538,6 +1569,7 @@ impl<'a> Simulation<'a> {
             }
             self.nodes.push(node);
             self.nodes_launched += 1;
+            self.cluster_state = t;
             per_zone[z] += 1;
             let ni = self.nodes.len() - 1;
             for &pid in &c.members {
@@ -1570,6 +1602,7 @@ impl<'a> Simulation<'a> {
                 continue;
             }
             self.nodes[ni].ready = true;
+            self.cluster_state = t;
             // consolidateAfter counts from initialization until a pod event
             // (pkg/utils/disruption `IsUnderConsolidateAfter`): a replacement
             // is not "empty for consolidateAfter" the moment it is Ready.

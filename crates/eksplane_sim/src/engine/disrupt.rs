@@ -77,10 +77,21 @@ impl Simulation<'_> {
             return;
         }
         if self.opts.consolidation {
-            if self.multi_node(t, &allowed) {
+            // Consolidation is skipped while nothing changed since it last
+            // found nothing; the state renews itself every 5 minutes
+            // (consolidation.go `IsConsolidated`, state/cluster.go
+            // `ConsolidationState`).
+            if t.saturating_sub(self.cluster_state) >= 300 {
+                self.cluster_state = t;
+            }
+            let state = self.cluster_state;
+            if self.consolidated_state == Some(state) {
                 return;
             }
-            self.single_node(t, &allowed);
+            if self.multi_node(t, &allowed) || self.single_node(t, &allowed) {
+                return;
+            }
+            self.consolidated_state = Some(state);
         }
     }
 
@@ -558,6 +569,7 @@ impl Simulation<'_> {
             }
         }
         self.nodes_deleted += 1;
+        self.cluster_state = self.now;
         self.event(EventKind::NodeDeleted, format!("{name}: {why}"));
     }
 
@@ -627,7 +639,15 @@ impl Simulation<'_> {
         let mut ok = true;
         for &pid in &order {
             let s = self.pods[pid as usize].shape as usize;
-            let zones = self.ready_zones(s);
+            let zones = if inp.shapes[s]
+                .spreads
+                .iter()
+                .any(|x| x.topology == Topology::Zone)
+            {
+                self.ready_zones(s)
+            } else {
+                0
+            };
             // Existing nodes, first fit; a workload's cursor only moves on
             // (nodes only fill during the simulation), except under a zone
             // spread, whose minimum moves.
@@ -639,9 +659,10 @@ impl Simulation<'_> {
             {
                 cursor[s] = 0;
             }
+            let mut host_mins = vec![None; inp.shapes[s].spreads.len()];
             while cursor[s] < targets.len() {
                 let ni = targets[cursor[s]];
-                if self.feasible(s, ni, zones) {
+                if self.feasible(s, ni, zones, &mut host_mins) {
                     self.place(pid, ni);
                     temp.push((pid, ni));
                     placed = true;
