@@ -84,6 +84,23 @@ impl Simulation<'_> {
             if t.saturating_sub(self.cluster_state) >= 300 {
                 self.cluster_state = t;
             }
+            // A node whose consolidateAfter just ran out becomes
+            // Consolidatable, a NodeClaim change that marks the cluster
+            // unconsolidated (pkg/controllers/nodeclaim/disruption/consolidation.go).
+            let step = self.opts.step_seconds;
+            let became = self.nodes.iter().any(|n| {
+                n.alive
+                    && n.ready
+                    && self.inp.pools[n.pool]
+                        .consolidate_after_seconds
+                        .is_some_and(|a| {
+                            let at = n.last_pod_event + a;
+                            at <= t && at + step > t
+                        })
+            });
+            if became {
+                self.cluster_state = t;
+            }
             let state = self.cluster_state;
             if self.consolidated_state == Some(state) {
                 return;
@@ -91,7 +108,11 @@ impl Simulation<'_> {
             if self.multi_node(t, &allowed) || self.single_node(t, &allowed) {
                 return;
             }
-            self.consolidated_state = Some(state);
+            // A budget at 0 held candidates back: not "consolidated", so the
+            // sweep runs again when the budget opens.
+            if allowed.iter().all(|a| a[2] > 0) {
+                self.consolidated_state = Some(state);
+            }
         }
     }
 
