@@ -32,9 +32,10 @@
 //! (nodeclaim.go `filterInstanceTypesByRequirements`). NodePool limits drop
 //! instance types whose capacity exceeds what is left (scheduler.go
 //! `filterByRemainingResources`), in-flight claims counted at their largest
-//! type. At launch the cheapest offering is taken: on-demand at its price,
-//! Spot by the price model (`SimOptions::spot_price_factor`) instead of
-//! EC2 Fleet's price-capacity-optimized strategy. Simplified: a pod nominated
+//! type. At launch the cheapest available offering is taken: on-demand at
+//! its price, Spot by the run's price model (`spot.rs`: price-capacity-
+//! optimized reduced to price while every pool has one interruption rate).
+//! A pass's claims are indexed by remaining room (`claims.rs`). Simplified: a pod nominated
 //! to an in-flight node binds there when it is Ready (kube-scheduler would
 //! honour the nomination unless room appears elsewhere); a zone topology
 //! spread pins the claim to the least-populated zone (Karpenter keeps the set
@@ -52,10 +53,12 @@
 //! node's addresses return to its subnets (released blocks are reused as
 //! blocks, released single addresses as singles).
 //!
-//! **Consolidation** (when enabled): a node empty of non-DaemonSet pods for its
-//! pool's `consolidateAfter` is deleted, at most 10% of a pool's nodes per
-//! tick (Karpenter's default disruption budget, karpenter.sh/docs/concepts/
-//! disruption/). Replacing or merging underutilised nodes is not simulated.
+//! **Disruption** (`engine/disrupt.rs`): expiration, then Karpenter's
+//! graceful methods in its order (emptiness, drift, multi-node and
+//! single-node consolidation) within NodePool budgets, PDBs and
+//! do-not-disrupt; replacements Ready before the drain; Spot interruptions
+//! drawn from the seed (`spot.rs`). `--no-consolidation` turns off emptiness
+//! and consolidation (drift, expiration and interruptions remain).
 //! Scale-down removes pending pods first, then pods without an IP, then the
 //! newest (the ReplicaSet controller's ranking, kubernetes/kubernetes
 //! pkg/controller/replicaset; co-location ranking left out).

@@ -12,6 +12,9 @@
 //! - [`engine`]: the time loop: kube-scheduler filter + score, Karpenter
 //!   provisioning, CNI address allocation per node, emptiness consolidation,
 //!   cost.
+//! - [`claims`]: a provisioning pass's NodeClaims indexed by remaining room.
+//! - [`disruption`]: Karpenter's budgets, reasons, disruption cost; PDBs.
+//! - [`spot`]: the Spot price model and seeded interruptions.
 //! - [`result`]: the serialisable result.
 
 pub mod claims;
@@ -52,8 +55,9 @@ pub struct SimOptions {
     /// price-capacity-optimized (karpenter.sh/docs/concepts/nodepools/,
     /// capacity type), which the simulator reduces to the cheapest price.
     pub spot_price_factor: f64,
-    /// Karpenter deletes nodes empty of non-DaemonSet pods for the pool's
-    /// `consolidateAfter`.
+    /// Emptiness and consolidation (Karpenter's `consolidationPolicy`,
+    /// `consolidateAfter`, budgets); off: only drift, expiration and Spot
+    /// interruptions remove nodes.
     pub consolidation: bool,
     /// One [`Sample`] per this many seconds (default 60).
     pub sample_every_seconds: u64,
