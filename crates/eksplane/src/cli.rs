@@ -338,6 +338,19 @@ pub struct SimulateArgs {
     /// Also split chargeback by this pod label (e.g. `team`), besides the namespace.
     #[arg(long, value_name = "KEY")]
     pub chargeback_label: Option<String>,
+    /// Run each PATH as its own platform variant (same --workload, seed and
+    /// options) and print them side by side: cost, peak nodes, pending
+    /// pod-seconds, pods stuck without IP, evictions, node churn.
+    #[arg(long)]
+    pub compare: bool,
+    /// Spot prices from `aws ec2 describe-spot-price-history` JSON (the latest
+    /// per type and zone); default: on-demand x 0.35.
+    #[arg(long, value_name = "FILE")]
+    pub spot_prices: Option<PathBuf>,
+    /// Spot interruptions per node-hour, drawn from the seed (default 0.05/720:
+    /// the Spot Instance Advisor's "<5%" a month band).
+    #[arg(long, value_name = "RATE")]
+    pub spot_interruption_rate: Option<f64>,
     #[arg(long, value_enum, default_value_t = SimulateFormat::Human)]
     pub format: SimulateFormat,
     /// Also write a self-contained HTML report with charts.

@@ -945,3 +945,69 @@ fn max_pods_expression_with_vcpus_is_an_error_listing_the_variables() {
     let err = stderr(&o);
     assert!(err.contains("default_enis, ips_per_eni, max_pods"), "{err}");
 }
+
+#[test]
+fn simulate_compare_shows_the_stuck_pods_gone_with_the_fix() {
+    let o = eksplane(
+        &[
+            "simulate",
+            "examples/ip-exhaustion",
+            "examples/ip-exhaustion-fixed",
+            "--compare",
+            "--duration",
+            "2h",
+            "--format",
+            "json",
+        ],
+        None,
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}"));
+    let stuck = |i: usize| v["variants"][i]["summary"]["pods_stuck_without_ip"].as_u64();
+    assert!(stuck(0).is_some_and(|n| n > 0), "{v}");
+    assert_eq!(stuck(1), Some(0), "{v}");
+    assert_eq!(v["variants"][1]["path"], "examples/ip-exhaustion-fixed");
+    let human = eksplane(
+        &[
+            "simulate",
+            "examples/ip-exhaustion",
+            "examples/ip-exhaustion-fixed",
+            "--compare",
+            "--duration",
+            "2h",
+        ],
+        None,
+    );
+    assert!(
+        stdout(&human).contains("pods stuck without IP"),
+        "{}",
+        stdout(&human)
+    );
+}
+
+#[test]
+fn simulate_seeds_drive_spot_interruptions() {
+    let run = |seed: &str| {
+        let o = eksplane(
+            &[
+                "simulate",
+                "examples/simulate",
+                "--workload",
+                "examples/simulate/workload-profile.yaml",
+                "--duration",
+                "6h",
+                "--spot-interruption-rate",
+                "0.05",
+                "--seed",
+                seed,
+                "--format",
+                "json",
+            ],
+            None,
+        );
+        assert_eq!(code(&o), 0, "{}", stderr(&o));
+        o.stdout
+    };
+    assert_eq!(run("1"), run("1"));
+    assert_ne!(run("1"), run("2"));
+}

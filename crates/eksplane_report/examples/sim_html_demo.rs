@@ -115,6 +115,7 @@ fn main() -> std::io::Result<()> {
             running_pods: served as u32 - stuck.min(served as u32),
             subnet_ips_used: ips,
             cost_usd: cost,
+            ..SampleView::default()
         });
     }
     let mut ns = BTreeMap::new();
@@ -146,6 +147,7 @@ fn main() -> std::io::Result<()> {
             duration_seconds: day,
             seed: 42,
             subnet_capacity: caps.iter().map(|(s, c)| (s.to_string(), *c)).collect(),
+            ..SimSummaryView::default()
         },
         series,
         events,

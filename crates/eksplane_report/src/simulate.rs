@@ -50,6 +50,18 @@ pub struct SimSummaryView {
     /// Usable addresses per subnet (drawn as a dashed ceiling on the subnet
     /// chart); empty when unknown.
     pub subnet_capacity: BTreeMap<String, u32>,
+    /// Node churn.
+    pub nodes_launched: u32,
+    pub nodes_deleted: u32,
+    /// Nodes Karpenter disrupted, by reason.
+    pub nodes_disrupted: BTreeMap<String, u32>,
+    /// Evictions per workload.
+    pub evictions: Vec<eksplane_sim::WorkloadEvictions>,
+    /// What the run did not model: shown in every output.
+    pub notes: Vec<String>,
+    pub spot_interruptions: u32,
+    /// Where prices come from.
+    pub price_model: String,
 }
 
 /// One sample of the run's state.
@@ -63,6 +75,10 @@ pub struct SampleView {
     pub running_pods: u32,
     /// Addresses in use per subnet (by id or name).
     pub subnet_ips_used: BTreeMap<String, u32>,
+    /// In use by every ENI (the inputs' others and the simulated nodes').
+    pub subnet_ips_in_use: BTreeMap<String, u32>,
+    /// Wholly free /28 blocks.
+    pub subnet_free_prefixes: BTreeMap<String, u32>,
     /// Cumulative cost from the start to `t_seconds`.
     pub cost_usd: f64,
 }
@@ -164,6 +180,25 @@ fn hours_by_base_type(v: &SimView) -> BTreeMap<String, f64> {
     out
 }
 
+/// Node-hours rows: (instance type, capacity type, hours), types in
+/// [`types_in_order`], keyed `type/capacity-type` as the simulator keys them
+/// (a key without a capacity type is shown with `-`).
+fn hours_rows(v: &SimView) -> Vec<(String, String, f64)> {
+    let mut rows = Vec::new();
+    for t in types_in_order(v) {
+        for (k, h) in &v.summary.node_hours_by_type {
+            let (base, ct) = match k.split_once('/') {
+                Some((b, c)) => (b, c),
+                None => (k.as_str(), "-"),
+            };
+            if base == t {
+                rows.push((t.clone(), ct.to_string(), finite(*h)));
+            }
+        }
+    }
+    rows
+}
+
 /// Instance types, largest node-hours first (the bottom of the stack), then
 /// any type seen only in the series.
 fn types_in_order(v: &SimView) -> Vec<String> {
@@ -245,6 +280,22 @@ pub fn render_human(v: &SimView) -> String {
             "pods stuck without IP".to_string(),
             group(s.pods_stuck_without_ip.into()),
         ],
+        vec![
+            "nodes launched / deleted".to_string(),
+            format!(
+                "{} / {}",
+                group(s.nodes_launched.into()),
+                group(s.nodes_deleted.into())
+            ),
+        ],
+        vec![
+            "spot interruptions".to_string(),
+            group(s.spot_interruptions.into()),
+        ],
+        vec![
+            "pods evicted".to_string(),
+            group(s.evictions.iter().map(|e| u64::from(e.evicted)).sum()),
+        ],
     ];
     Table {
         headers: vec![("SUMMARY", Align::Left), ("", Align::Right)],
@@ -254,17 +305,71 @@ pub fn render_human(v: &SimView) -> String {
     }
     .render(&mut out);
 
-    if !s.node_hours_by_type.is_empty() {
-        out.push_str("\nNode-hours by instance type\n");
-        let rows = types_in_order(v)
-            .into_iter()
-            .filter_map(|t| {
-                let h = finite(*s.node_hours_by_type.get(&t)?);
-                Some(vec![t, format!("{h:.1}")])
+    if !s.price_model.is_empty() {
+        let _ = writeln!(out, "\nPrices: {}", s.price_model);
+    }
+    if !s.nodes_disrupted.is_empty() {
+        let parts: Vec<String> = s
+            .nodes_disrupted
+            .iter()
+            .map(|(r, n)| format!("{r} {n}"))
+            .collect();
+        let _ = writeln!(out, "\nNodes disrupted: {}", parts.join(", "));
+    }
+    if !s.evictions.is_empty() {
+        out.push_str("\nEvictions by node disruption\n");
+        let rows = s
+            .evictions
+            .iter()
+            .map(|e| {
+                vec![
+                    e.workload.clone(),
+                    group(e.evicted.into()),
+                    group(e.max_evicted_at_once.into()),
+                    group(e.without_pdb.into()),
+                    group(e.beyond_pdb.into()),
+                    if e.pdbs.is_empty() {
+                        "(none)".to_string()
+                    } else {
+                        e.pdbs.join(", ")
+                    },
+                ]
             })
             .collect();
         Table {
-            headers: vec![("TYPE", Align::Left), ("NODE-HOURS", Align::Right)],
+            headers: vec![
+                ("WORKLOAD", Align::Left),
+                ("EVICTED", Align::Right),
+                ("AT ONCE", Align::Right),
+                ("WITHOUT PDB", Align::Right),
+                ("BEYOND PDB", Align::Right),
+                ("PDB", Align::Left),
+            ],
+            groups: vec![],
+            rows,
+            indent: "  ",
+        }
+        .render(&mut out);
+    }
+    if !s.notes.is_empty() {
+        out.push_str("\nNot simulated\n");
+        for n in &s.notes {
+            let _ = writeln!(out, "  - {n}");
+        }
+    }
+
+    if !s.node_hours_by_type.is_empty() {
+        out.push_str("\nNode-hours by instance type\n");
+        let rows = hours_rows(v)
+            .into_iter()
+            .map(|(t, ct, h)| vec![t, ct, format!("{h:.1}")])
+            .collect();
+        Table {
+            headers: vec![
+                ("TYPE", Align::Left),
+                ("CAPACITY", Align::Left),
+                ("NODE-HOURS", Align::Right),
+            ],
             groups: vec![],
             rows,
             indent: "  ",
@@ -329,6 +434,13 @@ struct SummaryDoc<'a> {
     cost_by_label: BTreeMap<&'a str, f64>,
     unschedulable: Vec<Unschedulable<'a>>,
     subnet_capacity: &'a BTreeMap<String, u32>,
+    nodes_launched: u32,
+    nodes_deleted: u32,
+    nodes_disrupted: &'a BTreeMap<String, u32>,
+    evictions: &'a [eksplane_sim::WorkloadEvictions],
+    notes: &'a [String],
+    spot_interruptions: u32,
+    price_model: &'a str,
 }
 
 #[derive(Serialize)]
@@ -345,6 +457,10 @@ struct SampleDoc<'a> {
     stuck_pods: u32,
     running_pods: u32,
     subnet_ips_used: &'a BTreeMap<String, u32>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    subnet_ips_in_use: &'a BTreeMap<String, u32>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    subnet_free_prefixes: &'a BTreeMap<String, u32>,
     cost_usd: f64,
 }
 
@@ -401,6 +517,13 @@ pub fn render_json(v: &SimView) -> String {
                 })
                 .collect(),
             subnet_capacity: &s.subnet_capacity,
+            nodes_launched: s.nodes_launched,
+            nodes_deleted: s.nodes_deleted,
+            nodes_disrupted: &s.nodes_disrupted,
+            evictions: &s.evictions,
+            notes: &s.notes,
+            spot_interruptions: s.spot_interruptions,
+            price_model: &s.price_model,
         },
         series: v
             .series
@@ -412,6 +535,8 @@ pub fn render_json(v: &SimView) -> String {
                 stuck_pods: x.stuck_pods,
                 running_pods: x.running_pods,
                 subnet_ips_used: &x.subnet_ips_used,
+                subnet_ips_in_use: &x.subnet_ips_in_use,
+                subnet_free_prefixes: &x.subnet_free_prefixes,
                 cost_usd: fixed(x.cost_usd),
             })
             .collect(),
@@ -854,6 +979,64 @@ fn pods_chart(v: &SimView) -> String {
 }
 
 /// Addresses used per subnet, with its capacity dashed when known.
+/// Addresses in use in subnet `s` at sample `x`: every ENI's when the run
+/// reported it, else the simulated nodes' alone.
+fn in_use(x: &SampleView, s: &str) -> u32 {
+    x.subnet_ips_in_use
+        .get(s)
+        .or_else(|| x.subnet_ips_used.get(s))
+        .copied()
+        .unwrap_or(0)
+}
+
+/// Free /28 blocks per subnet over time (what prefix delegation needs).
+fn free_prefixes_chart(v: &SimView) -> String {
+    let subnets = subnets_in_order(v);
+    let mut keys = Vec::new();
+    let mut max = 0.0f64;
+    for (i, s) in subnets.iter().enumerate() {
+        keys.push(Key {
+            label: s.clone(),
+            colour: colour(i),
+            dashed: false,
+        });
+        for x in &v.series {
+            max = max.max(f64::from(
+                x.subnet_free_prefixes.get(s).copied().unwrap_or(0),
+            ));
+        }
+    }
+    let mut c = chart(
+        "Free /28 blocks per subnet (prefix delegation takes whole blocks)",
+        "free /28 blocks",
+        &keys,
+        t_max_of(v),
+        max.max(1.0),
+        true,
+        &int_label,
+    );
+    let mut body = String::new();
+    for (i, s) in subnets.iter().enumerate() {
+        let pts: Vec<(u64, f64)> = v
+            .series
+            .iter()
+            .map(|x| {
+                (
+                    x.t_seconds,
+                    f64::from(x.subnet_free_prefixes.get(s).copied().unwrap_or(0)),
+                )
+            })
+            .collect();
+        body.push_str(&polyline(&c, &pts, colour(i), false, s));
+    }
+    c.body.push_str(&body);
+    finish(
+        c,
+        "line chart of wholly free /28 blocks per subnet over time",
+        v.series.is_empty(),
+    )
+}
+
 fn subnets_chart(v: &SimView) -> String {
     let subnets = subnets_in_order(v);
     let mut keys = Vec::new();
@@ -865,7 +1048,7 @@ fn subnets_chart(v: &SimView) -> String {
             dashed: false,
         });
         for x in &v.series {
-            max = max.max(f64::from(x.subnet_ips_used.get(s).copied().unwrap_or(0)));
+            max = max.max(f64::from(in_use(x, s)));
         }
         if let Some(cap) = v.summary.subnet_capacity.get(s) {
             max = max.max(f64::from(*cap));
@@ -879,7 +1062,7 @@ fn subnets_chart(v: &SimView) -> String {
         });
     }
     let mut c = chart(
-        "Subnet IP addresses in use",
+        "Subnet IP addresses in use (all ENIs: the subnet's other ENIs and the simulated nodes)",
         "addresses",
         &keys,
         t_max_of(v),
@@ -904,12 +1087,7 @@ fn subnets_chart(v: &SimView) -> String {
             let pts: Vec<(u64, f64)> = v
                 .series
                 .iter()
-                .map(|x| {
-                    (
-                        x.t_seconds,
-                        f64::from(x.subnet_ips_used.get(s).copied().unwrap_or(0)),
-                    )
-                })
+                .map(|x| (x.t_seconds, f64::from(in_use(x, s))))
                 .collect();
             body.push_str(&polyline(&c, &pts, colour(i), false, s));
         }
@@ -1063,26 +1241,26 @@ pub fn render_html(v: &SimView) -> String {
     );
     o.push_str("</div>\n");
 
-    for svg in [
-        nodes_chart(v),
-        pods_chart(v),
-        subnets_chart(v),
-        cost_chart(v),
-    ] {
+    let prefixes = v.series.iter().any(|x| !x.subnet_free_prefixes.is_empty());
+    let mut svgs = vec![nodes_chart(v), pods_chart(v), subnets_chart(v)];
+    if prefixes {
+        svgs.push(free_prefixes_chart(v));
+    }
+    svgs.push(cost_chart(v));
+    for svg in svgs {
         let _ = writeln!(o, "<section class=\"chart\">{svg}</section>");
     }
 
     o.push_str("<div class=\"tables\">\n<div>\n<h2>Node-hours by instance type</h2>\n");
-    o.push_str("<table><tr><th>instance type</th><th class=\"n\">node-hours</th></tr>");
-    for t in types_in_order(v) {
-        if let Some(h) = s.node_hours_by_type.get(&t) {
-            let _ = write!(
-                o,
-                "<tr><td>{}</td><td class=\"n\">{:.1}</td></tr>",
-                esc(&t),
-                finite(*h)
-            );
-        }
+    o.push_str("<table><tr><th>instance type</th><th>capacity type</th><th class=\"n\">node-hours</th></tr>");
+    for (t, ct, h) in hours_rows(v) {
+        let _ = write!(
+            o,
+            "<tr><td>{}</td><td>{}</td><td class=\"n\">{:.1}</td></tr>",
+            esc(&t),
+            esc(&ct),
+            h
+        );
     }
     o.push_str("</table>\n</div>\n<div>\n<h2>Chargeback by namespace</h2>\n");
     chargeback_html(&mut o, &s.cost_by_namespace, "namespace");
@@ -1092,6 +1270,56 @@ pub fn render_html(v: &SimView) -> String {
     {
         let _ = writeln!(o, "<h2>Chargeback by pod label {}</h2>", esc(label));
         chargeback_html(&mut o, &s.cost_by_label, "value");
+    }
+
+    if !s.evictions.is_empty() || !s.nodes_disrupted.is_empty() {
+        o.push_str("<h2>Disruption</h2>\n");
+        let parts: Vec<String> = s
+            .nodes_disrupted
+            .iter()
+            .map(|(r, n)| format!("{} {n}", esc(r)))
+            .collect();
+        let _ = writeln!(
+            o,
+            "<p>Nodes launched {}, deleted {}; disrupted: {}.</p>",
+            s.nodes_launched,
+            s.nodes_deleted,
+            if parts.is_empty() {
+                "none".to_string()
+            } else {
+                parts.join(", ")
+            }
+        );
+        if !s.evictions.is_empty() {
+            o.push_str("<table><tr><th>workload</th><th class=\"n\">evicted</th><th class=\"n\">at once</th><th class=\"n\">without PDB</th><th class=\"n\">beyond PDB</th><th>PDB</th></tr>");
+            for e in &s.evictions {
+                let _ = write!(
+                    o,
+                    "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td></tr>",
+                    esc(&e.workload),
+                    e.evicted,
+                    e.max_evicted_at_once,
+                    e.without_pdb,
+                    e.beyond_pdb,
+                    if e.pdbs.is_empty() {
+                        "(none)".to_string()
+                    } else {
+                        esc(&e.pdbs.join(", "))
+                    }
+                );
+            }
+            o.push_str("</table>\n");
+        }
+    }
+    if !s.price_model.is_empty() {
+        let _ = writeln!(o, "<p class=\"prices\">Prices: {}</p>", esc(&s.price_model));
+    }
+    if !s.notes.is_empty() {
+        o.push_str("<h2>Not simulated</h2>\n<ul>");
+        for n in &s.notes {
+            let _ = write!(o, "<li>{}</li>", esc(n));
+        }
+        o.push_str("</ul>\n");
     }
 
     if !s.unschedulable.is_empty() {
@@ -1127,6 +1355,104 @@ pub fn render_html(v: &SimView) -> String {
     }
     o.push_str("</main>\n</body>\n</html>\n");
     o
+}
+
+/// The figures `--compare` puts side by side: (label, value per variant).
+fn compare_rows(variants: &[(String, SimView)]) -> Vec<(&'static str, Vec<String>)> {
+    let col = |f: &dyn Fn(&SimSummaryView) -> String| -> Vec<String> {
+        variants.iter().map(|(_, v)| f(&v.summary)).collect()
+    };
+    vec![
+        ("total cost", col(&|s| usd(s.total_cost_usd))),
+        ("peak nodes", col(&|s| group(s.peak_nodes.into()))),
+        (
+            "pending pod-seconds",
+            col(&|s| group(s.pending_pod_seconds)),
+        ),
+        (
+            "max pending pods",
+            col(&|s| group(s.max_pending_pods.into())),
+        ),
+        (
+            "pods stuck without IP",
+            col(&|s| group(s.pods_stuck_without_ip.into())),
+        ),
+        (
+            "pods evicted",
+            col(&|s| group(s.evictions.iter().map(|e| u64::from(e.evicted)).sum())),
+        ),
+        (
+            "evicted without PDB",
+            col(&|s| group(s.evictions.iter().map(|e| u64::from(e.without_pdb)).sum())),
+        ),
+        ("nodes launched", col(&|s| group(s.nodes_launched.into()))),
+        ("nodes deleted", col(&|s| group(s.nodes_deleted.into()))),
+        (
+            "spot interruptions",
+            col(&|s| group(s.spot_interruptions.into())),
+        ),
+        (
+            "unschedulable workloads",
+            col(&|s| group(s.unschedulable.len() as u64)),
+        ),
+    ]
+}
+
+/// `simulate --compare`: one column per variant.
+pub fn render_compare_human(variants: &[(String, SimView)]) -> String {
+    let mut out = String::new();
+    if let Some((_, v)) = variants.first() {
+        let _ = writeln!(
+            out,
+            "Comparison over {} (seed {}), {} variants\n",
+            hours_label(v.summary.duration_seconds),
+            v.summary.seed,
+            variants.len()
+        );
+    }
+    let names: Vec<String> = variants.iter().map(|(n, _)| n.clone()).collect();
+    let mut headers = vec![("", Align::Left)];
+    for n in &names {
+        headers.push((n.as_str(), Align::Right));
+    }
+    let rows = compare_rows(variants)
+        .into_iter()
+        .map(|(label, vals)| {
+            let mut r = vec![label.to_string()];
+            r.extend(vals);
+            r
+        })
+        .collect();
+    Table {
+        headers,
+        groups: vec![],
+        rows,
+        indent: "  ",
+    }
+    .render(&mut out);
+    for (n, v) in variants {
+        for note in &v.summary.notes {
+            let _ = writeln!(out, "  note ({n}): {note}");
+        }
+    }
+    out
+}
+
+/// `simulate --compare --format json`: `{format, version, variants: [{path, summary}]}`.
+pub fn render_compare_json(variants: &[(String, SimView)]) -> String {
+    let docs: Vec<serde_json::Value> = variants
+        .iter()
+        .map(|(n, v)| {
+            let one: serde_json::Value =
+                serde_json::from_str(&render_json(v)).unwrap_or(serde_json::Value::Null);
+            serde_json::json!({"path": n, "summary": one.get("summary").cloned().unwrap_or(serde_json::Value::Null)})
+        })
+        .collect();
+    let doc = serde_json::json!({"format": "eksplane-simulation-comparison", "version": 1, "variants": docs});
+    let mut out =
+        serde_json::to_string_pretty(&doc).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    out.push('\n');
+    out
 }
 
 /// The view of a simulator run (`eksplane_sim::SimResult`), with the run's
@@ -1167,6 +1493,13 @@ pub fn view(
             duration_seconds,
             seed,
             subnet_capacity,
+            nodes_launched: s.nodes_launched,
+            nodes_deleted: s.nodes_deleted,
+            nodes_disrupted: s.nodes_disrupted.clone(),
+            evictions: s.evictions.clone(),
+            notes: s.notes.clone(),
+            spot_interruptions: s.spot_interruptions,
+            price_model: s.price_model.clone(),
         },
         series: r
             .series
@@ -1178,6 +1511,8 @@ pub fn view(
                 stuck_pods: x.stuck_pods,
                 running_pods: x.running_pods,
                 subnet_ips_used: x.subnet_ips_used.clone(),
+                subnet_ips_in_use: x.subnet_ips_in_use.clone(),
+                subnet_free_prefixes: x.subnet_free_prefixes.clone(),
                 cost_usd: x.cost_usd,
             })
             .collect(),

@@ -32,9 +32,10 @@
 //! (nodeclaim.go `filterInstanceTypesByRequirements`). NodePool limits drop
 //! instance types whose capacity exceeds what is left (scheduler.go
 //! `filterByRemainingResources`), in-flight claims counted at their largest
-//! type. At launch the cheapest offering is taken: on-demand at its price,
-//! Spot by the price model (`SimOptions::spot_price_factor`) instead of
-//! EC2 Fleet's price-capacity-optimized strategy. Simplified: a pod nominated
+//! type. At launch the cheapest available offering is taken: on-demand at
+//! its price, Spot by the run's price model (`spot.rs`: price-capacity-
+//! optimized reduced to price while every pool has one interruption rate).
+//! A pass's claims are indexed by remaining room (`claims.rs`). Simplified: a pod nominated
 //! to an in-flight node binds there when it is Ready (kube-scheduler would
 //! honour the nomination unless room appears elsewhere); a zone topology
 //! spread pins the claim to the least-populated zone (Karpenter keeps the set
@@ -52,10 +53,12 @@
 //! node's addresses return to its subnets (released blocks are reused as
 //! blocks, released single addresses as singles).
 //!
-//! **Consolidation** (when enabled): a node empty of non-DaemonSet pods for its
-//! pool's `consolidateAfter` is deleted, at most 10% of a pool's nodes per
-//! tick (Karpenter's default disruption budget, karpenter.sh/docs/concepts/
-//! disruption/). Replacing or merging underutilised nodes is not simulated.
+//! **Disruption** (`engine/disrupt.rs`): expiration, then Karpenter's
+//! graceful methods in its order (emptiness, drift, multi-node and
+//! single-node consolidation) within NodePool budgets, PDBs and
+//! do-not-disrupt; replacements Ready before the drain; Spot interruptions
+//! drawn from the seed (`spot.rs`). `--no-consolidation` turns off emptiness
+//! and consolidation (drift, expiration and interruptions remain).
 //! Scale-down removes pending pods first, then pods without an IP, then the
 //! newest (the ReplicaSet controller's ranking, kubernetes/kubernetes
 //! pkg/controller/replicaset; co-location ranking left out).
@@ -68,12 +71,15 @@
 //! with requests only.
 
 use crate::SimOptions;
+use crate::claims::{Room, RoomTree};
 use crate::inputs::{CAPACITY_TYPES, Pool, SimInputs, Topology};
 use crate::result::{Event, EventKind, Sample, SimResult, Summary, Unschedulable};
 use eksplane_capacity::IpMode;
 use eksplane_ipplan::{Allocator, Policy, Shortage, node_addresses};
 use eksplane_model::k8s::WorkloadKind;
 use std::collections::BTreeMap;
+
+mod disrupt;
 
 /// Runs the whole simulation.
 pub fn simulate(inputs: &SimInputs, opts: &SimOptions) -> SimResult {
@@ -137,7 +143,17 @@ struct Node {
     waiting_ip: Vec<u32>,
     nominated: Vec<u32>,
     ip_error: Option<String>,
-    empty_since: Option<u64>,
+    /// Launch time, for expireAfter and disruption cost.
+    created_at: u64,
+    /// The pool's drift generation at launch; behind it: drifted.
+    drift_gen: u32,
+    /// Pods placed here (nominated or bound).
+    residents: Vec<u32>,
+    /// The last time a pod was placed or removed (Karpenter's
+    /// `lastPodEventTime`, for consolidateAfter).
+    last_pod_event: u64,
+    /// Chosen for disruption: cordoned, draining once replacements are Ready.
+    disrupting: Option<disrupt::Disrupting>,
 }
 
 #[derive(Debug, Clone)]
@@ -183,12 +199,35 @@ struct Claim {
     max_cpu: u64,
     max_mem: u64,
     max_pods: u32,
+    /// The largest capacity among `types`, counted against NodePool limits.
+    max_capacity_cpu: u64,
+    max_capacity_mem: u64,
     counts: Vec<(usize, u32)>,
     members: Vec<u32>,
     pinned_zone: bool,
+    /// A disruption replacement: the nodes it replaces, for the event.
+    replaces: Option<String>,
+}
+
+/// Why a claim refused a pod.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Refusal {
+    /// Resources, instance types, anti-affinity or a hostname spread: the
+    /// claim only fills during a pass, so it will refuse the workload again.
+    ForThePass,
+    /// A zone spread's skew: it may accept once other zones fill.
+    ForNow,
 }
 
 impl Claim {
+    /// What the claim's largest remaining type can still take.
+    fn room(&self) -> Room {
+        (
+            self.max_cpu.saturating_sub(self.cpu),
+            self.max_mem.saturating_sub(self.mem),
+            self.max_pods.saturating_sub(self.pods),
+        )
+    }
     fn count(&self, shapes: &[usize]) -> u32 {
         self.counts
             .iter()
@@ -200,8 +239,12 @@ impl Claim {
         self.max_cpu = 0;
         self.max_mem = 0;
         self.max_pods = 0;
+        self.max_capacity_cpu = 0;
+        self.max_capacity_mem = 0;
         for &t in &self.types {
             let t = &pool.types[t as usize];
+            self.max_capacity_cpu = self.max_capacity_cpu.max(t.capacity_cpu_millis);
+            self.max_capacity_mem = self.max_capacity_mem.max(t.capacity_memory_bytes);
             self.max_cpu = self.max_cpu.max(t.cpu_millis);
             self.max_mem = self.max_mem.max(t.memory_bytes);
             self.max_pods = self.max_pods.max(t.pods);
@@ -225,6 +268,8 @@ pub struct Simulation<'a> {
     jobs_running: Vec<u32>,
     nodes: Vec<Node>,
     subnets: Vec<SubnetState>,
+    /// Usable addresses per subnet.
+    usable: Vec<u32>,
     zone_counts: Vec<Vec<u32>>,
     zone_rr: Vec<usize>,
     next_start: usize,
@@ -244,6 +289,21 @@ pub struct Simulation<'a> {
     max_stuck: u32,
     peak_nodes: u32,
     series: Vec<Sample>,
+    // Disruption.
+    pool_gen: Vec<u32>,
+    /// Each workload's desired replicas (its controller's scale), for PDBs.
+    desired: Vec<u32>,
+    evictions: BTreeMap<usize, disrupt::Evictions>,
+    disrupted: BTreeMap<String, u32>,
+    nodes_launched: u32,
+    nodes_deleted: u32,
+    /// Spot offerings (pool, type, zone) unavailable until a time.
+    unavailable: BTreeMap<(usize, usize, usize), u64>,
+    spot_interruptions: u32,
+    /// The last time pods or nodes changed (Karpenter's cluster
+    /// `ConsolidationState`), and the state consolidation last found nothing in.
+    cluster_state: u64,
+    consolidated_state: Option<u64>,
 }
 
 fn count_in(counts: &[u32], shapes: &[usize]) -> u32 {
@@ -294,6 +354,11 @@ impl<'a> Simulation<'a> {
             jobs_running: Vec::new(),
             nodes: Vec::new(),
             subnets,
+            usable: inp
+                .subnets
+                .iter()
+                .map(|s| s.space.counts().usable)
+                .collect(),
             zone_counts: vec![vec![0; inp.zones.len()]; n],
             zone_rr: vec![0; inp.zones.len()],
             next_start: 0,
@@ -312,6 +377,16 @@ impl<'a> Simulation<'a> {
             max_stuck: 0,
             peak_nodes: 0,
             series: Vec::new(),
+            pool_gen: vec![0; inp.pools.len()],
+            desired: vec![0; n],
+            evictions: BTreeMap::new(),
+            disrupted: BTreeMap::new(),
+            nodes_launched: 0,
+            nodes_deleted: 0,
+            unavailable: BTreeMap::new(),
+            spot_interruptions: 0,
+            cluster_state: 0,
+            consolidated_state: None,
         }
     }
 
@@ -350,6 +425,23 @@ impl<'a> Simulation<'a> {
         m
     }
 
+    /// Nodes chosen for disruption and not yet deleted.
+    pub fn disrupting_count(&self) -> u32 {
+        self.nodes
+            .iter()
+            .filter(|n| n.alive && n.disrupting.is_some())
+            .count() as u32
+    }
+
+    /// Names of the nodes alive.
+    pub fn node_names(&self) -> Vec<String> {
+        self.nodes
+            .iter()
+            .filter(|n| n.alive)
+            .map(|n| n.name.clone())
+            .collect()
+    }
+
     /// Nodes alive (launching included).
     pub fn node_count(&self) -> u32 {
         self.nodes.iter().filter(|n| n.alive).count() as u32
@@ -372,9 +464,7 @@ impl<'a> Simulation<'a> {
         self.kube_schedule();
         self.assign_ips(t);
         self.provision(t);
-        if self.opts.consolidation {
-            self.consolidate(t);
-        }
+        self.disrupt(t);
         self.account(t);
         self.now = t + self.opts.step_seconds;
     }
@@ -412,7 +502,8 @@ impl<'a> Simulation<'a> {
                 .ns_req
                 .push((sh.namespace, sh.cpu_millis, sh.memory_bytes)),
         }
-        n.empty_since = None;
+        n.residents.push(pid);
+        n.last_pod_event = self.now;
         let z = n.zone;
         self.zone_counts[s][z] += 1;
     }
@@ -429,11 +520,16 @@ impl<'a> Simulation<'a> {
             x.1 = x.1.saturating_sub(sh.cpu_millis);
             x.2 = x.2.saturating_sub(sh.memory_bytes);
         }
+        if let Some(k) = n.residents.iter().position(|&p| p == pid) {
+            n.residents.swap_remove(k);
+        }
+        n.last_pod_event = self.now;
         let z = n.zone;
         self.zone_counts[s][z] = self.zone_counts[s][z].saturating_sub(1);
     }
 
     fn delete_pod(&mut self, pid: u32) {
+        self.cluster_state = self.now;
         let st = self.pods[pid as usize].state;
         match st {
             PodState::Gone => return,
@@ -532,6 +628,7 @@ impl<'a> Simulation<'a> {
     }
 
     fn reconcile_shape(&mut self, s: usize, desired: u32) {
+        self.desired[s] = desired;
         let gen_now = self.generation[s];
         if let Some(surge) = self.rollout_active[s] {
             let (mut old, mut new, mut running_old, mut running_new) = (0u32, 0u32, 0u32, 0u32);
@@ -629,8 +726,10 @@ impl<'a> Simulation<'a> {
     // ---- kube-scheduler ---------------------------------------------------
 
     /// Whether a pod of `s` passes the filters on node `ni`; `zones`: the
-    /// topology-spread zone domains (bitmask over zones).
-    fn feasible(&self, s: usize, ni: usize, zones: u64) -> bool {
+    /// topology-spread zone domains (bitmask over zones); `host_mins`: per
+    /// spread, the hostname minimum once computed (constant while one pod
+    /// scans the nodes; the caller starts each pod with `None`s).
+    fn feasible(&self, s: usize, ni: usize, zones: u64, host_mins: &mut [Option<u32>]) -> bool {
         let sh = &self.inp.shapes[s];
         let n = &self.nodes[ni];
         let ty = &self.inp.pools[n.pool].types[n.ty];
@@ -646,7 +745,7 @@ impl<'a> Simulation<'a> {
         {
             return false;
         }
-        for sp in &sh.spreads {
+        for (k, sp) in sh.spreads.iter().enumerate() {
             let me = u32::from(sp.self_match);
             match sp.topology {
                 Topology::Zone => {
@@ -661,7 +760,16 @@ impl<'a> Simulation<'a> {
                     // New nodes (in-flight or Ready) hold 0: the minimum is 0
                     // whenever an eligible node is empty of the selection;
                     // computing it exactly costs a scan of every node.
-                    let min = self.host_min(s, &sp.selects);
+                    let min = match host_mins.get(k).copied().flatten() {
+                        Some(m) => m,
+                        None => {
+                            let m = self.host_min(s, &sp.selects);
+                            if let Some(slot) = host_mins.get_mut(k) {
+                                *slot = Some(m);
+                            }
+                            m
+                        }
+                    };
                     if c + me > min + sp.max_skew {
                         return false;
                     }
@@ -685,12 +793,19 @@ impl<'a> Simulation<'a> {
 
     fn host_min(&self, s: usize, selects: &[usize]) -> u32 {
         let sh = &self.inp.shapes[s];
-        self.nodes
-            .iter()
-            .filter(|n| n.alive && sh.compat[n.pool][n.ty] & n.bit != 0)
-            .map(|n| count_in(&n.counts, selects))
-            .min()
-            .unwrap_or(0)
+        // The minimum over eligible nodes; 0 cannot be beaten, so stop there.
+        let mut min: Option<u32> = None;
+        for n in &self.nodes {
+            if !n.alive || sh.compat[n.pool][n.ty] & n.bit == 0 {
+                continue;
+            }
+            let c = count_in(&n.counts, selects);
+            if c == 0 {
+                return 0;
+            }
+            min = Some(min.map_or(c, |m| m.min(c)));
+        }
+        min.unwrap_or(0)
     }
 
     /// Zones of Ready nodes the pod's node affinity allows.
@@ -706,8 +821,12 @@ impl<'a> Simulation<'a> {
     }
 
     fn kube_schedule(&mut self) {
+        // A node chosen for disruption is tainted `karpenter.sh/disrupted:
+        // NoSchedule` (pkg/controllers/disruption/orchestration): no new pods.
         let ready: Vec<usize> = (0..self.nodes.len())
-            .filter(|&i| self.nodes[i].alive && self.nodes[i].ready)
+            .filter(|&i| {
+                self.nodes[i].alive && self.nodes[i].ready && self.nodes[i].disrupting.is_none()
+            })
             .collect();
         let queue = std::mem::take(&mut self.pending);
         if ready.is_empty() {
@@ -740,6 +859,7 @@ impl<'a> Simulation<'a> {
                 0
             };
             let sh = &self.inp.shapes[s];
+            let mut host_mins = vec![None; sh.spreads.len()];
             let mut best: Option<(u64, usize)> = None;
             let mut found = 0;
             let start = self.next_start % ready.len();
@@ -747,7 +867,7 @@ impl<'a> Simulation<'a> {
             for k in 0..ready.len() {
                 let ni = ready[(start + k) % ready.len()];
                 scanned = k + 1;
-                if !self.feasible(s, ni, zones) {
+                if !self.feasible(s, ni, zones, &mut host_mins) {
                     continue;
                 }
                 found += 1;
@@ -782,6 +902,8 @@ impl<'a> Simulation<'a> {
 
     fn bind(&mut self, pid: u32, ni: usize) {
         let s = self.pods[pid as usize].shape as usize;
+        self.cluster_state = self.now;
+        self.nodes[ni].last_pod_event = self.now;
         if self.inp.shapes[s].needs_ip {
             self.pods[pid as usize].state = PodState::Bound {
                 node: ni as u32,
@@ -855,7 +977,11 @@ impl<'a> Simulation<'a> {
             ips.min(view.pod_ips)
         };
         if !inp.ipam {
-            return want.min(view.pod_ips);
+            // No subnets: addresses are not simulated (a note says so), so
+            // no pod waits for one. Capping at the ENI-limited pod IPs here
+            // counted the two host-network slots of the max-pods formula
+            // (aws-node, kube-proxy) as pods stuck without an IP (issue 14).
+            return want;
         }
         let target = node_addresses(view, &inp.cni, want);
         let (Some(node_sub), pod_sub) = (n.node_subnet, n.pod_subnet) else {
@@ -943,6 +1069,9 @@ impl<'a> Simulation<'a> {
             .filter(|&i| self.nodes[i].alive && !self.nodes[i].ready)
             .collect();
         let mut claims: Vec<Claim> = Vec::new();
+        let mut claims_in_pool = vec![0u64; inp.pools.len()];
+        let mut room = RoomTree::new();
+        let mut cursor = vec![0usize; inp.shapes.len()];
         let mut failed: Vec<Option<String>> = vec![None; inp.shapes.len()];
         let mut pool_zone_cache: Vec<Option<u64>> = vec![None; inp.shapes.len()];
         // Pool usage: nodes alive (capacity), for limits.
@@ -975,32 +1104,60 @@ impl<'a> Simulation<'a> {
                 m
             });
             // 1. In-flight nodes.
-            if let Some(&ni) = inflight.iter().find(|&&ni| self.feasible(s, ni, zones)) {
+            let mut host_mins = vec![None; sh.spreads.len()];
+            if let Some(&ni) = inflight
+                .iter()
+                .find(|&&ni| self.feasible(s, ni, zones, &mut host_mins))
+            {
                 self.place(pid, ni);
                 self.pods[pid as usize].state = PodState::Nominated(ni as u32);
                 self.nodes[ni].nominated.push(pid);
                 continue;
             }
-            // 2. Claims of this pass.
+            // 2. Claims of this pass, first fit in creation order
+            // (scheduler.go `add` walks `newNodeClaims`). The room index
+            // skips claims without room; `cursor[s]` skips claims that
+            // refused this workload for a reason that lasts the pass.
             let mut added = false;
-            for claim in claims.iter_mut() {
-                if self.claim_add(claim, s, zones) {
-                    claim.members.push(pid);
-                    added = true;
-                    break;
+            let need = (sh.cpu_millis, sh.memory_bytes, 1);
+            let mut from = cursor[s];
+            let mut contiguous = true;
+            while let Some(i) = room.first_fitting(from, need) {
+                match self.claim_try(&mut claims[i], s, zones) {
+                    Ok(()) => {
+                        claims[i].members.push(pid);
+                        room.set(i, claims[i].room());
+                        if contiguous {
+                            cursor[s] = i;
+                        }
+                        added = true;
+                        break;
+                    }
+                    Err(Refusal::ForThePass) => {
+                        if contiguous {
+                            cursor[s] = i + 1;
+                        }
+                    }
+                    Err(Refusal::ForNow) => contiguous = false,
                 }
+                from = i + 1;
             }
             if added {
                 continue;
             }
+            if contiguous {
+                cursor[s] = claims.len();
+            }
             // 3. A new claim from the first pool that can take it.
             let mut reasons = Vec::new();
             for pi in 0..inp.pools.len() {
-                match self.new_claim(pi, s, zones, &usage, &claims) {
+                match self.new_claim(pi, s, zones, &usage, &claims, &claims_in_pool) {
                     Ok(mut c) => {
-                        if self.claim_add(&mut c, s, zones) {
+                        if self.claim_try(&mut c, s, zones).is_ok() {
                             c.members.push(pid);
+                            room.push(c.room());
                             claims.push(c);
+                            claims_in_pool[pi] += 1;
                             added = true;
                             break;
                         }
@@ -1041,8 +1198,12 @@ impl<'a> Simulation<'a> {
                 self.unschedulable.insert(s, r);
             }
         }
+        let mut per_zone = vec![0u32; inp.zones.len()];
+        for n in self.nodes.iter().filter(|n| n.alive) {
+            per_zone[n.zone] += 1;
+        }
         for c in claims {
-            self.launch(c, t);
+            self.launch(c, t, &mut per_zone);
         }
     }
 
@@ -1053,6 +1214,7 @@ impl<'a> Simulation<'a> {
         _zones: u64,
         usage: &[(u64, u64, u64)],
         claims: &[Claim],
+        claims_in_pool: &[u64],
     ) -> Result<Claim, (String, bool)> {
         let inp = self.inp;
         let pool = &inp.pools[pi];
@@ -1066,16 +1228,12 @@ impl<'a> Simulation<'a> {
         // Remaining limits: alive nodes plus this pass's claims at their
         // largest type.
         let (mut cpu, mut mem, mut nodes) = usage[pi];
-        for c in claims.iter().filter(|c| c.pool == pi) {
-            let mut mc = 0;
-            let mut mm = 0;
-            for &t in &c.types {
-                mc = mc.max(pool.types[t as usize].capacity_cpu_millis);
-                mm = mm.max(pool.types[t as usize].capacity_memory_bytes);
+        nodes += claims_in_pool[pi];
+        if pool.limit_cpu_millis.is_some() || pool.limit_memory_bytes.is_some() {
+            for c in claims.iter().filter(|c| c.pool == pi) {
+                cpu += c.max_capacity_cpu;
+                mem += c.max_capacity_mem;
             }
-            cpu += mc;
-            mem += mm;
-            nodes += 1;
         }
         if pool.limit_nodes.is_some_and(|l| nodes + 1 > l) {
             return Err((
@@ -1140,9 +1298,12 @@ impl<'a> Simulation<'a> {
             max_cpu: 0,
             max_mem: 0,
             max_pods: 0,
+            max_capacity_cpu: 0,
+            max_capacity_mem: 0,
             counts: Vec::new(),
             members: Vec::new(),
             pinned_zone: false,
+            replaces: None,
         };
         c.refresh_max(pool);
         if !c.types.iter().any(|&t| {
@@ -1163,20 +1324,24 @@ impl<'a> Simulation<'a> {
         Ok(c)
     }
 
-    /// `NodeClaim.Add`: keeps the instance types that still fit.
-    fn claim_add(&mut self, c: &mut Claim, s: usize, zones: u64) -> bool {
+    /// `NodeClaim.Add` (nodeclaim.go): keeps the instance types that still
+    /// fit. Within a pass a claim only fills and narrows, so a refusal lasts
+    /// the pass unless it came from a zone spread, whose minimum moves as
+    /// other pods are placed.
+    fn claim_try(&mut self, c: &mut Claim, s: usize, zones: u64) -> Result<(), Refusal> {
         let inp = self.inp;
         let sh = &inp.shapes[s];
         let pool = &inp.pools[c.pool];
         let (cpu, mem, pods) = (c.cpu + sh.cpu_millis, c.mem + sh.memory_bytes, c.pods + 1);
         if cpu > c.max_cpu || mem > c.max_mem || pods > c.max_pods {
-            return false;
+            return Err(Refusal::ForThePass);
         }
         if sh.anti_affinity.iter().any(|&a| c.count(&[a]) > 0)
             || sh.repelled_by.iter().any(|&r| c.count(&[r]) > 0)
         {
-            return false;
+            return Err(Refusal::ForThePass);
         }
+        let zone_spread = sh.spreads.iter().any(|x| x.topology == Topology::Zone);
         let mut mask = c.mask;
         let mut pin: Option<usize> = None;
         for sp in &sh.spreads {
@@ -1185,7 +1350,7 @@ impl<'a> Simulation<'a> {
                 Topology::Hostname => {
                     // A new node's domain: the minimum is 0.
                     if c.count(&sp.selects) + me > sp.max_skew {
-                        return false;
+                        return Err(Refusal::ForThePass);
                     }
                 }
                 Topology::Zone => {
@@ -1201,7 +1366,7 @@ impl<'a> Simulation<'a> {
                         }
                     }
                     let Some((_, z)) = best else {
-                        return false;
+                        return Err(Refusal::ForNow);
                     };
                     mask &= 0b11 << (z * 2);
                     pin = Some(z);
@@ -1209,27 +1374,26 @@ impl<'a> Simulation<'a> {
             }
         }
         let row = &sh.compat[c.pool];
-        let kept: Vec<u32> = c
-            .types
-            .iter()
-            .copied()
-            .filter(|&t| {
-                let ty = &pool.types[t as usize];
-                cpu <= ty.cpu_millis
-                    && mem <= ty.memory_bytes
-                    && pods <= ty.pods
-                    && row[t as usize] & mask & ty.offerings != 0
-            })
-            .collect();
-        if kept.is_empty() {
-            return false;
+        let keep = |t: &u32| {
+            let ty = &pool.types[*t as usize];
+            cpu <= ty.cpu_millis
+                && mem <= ty.memory_bytes
+                && pods <= ty.pods
+                && row[*t as usize] & mask & ty.offerings != 0
+        };
+        if !c.types.iter().any(keep) {
+            return Err(if zone_spread {
+                Refusal::ForNow
+            } else {
+                Refusal::ForThePass
+            });
         }
+        c.types.retain(keep);
         let mut union = 0u64;
-        for &t in &kept {
+        for &t in &c.types {
             union |= row[t as usize];
         }
         c.mask = mask & union;
-        c.types = kept;
         c.cpu = cpu;
         c.mem = mem;
         c.pods = pods;
@@ -1242,46 +1406,28 @@ impl<'a> Simulation<'a> {
             c.pinned_zone = true;
             self.zone_counts[s][z] += 1;
         }
-        true
+        Ok(())
     }
 
-    fn launch(&mut self, c: Claim, t: u64) {
+    /// The hourly price of an offering: on-demand from the catalog, Spot
+    /// from the run's price model (`spot.rs`).
+    fn offering_price(&self, ty: &crate::inputs::TypeOption, z: usize, ct: usize) -> f64 {
+        if ct == 1 {
+            self.opts.spot_prices.price(
+                &ty.name,
+                &self.inp.zones[z],
+                ty.on_demand_usd_hour,
+                self.opts.spot_price_factor,
+            )
+        } else {
+            ty.on_demand_usd_hour
+        }
+    }
+
+    /// Gives back the zone counts a claim's zone-spread pods took while it
+    /// was packed.
+    fn unpin(&mut self, c: &Claim) {
         let inp = self.inp;
-        let pool = &inp.pools[c.pool];
-        // Offerings, cheapest first.
-        let mut options: Vec<(f64, usize, usize, usize)> = Vec::new();
-        for &ti in &c.types {
-            let ty = &pool.types[ti as usize];
-            let mut bits = ty.offerings & c.mask;
-            for &(s, _) in &c.counts {
-                bits &= inp.shapes[s].compat[c.pool][ti as usize];
-            }
-            for z in 0..inp.zones.len() {
-                for (ct, _) in CAPACITY_TYPES.iter().enumerate() {
-                    if bits & (1 << (z * 2 + ct)) != 0 {
-                        let price = if ct == 1 {
-                            ty.on_demand_usd_hour * self.opts.spot_price_factor
-                        } else {
-                            ty.on_demand_usd_hour
-                        };
-                        options.push((price, ti as usize, z, ct));
-                    }
-                }
-            }
-        }
-        // Equal prices: the zone with the fewest nodes, then catalog order.
-        let mut per_zone = vec![0u32; inp.zones.len()];
-        for n in self.nodes.iter().filter(|n| n.alive) {
-            per_zone[n.zone] += 1;
-        }
-        options.sort_by(|a, b| {
-            a.0.total_cmp(&b.0)
-                .then(per_zone[a.2].cmp(&per_zone[b.2]))
-                .then(a.1.cmp(&b.1))
-                .then(a.2.cmp(&b.2))
-                .then(a.3.cmp(&b.3))
-        });
-        // Unpin zone counts taken during packing; `place` counts them again.
         if c.pinned_zone {
             for &pid in &c.members {
                 let s = self.pods[pid as usize].shape as usize;
@@ -1297,11 +1443,65 @@ impl<'a> Simulation<'a> {
                 }
             }
         }
-        let mut tried_zones: Vec<usize> = Vec::new();
-        for (price, ti, z, ct) in options {
-            if tried_zones.contains(&z) {
-                continue;
+    }
+
+    /// Launches a claim; `per_zone`: nodes alive per zone, counted here.
+    fn launch(&mut self, c: Claim, t: u64, per_zone: &mut [u32]) {
+        let inp = self.inp;
+        let pool = &inp.pools[c.pool];
+        // Offerings, cheapest first; equal prices: the zone with the fewest
+        // nodes, then catalog order. Only each zone's cheapest offering can
+        // be launched (a zone is given up whole when its subnets are out of
+        // addresses), so the candidates are one per zone.
+        let mut best: Vec<Option<(f64, usize, usize)>> = vec![None; inp.zones.len()];
+        for &ti in &c.types {
+            let ty = &pool.types[ti as usize];
+            let mut bits = ty.offerings & c.mask;
+            for &(s, _) in &c.counts {
+                bits &= inp.shapes[s].compat[c.pool][ti as usize];
             }
+            for (z, slot) in best.iter_mut().enumerate() {
+                for (ct, _) in CAPACITY_TYPES.iter().enumerate() {
+                    if bits & (1 << (z * 2 + ct)) != 0 {
+                        if ct == 1
+                            && self
+                                .unavailable
+                                .get(&(c.pool, ti as usize, z))
+                                .is_some_and(|&until| until > t)
+                        {
+                            continue;
+                        }
+                        let price = self.offering_price(ty, z, ct);
+                        let cand = (price, ti as usize, ct);
+                        let better = slot.is_none_or(|b| {
+                            cand.0
+                                .total_cmp(&b.0)
+                                .then(cand.1.cmp(&b.1))
+                                .then(cand.2.cmp(&b.2))
+                                .is_lt()
+                        });
+                        if better {
+                            *slot = Some(cand);
+                        }
+                    }
+                }
+            }
+        }
+        let mut options: Vec<(f64, usize, usize, usize)> = best
+            .iter()
+            .enumerate()
+            .filter_map(|(z, b)| b.map(|(price, ti, ct)| (price, ti, z, ct)))
+            .collect();
+        options.sort_by(|a, b| {
+            a.0.total_cmp(&b.0)
+                .then(per_zone[a.2].cmp(&per_zone[b.2]))
+                .then(a.1.cmp(&b.1))
+                .then(a.2.cmp(&b.2))
+                .then(a.3.cmp(&b.3))
+        });
+        // Unpin zone counts taken during packing; `place` counts them again.
+        self.unpin(&c);
+        for (price, ti, z, ct) in options {
             // The node's primary IP, from a node subnet of the zone.
             let mut node_subnet = None;
             let mut pod_subnet = None;
@@ -1318,7 +1518,6 @@ impl<'a> Simulation<'a> {
                     }
                 }
                 if node_subnet.is_none() {
-                    tried_zones.push(z);
                     let msg = format!(
                         "nodepool {}: {} in {}: InsufficientFreeAddressesInSubnet (no node subnet of the zone has a free address)",
                         pool.name, pool.types[ti].name, inp.zones[z]
@@ -1362,24 +1561,34 @@ impl<'a> Simulation<'a> {
                 waiting_ip: Vec::new(),
                 nominated: Vec::new(),
                 ip_error: None,
-                empty_since: None,
+                created_at: t,
+                drift_gen: self.pool_gen[c.pool],
+                residents: Vec::new(),
+                last_pod_event: t,
+                disrupting: None,
             };
             if let (Some(si), Some(o)) = (node_subnet, primary) {
                 node.held.push(Held::Single(si, o));
             }
             self.nodes.push(node);
+            self.nodes_launched += 1;
+            self.cluster_state = t;
+            per_zone[z] += 1;
             let ni = self.nodes.len() - 1;
             for &pid in &c.members {
                 self.place(pid, ni);
                 self.pods[pid as usize].state = PodState::Nominated(ni as u32);
             }
             self.nodes[ni].nominated = c.members.clone();
+            let purpose = match &c.replaces {
+                Some(r) => format!("to replace {r}"),
+                None => format!("for {} pods", c.members.len()),
+            };
             let msg = format!(
-                "{name}: {} {} in {} for {} pods (${:.4}/h; {} types fit)",
+                "{name}: {} {} in {} {purpose} (${:.4}/h; {} types fit)",
                 ty.name,
                 CAPACITY_TYPES[ct],
                 inp.zones[z],
-                c.members.len(),
                 price,
                 c.types.len()
             );
@@ -1396,6 +1605,11 @@ impl<'a> Simulation<'a> {
                 continue;
             }
             self.nodes[ni].ready = true;
+            self.cluster_state = t;
+            // consolidateAfter counts from initialization until a pod event
+            // (pkg/utils/disruption `IsUnderConsolidateAfter`): a replacement
+            // is not "empty for consolidateAfter" the moment it is Ready.
+            self.nodes[ni].last_pod_event = t;
             // DaemonSet pods take their addresses first.
             let ds_ip = self.inp.pools[self.nodes[ni].pool].daemon_ip_pods;
             let cap = self.grow_ips(ni, ds_ip, t);
@@ -1407,54 +1621,6 @@ impl<'a> Simulation<'a> {
                     self.bind(pid, ni);
                 }
             }
-        }
-    }
-
-    // ---- consolidation ------------------------------------------------------
-
-    fn consolidate(&mut self, t: u64) {
-        let inp = self.inp;
-        let mut per_pool = vec![0u32; inp.pools.len()];
-        for n in self.nodes.iter().filter(|n| n.alive) {
-            per_pool[n.pool] += 1;
-        }
-        let mut budget: Vec<u32> = per_pool.iter().map(|&c| c.div_ceil(10).max(1)).collect();
-        for ni in 0..self.nodes.len() {
-            let n = &mut self.nodes[ni];
-            if !n.alive || !n.ready {
-                continue;
-            }
-            if n.pods > 0 {
-                n.empty_since = None;
-                continue;
-            }
-            let since = *n.empty_since.get_or_insert(t);
-            let Some(after) = inp.pools[n.pool].consolidate_after_seconds else {
-                continue;
-            };
-            if t.saturating_sub(since) < after || budget[n.pool] == 0 {
-                continue;
-            }
-            budget[n.pool] -= 1;
-            n.alive = false;
-            let held = std::mem::take(&mut n.held);
-            let name = n.name.clone();
-            for h in held {
-                match h {
-                    Held::Single(si, o) => {
-                        self.subnets[si].returned_singles.push(o);
-                        self.subnets[si].used = self.subnets[si].used.saturating_sub(1);
-                    }
-                    Held::Block(si, b) => {
-                        self.subnets[si].returned_blocks.push(b);
-                        self.subnets[si].used = self.subnets[si].used.saturating_sub(16);
-                    }
-                }
-            }
-            self.event(
-                EventKind::NodeDeleted,
-                format!("{name}: empty, consolidated"),
-            );
         }
     }
 
@@ -1551,7 +1717,20 @@ impl<'a> Simulation<'a> {
                 .zip(&self.subnets)
                 .map(|(s, st)| (s.id.clone(), st.used))
                 .collect();
+            let mut subnet_ips_in_use = BTreeMap::new();
+            let mut subnet_free_prefixes = BTreeMap::new();
+            for ((s, st), usable) in inp.subnets.iter().zip(&self.subnets).zip(&self.usable) {
+                let blocks = st.alloc.free_blocks() + st.returned_blocks.len() as u32;
+                let free = st.alloc.free_singles()
+                    + 16 * st.alloc.free_reserved_blocks()
+                    + st.returned_singles.len() as u32
+                    + 16 * st.returned_blocks.len() as u32;
+                subnet_ips_in_use.insert(s.id.clone(), usable.saturating_sub(free));
+                subnet_free_prefixes.insert(s.id.clone(), blocks);
+            }
             self.series.push(Sample {
+                subnet_ips_in_use,
+                subnet_free_prefixes,
                 t_seconds: t,
                 nodes_by_type: by_type,
                 pending_pods: pending,
@@ -1612,6 +1791,32 @@ impl<'a> Simulation<'a> {
                 unschedulable,
                 ip_errors: self.ip_errors,
                 events_count: self.events.len() as u64,
+                nodes_launched: self.nodes_launched,
+                nodes_deleted: self.nodes_deleted,
+                nodes_disrupted: self.disrupted,
+                notes: inp.notes.clone(),
+                spot_interruptions: self.spot_interruptions,
+                price_model: format!(
+                    "on-demand: the embedded catalog's Linux prices for {} (a catalog from --catalog may carry others); {}",
+                    eksplane_aws_data::PRICE_REGION,
+                    self.opts.spot_prices.describe(self.opts.spot_price_factor)
+                ),
+                evictions: self
+                    .evictions
+                    .iter()
+                    .map(|(&s, e)| crate::result::WorkloadEvictions {
+                        workload: inp.shapes[s].key.clone(),
+                        evicted: e.evicted,
+                        max_evicted_at_once: e.max_at_once,
+                        without_pdb: e.without_pdb,
+                        beyond_pdb: e.beyond_pdb,
+                        pdbs: inp.shapes[s]
+                            .pdbs
+                            .iter()
+                            .map(|&k| inp.pdbs[k].key.clone())
+                            .collect(),
+                    })
+                    .collect(),
             },
             series: self.series,
             events: self.events,

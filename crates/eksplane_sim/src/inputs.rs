@@ -86,6 +86,10 @@ pub struct Shape {
     /// The pod template's labels (the workload's own labels where the
     /// template does not set a key), for chargeback by label.
     pub labels: BTreeMap<String, String>,
+    /// The pod template carries `karpenter.sh/do-not-disrupt: "true"`.
+    pub do_not_disrupt: bool,
+    /// PDBs (indices into `SimInputs::pdbs`) that select these pods.
+    pub pdbs: Vec<usize>,
 }
 
 impl Shape {
@@ -133,6 +137,8 @@ pub struct Pool {
     pub consolidation: ConsolidationPolicy,
     /// `None`: `Never`.
     pub consolidate_after_seconds: Option<u64>,
+    /// Budgets, expireAfter, terminationGracePeriod, node class.
+    pub disruption: crate::disruption::PoolDisruption,
 }
 
 /// A subnet the simulator allocates from.
@@ -163,6 +169,8 @@ pub struct SimInputs {
     pub notes: Vec<String>,
     /// A pod label to split chargeback by, besides the namespace.
     pub chargeback_label: Option<String>,
+    /// PodDisruptionBudgets over the workloads.
+    pub pdbs: Vec<crate::disruption::Pdb>,
 }
 
 fn quantity(q: &k8s_openapi::apimachinery::pkg::api::resource::Quantity) -> Option<Quantity> {
@@ -517,6 +525,7 @@ impl SimInputs {
                     Some(s) => parse_duration(&s.value),
                     None => Some(0),
                 },
+                disruption: crate::disruption::PoolDisruption::from_node_pool(np, &mut notes),
             });
         }
 
@@ -539,6 +548,10 @@ impl SimInputs {
                 repelled_by: Vec::new(),
                 compat: Vec::new(),
                 pool_block: Vec::new(),
+                do_not_disrupt: w
+                    .pod_annotation(crate::disruption::DO_NOT_DISRUPT)
+                    .is_some_and(|v| v.value == "true"),
+                pdbs: Vec::new(),
                 labels: {
                     let mut l: BTreeMap<String, String> = w
                         .metadata
@@ -683,7 +696,14 @@ impl SimInputs {
             shapes[i].compat = compat;
             shapes[i].pool_block = block;
         }
+        let pdbs = crate::disruption::pdbs(&p.pdbs, &pod_workloads);
+        for (k, pdb) in pdbs.iter().enumerate() {
+            for &s in &pdb.selects {
+                shapes[s].pdbs.push(k);
+            }
+        }
         Ok(SimInputs {
+            pdbs,
             shapes,
             pools,
             namespaces,

@@ -12,18 +12,24 @@
 //! - [`engine`]: the time loop: kube-scheduler filter + score, Karpenter
 //!   provisioning, CNI address allocation per node, emptiness consolidation,
 //!   cost.
+//! - [`claims`]: a provisioning pass's NodeClaims indexed by remaining room.
+//! - [`disruption`]: Karpenter's budgets, reasons, disruption cost; PDBs.
+//! - [`spot`]: the Spot price model and seeded interruptions.
 //! - [`result`]: the serialisable result.
 
+pub mod claims;
+pub mod disruption;
 pub mod engine;
 pub mod filter;
 pub mod inputs;
 pub mod profile;
 pub mod result;
+pub mod spot;
 pub mod workload;
 
 pub use engine::{Simulation, simulate};
 pub use inputs::{SimError, SimInputs};
-pub use result::{Event, EventKind, Sample, SimResult, Summary, Unschedulable};
+pub use result::{Event, EventKind, Sample, SimResult, Summary, Unschedulable, WorkloadEvictions};
 pub use workload::{JobArrivals, ReplicaCurve, Rollout, WorkloadCurve, WorkloadSpec};
 
 /// How a run is carried out.
@@ -49,11 +55,19 @@ pub struct SimOptions {
     /// price-capacity-optimized (karpenter.sh/docs/concepts/nodepools/,
     /// capacity type), which the simulator reduces to the cheapest price.
     pub spot_price_factor: f64,
-    /// Karpenter deletes nodes empty of non-DaemonSet pods for the pool's
-    /// `consolidateAfter`.
+    /// Emptiness and consolidation (Karpenter's `consolidationPolicy`,
+    /// `consolidateAfter`, budgets); off: only drift, expiration and Spot
+    /// interruptions remove nodes.
     pub consolidation: bool,
     /// One [`Sample`] per this many seconds (default 60).
     pub sample_every_seconds: u64,
+    /// Where Spot prices come from (default: the discount factor).
+    #[serde(skip)]
+    pub spot_prices: spot::SpotPrices,
+    /// Spot interruptions per node-hour (default 0.05 / 720: the Spot
+    /// Instance Advisor's lowest band, "<5%" a month,
+    /// aws.amazon.com/ec2/spot/instance-advisor/). Drawn from the seed.
+    pub spot_interruptions_per_hour: f64,
 }
 
 impl Default for SimOptions {
@@ -67,6 +81,8 @@ impl Default for SimOptions {
             spot_price_factor: 0.35,
             consolidation: true,
             sample_every_seconds: 60,
+            spot_prices: spot::SpotPrices::Discount,
+            spot_interruptions_per_hour: 0.05 / 720.0,
         }
     }
 }

@@ -5,7 +5,9 @@
 //! minute over the run (so its plateau, `hold`, is honoured). CSV files are
 //! read by the caller (`read`), relative to the profile's file.
 
-use crate::workload::{JobArrivals, ReplicaCurve, Rollout, WorkloadCurve, WorkloadSpec};
+use crate::workload::{
+    JobArrivals, NodeClassChange, ReplicaCurve, Rollout, WorkloadCurve, WorkloadSpec,
+};
 use eksplane_model::plan::{CsvSample, ReplicaCurve as Curve, parse_replica_csv};
 use eksplane_model::{GoDuration, Platform};
 
@@ -87,6 +89,17 @@ pub fn spec_from_profiles(
                     max_surge: r.value.max_surge().resolve(declared, true).max(1),
                 });
             }
+        }
+        for c in &prof.spec.node_class_changes {
+            spec.node_class_changes.push(NodeClassChange {
+                at_seconds: c.value.at.value.as_secs(),
+                node_class: c.value.node_class.value.clone(),
+                change: c
+                    .value
+                    .change
+                    .as_ref()
+                    .map_or_else(|| "changed".to_string(), |x| x.value.clone()),
+            });
         }
         for j in &prof.spec.jobs {
             spec.jobs.push(JobArrivals {

@@ -42,6 +42,38 @@ pub struct Summary {
     /// Errors the CNI reported, by message, counted once per node.
     pub ip_errors: BTreeMap<String, u32>,
     pub events_count: u64,
+    /// Nodes launched and deleted over the run (node churn).
+    pub nodes_launched: u32,
+    pub nodes_deleted: u32,
+    /// Nodes Karpenter disrupted, by reason (`Empty`, `Drifted`,
+    /// `Underutilized`, `Expired`).
+    pub nodes_disrupted: BTreeMap<String, u32>,
+    /// Pods evicted by node disruption, per workload (only workloads with
+    /// evictions).
+    pub evictions: Vec<WorkloadEvictions>,
+    /// What in the inputs the run did not model (`SimInputs::notes`).
+    pub notes: Vec<String>,
+    /// Spot interruptions (two-minute notices) over the run.
+    pub spot_interruptions: u32,
+    /// The price model: on-demand source and the Spot model.
+    pub price_model: String,
+}
+
+/// What node disruption did to one workload's pods.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct WorkloadEvictions {
+    /// `namespace/name`.
+    pub workload: String,
+    pub evicted: u32,
+    /// Most of its pods evicted in one tick.
+    pub max_evicted_at_once: u32,
+    /// Evicted with no PodDisruptionBudget selecting the pods.
+    pub without_pdb: u32,
+    /// Deleted although their PDB allowed no disruption (the node's
+    /// terminationGracePeriod ran out). 0 while PDBs are honoured.
+    pub beyond_pdb: u32,
+    /// The PDB(s) that select the pods.
+    pub pdbs: Vec<String>,
 }
 
 /// A workload whose pods Karpenter could not provision for.
@@ -62,6 +94,12 @@ pub struct Sample {
     pub running_pods: u32,
     /// Addresses the simulated nodes hold per subnet (prefixes at 16 each).
     pub subnet_ips_used: BTreeMap<String, u32>,
+    /// Addresses in use per subnet by every ENI: the inputs' other ENIs and
+    /// the simulated nodes (usable minus free).
+    pub subnet_ips_in_use: BTreeMap<String, u32>,
+    /// Wholly free aligned /28 blocks per subnet: what prefix delegation
+    /// needs, and what runs out first when single IPs fragment a subnet.
+    pub subnet_free_prefixes: BTreeMap<String, u32>,
     /// Cost so far.
     pub cost_usd: f64,
 }
@@ -86,4 +124,16 @@ pub enum EventKind {
     IpAllocationFailed,
     RolloutStarted,
     RolloutFinished,
+    /// Karpenter chose a node to disrupt (emptiness, drift, consolidation,
+    /// expiration).
+    Disruption,
+    /// Pods evicted from a draining node.
+    Eviction,
+    /// An eviction refused (PDB, do-not-disrupt) or a budget that stopped
+    /// disruption.
+    DisruptionBlocked,
+    /// An EC2NodeClass changed (a WorkloadProfile `nodeClassChanges` step).
+    NodeClassChanged,
+    /// A Spot interruption notice.
+    SpotInterruption,
 }

@@ -34,6 +34,16 @@ pub struct WorkloadSpec {
     pub curves: Vec<WorkloadCurve>,
     pub jobs: Vec<JobArrivals>,
     pub rollouts: Vec<Rollout>,
+    /// EC2NodeClass changes: the nodes of the pools using the class drift.
+    pub node_class_changes: Vec<NodeClassChange>,
+}
+
+/// An EC2NodeClass edited at `at_seconds`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NodeClassChange {
+    pub at_seconds: u64,
+    pub node_class: String,
+    pub change: String,
 }
 
 /// One workload's replica curve.

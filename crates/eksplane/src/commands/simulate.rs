@@ -8,7 +8,10 @@ use crate::commands::{
 };
 use crate::output;
 use eksplane_model::GoDuration;
-use eksplane_report::simulate::{render_html, render_human, render_json, render_series_csv, view};
+use eksplane_report::simulate::{
+    render_compare_human, render_compare_json, render_html, render_human, render_json,
+    render_series_csv, view,
+};
 use eksplane_sim::{SimInputs, SimOptions, Simulation};
 use std::collections::BTreeMap;
 use std::io::IsTerminal;
@@ -16,18 +19,72 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 pub fn run(a: SimulateArgs) -> anyhow::Result<ExitCode> {
-    let mut paths = a.input.paths.clone();
+    if a.compare {
+        return compare(&a);
+    }
+    let Some(v) = simulate_paths(&a, &a.input.paths)? else {
+        return Ok(ExitCode::from(EXIT_BAD_INPUT));
+    };
+    if let Some(html) = &a.report {
+        output::write_atomic(html, &render_html(&v))
+            .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", html.display()))?;
+    }
+    let text = match a.format {
+        SimulateFormat::Human => render_human(&v),
+        SimulateFormat::Json => render_json(&v),
+        SimulateFormat::Csv => render_series_csv(&v),
+    };
+    output::emit(&text, a.output.as_deref())?;
+    let trouble = v.summary.pods_stuck_without_ip > 0 || !v.summary.unschedulable.is_empty();
+    Ok(ExitCode::from(if trouble {
+        EXIT_FINDINGS
+    } else {
+        EXIT_CLEAN
+    }))
+}
+
+/// `--compare`: each PATH a platform variant under the same workload
+/// profile and options, side by side.
+fn compare(a: &SimulateArgs) -> anyhow::Result<ExitCode> {
+    if a.input.paths.len() < 2 {
+        anyhow::bail!("--compare needs two or more PATHs, one per platform variant");
+    }
+    if a.format == SimulateFormat::Csv || a.report.is_some() {
+        anyhow::bail!("--compare prints a table (--format human) or JSON (--format json)");
+    }
+    let mut variants = Vec::new();
+    for p in &a.input.paths {
+        let Some(v) = simulate_paths(a, std::slice::from_ref(p))? else {
+            return Ok(ExitCode::from(EXIT_BAD_INPUT));
+        };
+        variants.push((p.display().to_string(), v));
+    }
+    let text = match a.format {
+        SimulateFormat::Json => render_compare_json(&variants),
+        _ => render_compare_human(&variants),
+    };
+    output::emit(&text, a.output.as_deref())?;
+    Ok(ExitCode::from(EXIT_CLEAN))
+}
+
+/// Loads `inputs` (plus the workload profiles) and runs the simulation;
+/// `None` when the inputs have load errors (already reported).
+fn simulate_paths(
+    a: &SimulateArgs,
+    inputs: &[PathBuf],
+) -> anyhow::Result<Option<eksplane_report::simulate::SimView>> {
+    let mut paths = inputs.to_vec();
     // A profile inside an input directory is read with it, once.
     let canon = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
     for w in &a.workload {
         let cw = canon(w);
-        if !a.input.paths.iter().any(|i| cw.starts_with(canon(i))) {
+        if !inputs.iter().any(|i| cw.starts_with(canon(i))) {
             paths.push(w.clone());
         }
     }
     let loaded = load_inputs(&crate::cli::InputArgs { paths })?;
     if report_load_findings(&loaded) {
-        return Ok(ExitCode::from(EXIT_BAD_INPUT));
+        return Ok(None);
     }
     let duration = GoDuration::parse(&a.duration)
         .map_err(|e| anyhow::anyhow!("--duration {:?}: {e}", a.duration))?
@@ -54,13 +111,35 @@ pub fn run(a: SimulateArgs) -> anyhow::Result<ExitCode> {
     let mut inputs =
         SimInputs::new(&loaded.platform, &cat, spec).map_err(|e| anyhow::anyhow!("{e}"))?;
     inputs.chargeback_label = a.chargeback_label.clone();
+    let spot_prices = match &a.spot_prices {
+        None => eksplane_sim::spot::SpotPrices::Discount,
+        Some(f) => {
+            let text = std::fs::read_to_string(f)
+                .map_err(|e| anyhow::anyhow!("--spot-prices {}: {e}", f.display()))?;
+            let prices = eksplane_sim::spot::parse_price_history(&text)
+                .map_err(|e| anyhow::anyhow!("--spot-prices {}: {e}", f.display()))?;
+            eksplane_sim::spot::SpotPrices::History {
+                source: f.display().to_string(),
+                prices,
+            }
+        }
+    };
+    let defaults = SimOptions::default();
+    let rate = a
+        .spot_interruption_rate
+        .unwrap_or(defaults.spot_interruptions_per_hour);
+    if !rate.is_finite() || rate < 0.0 {
+        anyhow::bail!("--spot-interruption-rate must be a rate per node-hour, 0 or more");
+    }
     let opts = SimOptions {
         duration_seconds: duration,
         step_seconds: step,
         seed: a.seed,
         node_startup_seconds: a.node_startup_seconds,
         consolidation: !a.no_consolidation,
-        ..SimOptions::default()
+        spot_prices,
+        spot_interruptions_per_hour: rate,
+        ..defaults
     };
     let mut sim = Simulation::new(&inputs, &opts);
     let progress = std::io::stderr().is_terminal() && duration >= 6 * 3600;
@@ -94,21 +173,5 @@ pub fn run(a: SimulateArgs) -> anyhow::Result<ExitCode> {
             capacity.insert(s.id.clone(), s.counts().usable);
         }
     }
-    let v = view(&result, duration, a.seed, capacity);
-    if let Some(html) = &a.report {
-        output::write_atomic(html, &render_html(&v))
-            .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", html.display()))?;
-    }
-    let text = match a.format {
-        SimulateFormat::Human => render_human(&v),
-        SimulateFormat::Json => render_json(&v),
-        SimulateFormat::Csv => render_series_csv(&v),
-    };
-    output::emit(&text, a.output.as_deref())?;
-    let trouble = v.summary.pods_stuck_without_ip > 0 || !v.summary.unschedulable.is_empty();
-    Ok(ExitCode::from(if trouble {
-        EXIT_FINDINGS
-    } else {
-        EXIT_CLEAN
-    }))
+    Ok(Some(view(&result, duration, a.seed, capacity)))
 }

@@ -74,6 +74,25 @@ pub struct WorkloadProfileSpec {
     /// `spec.jobs`: Jobs started on a fixed period.
     #[serde(default)]
     pub jobs: Vec<Spanned<JobArrivals>>,
+    /// `spec.nodeClassChanges`: an EC2NodeClass edited during the run (an
+    /// AMI alias bumped, a security group added): the nodes of every
+    /// NodePool that uses it drift (karpenter.sh/docs/concepts/disruption/,
+    /// "Drift").
+    #[serde(default)]
+    pub node_class_changes: Vec<Spanned<NodeClassChange>>,
+}
+
+/// One EC2NodeClass change at a time of the run.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct NodeClassChange {
+    /// When the change is applied.
+    pub at: Spanned<GoDuration>,
+    /// The EC2NodeClass's name.
+    pub node_class: Spanned<String>,
+    /// What changed, for the report (e.g. `amiSelectorTerms alias al2023@v20250115`).
+    #[serde(default)]
+    pub change: Option<Spanned<String>>,
 }
 
 /// A `namespace/name` reference to an object of the inputs.

@@ -26,6 +26,12 @@ fn sample(
         stuck_pods: stuck,
         running_pods: 10 * (large + 2 * xlarge),
         subnet_ips_used: map(&[("subnet-a", ips.0), ("subnet-b", ips.1)]),
+        // Other ENIs hold 30 and 100 addresses; subnet-a's /28s run out.
+        subnet_ips_in_use: map(&[("subnet-a", ips.0 + 30), ("subnet-b", ips.1 + 100)]),
+        subnet_free_prefixes: map(&[
+            ("subnet-a", 3u32.saturating_sub(ips.0 / 20)),
+            ("subnet-b", 6),
+        ]),
         cost_usd: cost,
     }
 }
@@ -40,7 +46,13 @@ fn small_run() -> SimView {
             pending_pod_seconds: 5400,
             max_pending_pods: 12,
             pods_stuck_without_ip: 4,
-            node_hours_by_type: map(&[("m6i.large", 4.5), ("m6i.xlarge", 3.25)]),
+            // Keyed as the simulator keys them (`type/capacity-type`): the
+            // old plain keys hid that the tables looked rows up by type.
+            node_hours_by_type: map(&[
+                ("m6i.large/on-demand", 4.5),
+                ("m6i.large/spot", 1.0),
+                ("m6i.xlarge/on-demand", 3.25),
+            ]),
             cost_by_namespace: map(&[("shop", 0.8), ("batch", 0.3345), ("kube-system", 0.1)]),
             chargeback_label: Some("team".into()),
             cost_by_label: map(&[
@@ -55,6 +67,22 @@ fn small_run() -> SimView {
             duration_seconds: 7200,
             seed: 7,
             subnet_capacity: map(&[("subnet-a", 59), ("subnet-b", 251)]),
+            nodes_launched: 4,
+            nodes_deleted: 2,
+            nodes_disrupted: map(&[("Empty", 1), ("Underutilized", 1)]),
+            evictions: vec![eksplane_sim::WorkloadEvictions {
+                workload: "shop/web".into(),
+                evicted: 3,
+                max_evicted_at_once: 3,
+                without_pdb: 3,
+                beyond_pdb: 0,
+                pdbs: Vec::new(),
+            }],
+            notes: vec!["shop/web: topology spread on example.com/rack is not simulated".into()],
+            spot_interruptions: 1,
+            price_model:
+                "on-demand: the embedded catalog's Linux prices; Spot prices: on-demand x 0.35"
+                    .into(),
         },
         series: vec![
             sample(0, 2, 0, 0, 0, (20, 20), 0.0),
@@ -86,7 +114,23 @@ fn small_run() -> SimView {
 
 #[test]
 fn human_summary() {
-    insta::assert_snapshot!("sim_human", render_human(&small_run()));
+    let out = render_human(&small_run());
+    // Node-hours rows are filled, split by capacity type.
+    assert!(out.contains("m6i.large   spot"), "{out}");
+    assert!(out.contains("not simulated"), "{out}");
+    insta::assert_snapshot!("sim_human", out);
+}
+
+#[test]
+fn html_tables_are_filled() {
+    let out = render_html(&small_run());
+    assert!(
+        out.contains("<td>m6i.xlarge</td><td>on-demand</td><td class=\"n\">3.2</td>")
+            || out.contains("<td>m6i.xlarge</td><td>on-demand</td><td class=\"n\">3.3</td>"),
+        "node-hours table empty"
+    );
+    assert!(out.contains("<h2>Not simulated</h2>"));
+    assert!(out.contains("<td>shop/web</td><td class=\"n\">3</td>"));
 }
 
 #[test]
@@ -125,15 +169,20 @@ fn count(hay: &str, needle: &str) -> usize {
 }
 
 #[test]
-fn html_is_one_self_contained_page_with_four_charts() {
+fn html_is_one_self_contained_page_with_its_charts() {
     let html = render_html(&small_run());
     assert!(html.starts_with("<!DOCTYPE html>\n<html"));
     assert!(html.ends_with("</html>\n"));
     assert_eq!(count(&html, "<html"), 1);
     assert_eq!(count(&html, "</html>"), 1);
     assert_eq!(count(&html, "<body>"), 1);
-    assert_eq!(count(&html, "<svg "), 4, "nodes, pods, subnets, cost");
-    assert_eq!(count(&html, "</svg>"), 4);
+    assert_eq!(
+        count(&html, "<svg "),
+        5,
+        "nodes, pods, subnets (all ENIs), free /28 blocks, cost"
+    );
+    assert_eq!(count(&html, "</svg>"), 5);
+    assert!(html.contains("Free /28 blocks per subnet"));
     // No script, no external stylesheet, font or image: nothing to fetch.
     assert_eq!(count(&html, "<script"), 0);
     assert_eq!(count(&html, "<link"), 0);
@@ -153,9 +202,9 @@ fn html_is_one_self_contained_page_with_four_charts() {
         );
     }
     // A stacked area per instance type, a line per waiting state, a line
-    // and a ceiling per subnet, the cost line.
+    // and a ceiling per subnet, a free-/28 line per subnet, the cost line.
     assert_eq!(count(&html, "<polygon"), 2 + 1);
-    assert_eq!(count(&html, "<polyline"), 2 + 2 * 2 + 1);
+    assert_eq!(count(&html, "<polyline"), 2 + 2 * 2 + 2 + 1);
     // Axes in hours, legends, the summary.
     for s in [
         ">0h<",
@@ -163,7 +212,7 @@ fn html_is_one_self_contained_page_with_four_charts() {
         ">2h<",
         ">30m<",
         "time since start (hours)",
-        "m6i.large (4.5 node-h)",
+        "m6i.large (5.5 node-h)",
         "Pending: no node (max 12)",
         "ContainerCreating: no IP (max 4)",
         "subnet-a",

@@ -8,6 +8,8 @@ use eksplane_sim::{
 };
 use std::path::Path;
 
+mod disruption;
+
 fn platform(texts: &[(&str, &str)]) -> Platform {
     let l = eksplane_load::load_texts(texts.iter().copied());
     l.platform
