@@ -487,7 +487,9 @@ impl SimInputs {
                     capacity_memory_bytes: kv.capacity_memory_bytes,
                     offerings,
                     on_demand_usd_hour: price,
-                    cni: cni_view(t, &cni),
+                    // The warm pool stops at the node's max pods (ipamd
+                    // isDatastorePoolTooLow; eksplane_capacity::warm_pool).
+                    cni: cni_view(t, &cni).with_node_max_pods(kv.pods),
                 });
             }
             // Cheapest first, then name: the order launches are priced in.
