@@ -689,7 +689,7 @@ pub fn render_pod_identity_human(plan: &PodIdentityPlan, db: &SourceDb) -> Strin
             } => {
                 let _ = writeln!(
                     o,
-                    "  migrate: 1. trust {} ({}); 2. {} ({}); 3. remove the annotation; 4. restart {}",
+                    "  migrate: 1. trust {} ({}); 2. {} ({}); 3. restart {}; 4. remove the annotation; 5. drop the role's OIDC trust",
                     s.role_name,
                     if *trust_present {
                         "present already"
@@ -767,7 +767,6 @@ pub fn render_pod_identity_script(plan: &PodIdentityPlan) -> String {
             let _ = writeln!(o, "# keeps IRSA: {}", k.describe());
             continue;
         }
-        let role = shell_word(&s.role_name);
         let _ = writeln!(o, "# Phase 2: trust pods.eks.amazonaws.com, then associate");
         let get = AwsCall::new("iam", "get-role").arg("role-name", s.role_name.clone());
         let _ = writeln!(
@@ -793,7 +792,6 @@ pub fn render_pod_identity_script(plan: &PodIdentityPlan) -> String {
             );
         let _ = writeln!(o, "  {}", shell_command(&upd));
         let _ = writeln!(o, "fi");
-        let _ = role;
         if let Some(call) = s.association_call(c) {
             let list = AwsCall::new("eks", "list-pod-identity-associations")
                 .arg("cluster-name", c.clone())
@@ -808,13 +806,7 @@ pub fn render_pod_identity_script(plan: &PodIdentityPlan) -> String {
         }
         let _ = writeln!(
             o,
-            "# Phase 3: remove the annotation (the SDK prefers IRSA's web identity while it is there), restart, verify"
-        );
-        let _ = writeln!(
-            o,
-            "kubectl -n {} annotate serviceaccount {} eks.amazonaws.com/role-arn-",
-            shell_word(&s.namespace),
-            shell_word(&s.service_account)
+            "# Phase 3: restart its pods (new pods get the Pod Identity credentials; EKS gives them\n# precedence over the annotation), check their AWS calls, then remove the annotation"
         );
         for w in &s.workloads {
             // `Kind ns/name`
@@ -832,8 +824,23 @@ pub fn render_pod_identity_script(plan: &PodIdentityPlan) -> String {
                     ns = shell_word(&s.namespace),
                     n = shell_word(name)
                 );
+            } else {
+                let _ = writeln!(
+                    o,
+                    "# {w}: its next run starts with Pod Identity credentials"
+                );
             }
         }
+        let _ = writeln!(
+            o,
+            "kubectl -n {} annotate serviceaccount {} eks.amazonaws.com/role-arn-",
+            shell_word(&s.namespace),
+            shell_word(&s.service_account)
+        );
+        let _ = writeln!(
+            o,
+            "# Last, once no pod uses IRSA for this role: drop its OIDC statement from the trust policy."
+        );
     }
     o
 }
