@@ -134,6 +134,11 @@ pub struct ServiceAccountPlan {
     /// The annotation's span.
     #[serde(skip)]
     pub span: Span,
+    /// The eksctl `iam.serviceAccounts` item that also binds it through IRSA:
+    /// remove it from the ClusterConfig once migrated (not with `eksctl delete
+    /// iamserviceaccount`: that deletes the CloudFormation stack and the role).
+    #[serde(skip)]
+    pub eksctl_irsa: Option<Span>,
     /// Workloads that run as this ServiceAccount (`Kind ns/name`): restart them
     /// after the association, before removing the annotation.
     pub workloads: Vec<String>,
@@ -314,7 +319,22 @@ pub fn plan_pod_identity(p: &Platform) -> PodIdentityPlan {
                     .flatten(),
             },
         };
+        let eksctl_irsa = p.cluster_configs.iter().find_map(|cc| {
+            cc.iam_service_accounts()
+                .iter()
+                .find(|i| {
+                    let m = &i.value.metadata;
+                    let ins = if m.namespace.value.is_empty() {
+                        "default"
+                    } else {
+                        m.namespace.value.as_str()
+                    };
+                    ins == ns && m.name.value == name
+                })
+                .map(|i| i.span)
+        });
         out.push(ServiceAccountPlan {
+            eksctl_irsa,
             role_name: parsed
                 .as_ref()
                 .and_then(|a| a.principal_name())

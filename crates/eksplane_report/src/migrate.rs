@@ -712,6 +712,13 @@ pub fn render_pod_identity_human(plan: &PodIdentityPlan, db: &SourceDb) -> Strin
                 let _ = writeln!(o, "  keep IRSA: {}", k.describe());
             }
         }
+        if let (true, Some(span)) = (s.migrates(), s.eksctl_irsa) {
+            let _ = writeln!(
+                o,
+                "  also remove its eksctl iam.serviceAccounts item [{}] from the ClusterConfig (not with `eksctl delete iamserviceaccount`: that deletes the role's CloudFormation stack)",
+                db.display(span)
+            );
+        }
     }
     let _ = writeln!(o);
     let _ = writeln!(
@@ -948,6 +955,9 @@ pub fn render_pod_identity_json(plan: &PodIdentityPlan, db: &SourceDb) -> String
                 m.insert("at".into(), json!(db.display(s.span)));
                 if let Verdict::KeepIrsa(k) = &s.verdict {
                     m.insert("why".into(), json!(k.describe()));
+                }
+                if let Some(span) = s.eksctl_irsa {
+                    m.insert("eksctl_irsa_at".into(), json!(db.display(span)));
                 }
                 if let Some(c) = s.association_call(&plan.cluster.name) {
                     m.insert("command".into(), json!(shell_command(&c)));
