@@ -698,9 +698,13 @@ pub fn render_pod_identity_human(plan: &PodIdentityPlan, db: &SourceDb) -> Strin
                     },
                     match addon {
                         Some(a) => format!("associate through add-on {a}"),
-                        None => "create the association".to_string(),
+                        None => "associate".to_string(),
                     },
-                    if *associated { "exists already" } else { "new" },
+                    if *associated {
+                        "the association exists already"
+                    } else {
+                        "new association"
+                    },
                     if s.workloads.is_empty() {
                         "its pods (no workload in the inputs runs as it)".to_string()
                     } else {
