@@ -184,13 +184,84 @@ fn botocore_parameters() {
             return;
         }
     };
+    // Small inputs for the paths the example does not take: CONFIG_MAP first,
+    // a wrong-typed entry recreated, an entry completed, an add-on's association.
+    let small = load_texts([
+        (
+            "c.yaml",
+            r#"
+apiVersion: eksctl.io/v1alpha5
+kind: ClusterConfig
+metadata: {name: c1, region: us-east-1}
+accessConfig:
+  authenticationMode: CONFIG_MAP
+  accessEntries:
+    - principalARN: arn:aws:iam::111122223333:role/nodes
+      type: STANDARD
+    - principalARN: arn:aws:iam::111122223333:role/dev
+      kubernetesGroups: [dev]
+"#,
+        ),
+        (
+            "a.yaml",
+            r#"
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: aws-auth, namespace: kube-system}
+data:
+  mapRoles: |
+    - rolearn: arn:aws:iam::111122223333:role/nodes
+      username: system:node:{{EC2PrivateDNSName}}
+      groups: [system:bootstrappers, system:nodes]
+    - rolearn: arn:aws:iam::111122223333:role/dev
+      username: dev
+      groups: [dev, ops]
+"#,
+        ),
+        (
+            "sa.yaml",
+            r#"
+apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: ebs-csi-controller-sa
+  namespace: kube-system
+  annotations: {eks.amazonaws.com/role-arn: "arn:aws:iam::111122223333:role/ebs"}
+"#,
+        ),
+    ]);
+    let small_access = plan_access_entries(&small.platform, &AccessOptions::default());
+    let ops: Vec<&str> = small_access
+        .entries
+        .iter()
+        .flat_map(|e| e.calls("c1"))
+        .map(|c| c.operation)
+        .collect();
+    assert!(
+        ops.contains(&"delete-access-entry") && ops.contains(&"update-access-entry"),
+        "{ops:?}"
+    );
     let scripts = [
         ("access-entries", render_access_script(&access(true).1)),
         (
             "pod-identity",
             render_pod_identity_script(&pod_identity().1),
         ),
+        (
+            "access-entries (small)",
+            render_access_script(&small_access),
+        ),
+        (
+            "pod-identity (small)",
+            render_pod_identity_script(&plan_pod_identity(&small.platform)),
+        ),
     ];
+    assert!(
+        scripts[2]
+            .1
+            .contains("authenticationMode=API_AND_CONFIG_MAP")
+    );
+    assert!(scripts[3].1.contains("update-addon"), "{}", scripts[3].1);
     let mut checked = 0;
     for (name, s) in &scripts {
         for (line, svc, op, params) in aws_commands(s) {
