@@ -39,6 +39,10 @@ pub enum Command {
     /// Plan a Kubernetes upgrade one minor at a time: removed APIs, add-ons,
     /// Karpenter, control plane, nodes, drain and surge blockers, per step.
     Upgrade(UpgradeArgs),
+    /// Plan a migration, proven safe: aws-auth to EKS access entries, IRSA to
+    /// EKS Pod Identity (script, eksctl fragment, Terraform or JSON).
+    #[command(subcommand)]
+    Migrate(MigrateCommand),
     /// The instance catalog: import describe-instance-types output, show a type.
     #[command(subcommand)]
     Catalog(CatalogCommand),
@@ -390,4 +394,62 @@ pub struct CatalogShowArgs {
     pub instance_type: String,
     #[command(flatten)]
     pub catalog: CatalogArg,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MigrateCommand {
+    /// aws-auth (mapRoles, mapUsers, mapAccounts) to access entries, in
+    /// phases; exit 1 when the lockout proof refuses the switch to API.
+    AccessEntries(MigrateAccessArgs),
+    /// IRSA-annotated ServiceAccounts to Pod Identity associations, or the
+    /// reason each stays on IRSA.
+    PodIdentity(MigratePodIdentityArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MigrateFormat {
+    /// The plan, the proof and the decisions left to you.
+    Human,
+    /// A bash script of guarded aws/kubectl phases (`set -euo pipefail`).
+    Script,
+    /// An eksctl ClusterConfig fragment.
+    Eksctl,
+    /// Terraform resources.
+    Terraform,
+    /// The versioned JSON document.
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct MigrateAccessArgs {
+    /// The platform: aws-auth, eksctl ClusterConfig or describe-cluster (the
+    /// mode), access entries (eksctl or `aws eks` snapshots), RBAC.
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[arg(long, value_enum, default_value_t = MigrateFormat::Human)]
+    pub format: MigrateFormat,
+    /// Accept that this principal (ARN) or mapAccounts account (ID) loses
+    /// access: its narrowing is your decision. Repeatable.
+    #[arg(long, value_name = "PRINCIPAL")]
+    pub accept_loss: Vec<String>,
+    /// A decisions file: one principal ARN or account ID per line whose loss
+    /// you accept (`#` starts a comment).
+    #[arg(long, value_name = "FILE")]
+    pub decisions: Option<PathBuf>,
+    /// Write the output to this file instead of stdout (written whole or not at all).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct MigratePodIdentityArgs {
+    /// The platform: ServiceAccounts, workloads, eksctl ClusterConfig, add-on,
+    /// Pod Identity and `iam get-role` snapshots.
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[arg(long, value_enum, default_value_t = MigrateFormat::Human)]
+    pub format: MigrateFormat,
+    /// Write the output to this file instead of stdout (written whole or not at all).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }

@@ -1011,3 +1011,97 @@ fn simulate_seeds_drive_spot_interruptions() {
     assert_eq!(run("1"), run("1"));
     assert_ne!(run("1"), run("2"));
 }
+
+#[test]
+fn migrate_access_entries_refuses_for_map_accounts_then_passes_with_a_decision() {
+    let o = eksplane(
+        &["migrate", "access-entries", "examples/platform-prod"],
+        None,
+    );
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    assert!(stderr(&o).contains("777788889999"), "{}", stderr(&o));
+    assert!(stdout(&o).contains("REFUSED"), "{}", stdout(&o));
+    assert!(stdout(&o).contains("--accept-loss 777788889999"));
+
+    let o = eksplane(
+        &[
+            "migrate",
+            "access-entries",
+            "examples/platform-prod",
+            "--accept-loss",
+            "777788889999",
+            "--format",
+            "script",
+        ],
+        None,
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let s = stdout(&o);
+    assert!(s.starts_with("#!/usr/bin/env bash") && s.contains("set -euo pipefail"));
+    for who in [
+        "role/KarpenterNodeRole-platform-prod",
+        "role/github-actions-deploy",
+        "user/breakglass-admin",
+    ] {
+        assert!(s.contains(who), "{who} missing");
+    }
+    assert!(s.contains("authenticationMode=API"));
+
+    let d = tmp("migrate-decisions");
+    let file = d.join("decisions.txt");
+    std::fs::write(
+        &file,
+        "# mapAccounts: the old tooling account\n777788889999\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let o = eksplane(
+        &[
+            "migrate",
+            "access-entries",
+            "examples/platform-prod",
+            "--decisions",
+            file.to_str().unwrap_or_default(),
+            "--format",
+            "json",
+        ],
+        None,
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("JSON");
+    assert_eq!(v["refused"], false);
+
+    let o = eksplane(
+        &[
+            "migrate",
+            "access-entries",
+            "examples/platform-prod",
+            "--decisions",
+            "/nonexistent/x",
+        ],
+        None,
+    );
+    assert_eq!(code(&o), 2);
+}
+
+#[test]
+fn migrate_pod_identity_lists_every_irsa_service_account() {
+    let o = eksplane(&["migrate", "pod-identity", "examples/platform-prod"], None);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let s = stdout(&o);
+    assert!(s.contains("payments/checkout-sa"), "{s}");
+    assert!(s.contains("reporting/report-sa"), "{s}");
+    for f in ["script", "eksctl", "terraform", "json"] {
+        let o = eksplane(
+            &[
+                "migrate",
+                "pod-identity",
+                "examples/platform-prod",
+                "--format",
+                f,
+            ],
+            None,
+        );
+        assert_eq!(code(&o), 0, "{f}: {}", stderr(&o));
+        assert!(!stdout(&o).is_empty());
+    }
+}

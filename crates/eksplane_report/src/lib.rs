@@ -19,6 +19,7 @@ pub mod ipmap;
 pub mod ipplan;
 pub mod json;
 pub mod max_pods;
+pub mod migrate;
 pub mod sarif;
 pub mod simulate;
 mod table;

@@ -7,6 +7,7 @@ mod explain;
 mod inspect;
 mod ip_plan;
 mod max_pods;
+mod migrate;
 mod rules;
 mod simulate;
 mod upgrade;
@@ -27,6 +28,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::IpPlan(a) => ip_plan::run(a),
         Command::Simulate(a) => simulate::run(a),
         Command::Upgrade(a) => upgrade::run(a),
+        Command::Migrate(c) => migrate::run(c),
         Command::Catalog(c) => catalog::run(c),
     }
 }

@@ -4,6 +4,7 @@
 mod capacity;
 mod formats;
 mod ipplan;
+mod migrate;
 mod simulate;
 mod truncated;
 mod upgrade;
