@@ -180,6 +180,7 @@ pub const API_REMOVALS: &[ApiRemoval] = &[
     k8s("authorization.k8s.io/v1beta1", "LocalSubjectAccessReview", 22, Some("authorization.k8s.io/v1"), Some(6), SAR_FIELDS),
     k8s("authorization.k8s.io/v1beta1", "SelfSubjectAccessReview", 22, Some("authorization.k8s.io/v1"), Some(6), SAR_FIELDS),
     k8s("authorization.k8s.io/v1beta1", "SubjectAccessReview", 22, Some("authorization.k8s.io/v1"), Some(6), SAR_FIELDS),
+    k8s("authorization.k8s.io/v1beta1", "SelfSubjectRulesReview", 22, Some("authorization.k8s.io/v1"), Some(6), SAR_FIELDS),
     k8s("certificates.k8s.io/v1beta1", "CertificateSigningRequest", 22, Some("certificates.k8s.io/v1"), Some(19), Notable("spec.signerName and spec.usages are required; kubernetes.io/legacy-unknown cannot be requested")),
     k8s("coordination.k8s.io/v1beta1", "Lease", 22, Some("coordination.k8s.io/v1"), Some(14), NoChange),
     k8s("extensions/v1beta1", "Ingress", 22, Some("networking.k8s.io/v1"), Some(19), INGRESS_FIELDS),
@@ -203,8 +204,10 @@ pub const API_REMOVALS: &[ApiRemoval] = &[
     k8s("policy/v1beta1", "PodSecurityPolicy", 25, None, None, NoReplacement("PodSecurityPolicy is removed: use Pod Security Admission (namespace labels) or a third-party admission webhook")),
     k8s("node.k8s.io/v1beta1", "RuntimeClass", 25, Some("node.k8s.io/v1"), Some(20), NoChange),
     // ---- v1.26 (guide: "### v1.26")
-    k8s("flowcontrol.apiserver.k8s.io/v1beta1", "FlowSchema", 26, Some("flowcontrol.apiserver.k8s.io/v1beta3"), Some(26), NoChange),
-    k8s("flowcontrol.apiserver.k8s.io/v1beta1", "PriorityLevelConfiguration", 26, Some("flowcontrol.apiserver.k8s.io/v1beta3"), Some(26), NoChange),
+    // The guide: "Migrate ... to use the flowcontrol.apiserver.k8s.io/v1beta2
+    // API version" (served since 1.23, itself removed in 1.29).
+    k8s("flowcontrol.apiserver.k8s.io/v1beta1", "FlowSchema", 26, Some("flowcontrol.apiserver.k8s.io/v1beta2"), Some(23), NoChange),
+    k8s("flowcontrol.apiserver.k8s.io/v1beta1", "PriorityLevelConfiguration", 26, Some("flowcontrol.apiserver.k8s.io/v1beta2"), Some(23), NoChange),
     k8s("autoscaling/v2beta2", "HorizontalPodAutoscaler", 26, Some("autoscaling/v2"), Some(23), HPA_FIELDS),
     // ---- v1.27 (guide: "### v1.27")
     k8s("storage.k8s.io/v1beta1", "CSIStorageCapacity", 27, Some("storage.k8s.io/v1"), Some(24), NoChange),
@@ -213,7 +216,7 @@ pub const API_REMOVALS: &[ApiRemoval] = &[
     k8s("flowcontrol.apiserver.k8s.io/v1beta2", "PriorityLevelConfiguration", 29, Some("flowcontrol.apiserver.k8s.io/v1"), Some(29), FLOW_V1BETA2_FIELDS),
     // ---- v1.32 (guide: "### v1.32")
     k8s("flowcontrol.apiserver.k8s.io/v1beta3", "FlowSchema", 32, Some("flowcontrol.apiserver.k8s.io/v1"), Some(29), NoChange),
-    k8s("flowcontrol.apiserver.k8s.io/v1beta3", "PriorityLevelConfiguration", 32, Some("flowcontrol.apiserver.k8s.io/v1"), Some(29), NoChange),
+    k8s("flowcontrol.apiserver.k8s.io/v1beta3", "PriorityLevelConfiguration", 32, Some("flowcontrol.apiserver.k8s.io/v1"), Some(29), Notable("spec.limited.nominalConcurrencyShares defaults to 30 only when unspecified; an explicit 0 is no longer changed to 30")),
     // ---- Karpenter. v0.32 introduced v1beta1 beside v1alpha5; v0.33.0 stopped
     // serving v1alpha5/v1alpha1 (upgrade guide, "Upgrading to 0.33.0"). The
     // newest release serving them, 0.32.x, supports Kubernetes up to 1.28
@@ -334,8 +337,8 @@ mod tests {
         let fs = lookup("flowcontrol.apiserver.k8s.io/v1beta1", "FlowSchema");
         let fs = fs.expect("row");
         assert_eq!(
-            replacement_at(fs, 31),
-            Some("flowcontrol.apiserver.k8s.io/v1beta3")
+            replacement_at(fs, 28),
+            Some("flowcontrol.apiserver.k8s.io/v1beta2")
         );
         assert_eq!(
             replacement_at(fs, 32),
