@@ -1105,3 +1105,57 @@ fn migrate_pod_identity_lists_every_irsa_service_account() {
         assert!(!stdout(&o).is_empty());
     }
 }
+
+/// Issue 9: an eksctl node group is a node source like a NodePool:
+/// `maxPodsPerNode: 123` on eksctl's default m5.large (29 pod IPs) is an
+/// error in `check` and `capacity`, at the node group's line, with the fix.
+#[test]
+fn eksctl_node_group_max_pods_above_the_cni_is_an_error() {
+    let d = tmp("eksctl-ng");
+    let f = d.join("cluster.yaml");
+    std::fs::write(
+        &f,
+        "apiVersion: eksctl.io/v1alpha5
+kind: ClusterConfig
+metadata:
+  name: c1
+  region: us-west-2
+nodeGroups:
+  - name: ng-1
+    maxPodsPerNode: 123
+",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let path = f.to_string_lossy().into_owned();
+    let o = eksplane(&["check", &path, "--format", "json"], None);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}"));
+    let cni002: Vec<&serde_json::Value> = v["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|f| f["rule"] == "CNI002")
+        .collect();
+    assert_eq!(cni002.len(), 1, "{v}");
+    assert_eq!(cni002[0]["severity"], "error");
+    assert_eq!(cni002[0]["location"]["line"], 8);
+    assert!(
+        cni002[0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("m5.large admits 123, the CNI can address 29")),
+        "{v}"
+    );
+    // The run says what it assumed: no aws-node settings in the inputs.
+    assert!(
+        v["notes"].as_array().is_some_and(|n| n
+            .iter()
+            .any(|n| n["kind"] == "assumed" && n["area"] == "cni")),
+        "{v}"
+    );
+    let o = eksplane(&["capacity", &path], None);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("node group ng-1"), "{out}");
+    assert!(out.contains("OVER-COMMITTED by 94"), "{out}");
+    assert!(out.contains("maxPodsPerNode: 29"), "{out}");
+}
