@@ -61,6 +61,9 @@ declare_rule! {
     pub RULE = ("KAR002", "consolidation-without-pdb", Warning, "Multi-replica workload without a PodDisruptionBudget on a consolidating NodePool", Some(check));
 }
 
+/// How many landing NodePools a finding names and points at.
+const MAX_POOLS_NAMED: usize = 5;
+
 /// Whether Karpenter consolidates this pool's underutilized nodes.
 /// Source: aws/karpenter-provider-aws pkg/apis/crds/karpenter.sh_nodepools.yaml
 /// (consolidationPolicy default `WhenEmptyOrUnderutilized`, "When replicas is
@@ -171,7 +174,16 @@ fn check(facts: &Facts<'_>) -> Vec<Finding> {
         let ns = w.namespace().unwrap_or("default");
         let labels = pdb_labels(w);
         let shown: Vec<String> = labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
-        let names: Vec<&str> = landing.iter().map(|np| np.name()).collect();
+        // Name a few pools, not all: on a platform with a hundred pools a
+        // finding per workload naming every one grows with workloads x pools.
+        let mut names: Vec<String> = landing
+            .iter()
+            .take(MAX_POOLS_NAMED)
+            .map(|np| np.name().to_string())
+            .collect();
+        if landing.len() > MAX_POOLS_NAMED {
+            names.push(format!("{} more", landing.len() - MAX_POOLS_NAMED));
+        }
         let span = w
             .replicas
             .as_ref()
@@ -187,9 +199,9 @@ fn check(facts: &Facts<'_>) -> Vec<Finding> {
                     w.name(),
                     if bounds.autoscaled() { "at least " } else { "" },
                     if shown.is_empty() { "no labels".to_string() } else { shown.join(", ") },
-                    if names.len() == 1 { "" } else { "s" },
+                    if landing.len() == 1 { "" } else { "s" },
                     names.join(", "),
-                    if names.len() == 1 { "s" } else { "" },
+                    if landing.len() == 1 { "s" } else { "" },
                 ),
                 span,
             )
@@ -205,7 +217,7 @@ fn check(facts: &Facts<'_>) -> Vec<Finding> {
                 ),
             );
         }
-        for np in &landing {
+        for np in landing.iter().take(MAX_POOLS_NAMED) {
             let (s, msg) = policy_location(np);
             f = f.related(s, msg);
         }
