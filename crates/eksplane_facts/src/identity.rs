@@ -442,10 +442,7 @@ impl<'a> AccessEntries<'a> {
         let at = match Principal::parse(arn) {
             Some(pr) => self.by_principal.get(&pr.key()).copied(),
             // Unparsed ARNs merge by exact text; they are rare.
-            None => self
-                .all
-                .iter()
-                .position(|x| same_principal(x.arn, arn)),
+            None => self.all.iter().position(|x| same_principal(x.arn, arn)),
         };
         match at {
             Some(i) => self.all[i].sources.push(s),
@@ -795,21 +792,27 @@ addons:
         assert_eq!(assocs[1].owner_addon.as_deref(), Some("vpc-cni"));
         let id = cluster_identity(p, &assocs);
         assert_eq!(id.name_or_placeholder(), "shop");
-        assert_eq!(id.region.as_ref().map(|r| r.value.as_str()), Some("eu-west-1"));
+        assert_eq!(
+            id.region.as_ref().map(|r| r.value.as_str()),
+            Some("eu-west-1")
+        );
         assert_eq!(id.partition_or_default(), "aws-cn");
         assert_eq!(id.account_or_placeholder(), "111122223333");
         // One entry per principal: the path and the case do not split it.
         let entries = AccessEntries::of(p);
         assert_eq!(entries.all.len(), 1);
         assert_eq!(entries.all[0].sources.len(), 2);
-        assert!(entries.find("arn:aws-cn:iam::111122223333:role/ADMIN").is_some());
-        assert!(entries.find("arn:aws-cn:iam::444455556666:role/admin").is_none());
-        assert_eq!(
-            entries.all[0]
-                .kubernetes_groups()
-                .map(|g| g.len()),
-            Some(1)
+        assert!(
+            entries
+                .find("arn:aws-cn:iam::111122223333:role/ADMIN")
+                .is_some()
         );
+        assert!(
+            entries
+                .find("arn:aws-cn:iam::444455556666:role/admin")
+                .is_none()
+        );
+        assert_eq!(entries.all[0].kubernetes_groups().map(|g| g.len()), Some(1));
     }
 
     #[test]

@@ -410,7 +410,10 @@ spec:
         for (i, (ns, sel)) in [
             ("a", "{matchLabels: {app: w0}}"),
             ("a", "{matchLabels: {app: w0, tier: t2}}"),
-            ("a", "{matchExpressions: [{key: tier, operator: In, values: [t0]}]}"),
+            (
+                "a",
+                "{matchExpressions: [{key: tier, operator: In, values: [t0]}]}",
+            ),
             ("b", "{}"),
             ("c", "{matchLabels: {tier: t0}}"),
             ("c", "{matchLabels: {app: w1}}"),
@@ -447,7 +450,11 @@ spec:
         }
         assert!(hits >= 4, "the fixture should exercise matches: {hits}");
         for pdb in &p.pdbs {
-            let sel = pdb.spec.selector.as_ref().expect("every fixture PDB has one");
+            let sel = pdb
+                .spec
+                .selector
+                .as_ref()
+                .expect("every fixture PDB has one");
             let scanned: Vec<&str> = p
                 .workloads
                 .iter()

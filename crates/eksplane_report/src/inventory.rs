@@ -217,7 +217,12 @@ pub fn view(
     stats: &LoadStats,
     input_problems: usize,
 ) -> InventoryView {
-    view_of(&Facts::new(p, Catalog::embedded()), db, stats, input_problems)
+    view_of(
+        &Facts::new(p, Catalog::embedded()),
+        db,
+        stats,
+        input_problems,
+    )
 }
 
 fn node_sources(facts: &Facts<'_>, db: &SourceDb) -> Vec<NodeSourceSummary> {
@@ -746,7 +751,9 @@ pub fn render_text(v: &InventoryView) -> String {
                 n.kind,
                 n.area,
                 n.message,
-                n.at.as_ref().map(|a| format!("  ({a})")).unwrap_or_default()
+                n.at.as_ref()
+                    .map(|a| format!("  ({a})"))
+                    .unwrap_or_default()
             );
         }
     }

@@ -110,9 +110,12 @@ fn check(facts: &Facts<'_>) -> Vec<Finding> {
             ),
         };
         let (cmd, notes) = match &partial {
-            None => {
-                util::replacement_commands(facts, &cluster, &util::entry_arn(p, &m.arn.value), &need)
-            }
+            None => util::replacement_commands(
+                facts,
+                &cluster,
+                &util::entry_arn(p, &m.arn.value),
+                &need,
+            ),
             Some((e, gaps)) => util::completion_commands(facts, &cluster, e, &need, gaps),
         };
         let mut desc = match &partial {

@@ -374,7 +374,11 @@ fn check(facts: &Facts<'_>) -> Vec<Finding> {
             f = f.related(*span, what.clone());
         }
         let role = inst.ctl.role_name.replace("{cluster}", cluster);
-        let role_arn = format!("arn:{}:iam::{}:role/{role}", partition(facts), account_id(facts));
+        let role_arn = format!(
+            "arn:{}:iam::{}:role/{role}",
+            partition(facts),
+            account_id(facts)
+        );
         let (desc, snippet) = match (inst.ctl.addon, inst.from_addon, inst.ctl.well_known) {
             (Some(addon), true, _) => (
                 format!(

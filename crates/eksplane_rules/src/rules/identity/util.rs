@@ -2,9 +2,9 @@
 //! IRSA binding the inputs state, whatever the source, merged by namespace and
 //! service account; the service accounts of EKS add-ons; role lookups.
 
+use eksplane_facts::Facts;
 use eksplane_model::aws::iam::{self, Statement};
 use eksplane_model::k8s::WorkloadKind;
-use eksplane_facts::Facts;
 use eksplane_model::{KubeObject, Platform};
 use eksplane_source::{PathSeg, Span, Spanned};
 
@@ -160,7 +160,10 @@ pub(crate) fn cluster_name<'f>(facts: &'f Facts<'_>) -> &'f str {
 
 /// The AWS account of the cluster (`ACCOUNT_ID` when no input states one).
 pub(crate) fn account_id(facts: &Facts<'_>) -> String {
-    facts.cluster_identity().account_or_placeholder().to_string()
+    facts
+        .cluster_identity()
+        .account_or_placeholder()
+        .to_string()
 }
 
 /// The cluster's partition (`aws` when no ARN states one).

@@ -3,9 +3,9 @@ use crate::declare_rule;
 use eksplane_diagnostics::{Finding, Fix};
 use eksplane_facts::Facts;
 use eksplane_facts::workloads::ReplicaSource;
+use eksplane_model::KubeObject;
 use eksplane_model::k8s::{DO_NOT_DISRUPT, Workload, WorkloadKind};
 use eksplane_model::karpenter::NodePool;
-use eksplane_model::KubeObject;
 use eksplane_source::Span;
 use std::collections::BTreeMap;
 

@@ -166,7 +166,14 @@ fn check(facts: &Facts<'_>) -> Vec<Finding> {
         } else {
             let names: Vec<String> = ws
                 .iter()
-                .map(|wf| format!("{} {}/{}", wf.workload.kind.as_str(), ns, wf.workload.name()))
+                .map(|wf| {
+                    format!(
+                        "{} {}/{}",
+                        wf.workload.kind.as_str(),
+                        ns,
+                        wf.workload.name()
+                    )
+                })
                 .collect();
             format!(" ({})", names.join(", "))
         };
@@ -370,7 +377,11 @@ spec:
         };
         let f = with_hpa("  minAvailable: 4\n", 4);
         assert_eq!(f.len(), 1);
-        assert!(f[0].message.contains("selects only 4 pods"), "{}", f[0].message);
+        assert!(
+            f[0].message.contains("selects only 4 pods"),
+            "{}",
+            f[0].message
+        );
         assert!(
             f[0].related[0]
                 .message
