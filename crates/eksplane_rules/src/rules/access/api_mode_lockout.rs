@@ -105,7 +105,7 @@ fn check(facts: &Facts<'_>) -> Vec<Finding> {
     for m in util::mappings(auth) {
         let need = m.need();
         let node = matches!(need, Need::Node(_) | Need::Fargate);
-        let (detail, cmd, notes, partial) = match util::coverage(p, &entries, &assocs, &m) {
+        let (detail, cmd, notes, partial) = match util::coverage(p, entries, &assocs, &m) {
             Coverage::Covered | Coverage::ByEks => continue,
             Coverage::Missing => {
                 let (cmd, notes) = util::replacement_commands(

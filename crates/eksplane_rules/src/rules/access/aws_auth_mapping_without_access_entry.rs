@@ -86,7 +86,7 @@ fn check(facts: &Facts<'_>) -> Vec<Finding> {
     let object = auth.object_ref().to_string();
     let mut out = Vec::new();
     for m in util::mappings(auth) {
-        let partial = match util::coverage(p, &entries, &assocs, &m) {
+        let partial = match util::coverage(p, entries, &assocs, &m) {
             Coverage::Covered | Coverage::ByEks => continue,
             Coverage::Missing => None,
             Coverage::Partial(e, gaps) => Some((e, gaps)),
