@@ -732,7 +732,16 @@ pub fn render_text(v: &InventoryView) -> String {
                 "  {}/{} -> {}{}  ({}; {})",
                 a.namespace,
                 a.service_account,
-                a.role.as_deref().unwrap_or("(role not stated)"),
+                match a.role.as_deref() {
+                    Some(r) => r,
+                    // eksctl creates a role from the entry's policies when
+                    // it names none (eksctl docs, "EKS Pod Identity
+                    // Associations").
+                    None if a.sources.iter().any(|s| s.starts_with("eksctl")) => {
+                        "(a role eksctl creates)"
+                    }
+                    None => "(role not stated)",
+                },
                 a.owner_addon
                     .as_ref()
                     .map(|o| format!(" [add-on {o}]"))
