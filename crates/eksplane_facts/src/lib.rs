@@ -16,9 +16,24 @@ pub mod workloads;
 
 use eksplane_aws_data::Catalog;
 use eksplane_diagnostics::{Note, NoteKind};
-use eksplane_model::Platform;
+use eksplane_model::k8s::{Service, ServiceAccount};
+use eksplane_model::{KubeObject, Platform};
 use std::cell::OnceCell;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+
+/// Objects by (namespace, name): the first of the platform's order, as a
+/// scan with `find` gives.
+type ByName = HashMap<(String, String), usize>;
+
+fn by_name<T: KubeObject>(objects: &[T]) -> ByName {
+    let mut m = ByName::new();
+    for (i, o) in objects.iter().enumerate() {
+        if let Some(ns) = o.namespace() {
+            m.entry((ns.to_string(), o.name().to_string())).or_insert(i);
+        }
+    }
+    m
+}
 
 /// The facts of one platform, derived on first use and cached.
 #[derive(Debug)]
@@ -32,6 +47,8 @@ pub struct Facts<'a> {
     associations: OnceCell<Vec<identity::PodIdentityAssociation>>,
     access_entries: OnceCell<identity::AccessEntries<'a>>,
     cluster_identity: OnceCell<identity::ClusterIdentity>,
+    services: OnceCell<ByName>,
+    service_accounts: OnceCell<ByName>,
 }
 
 impl<'a> Facts<'a> {
@@ -45,6 +62,8 @@ impl<'a> Facts<'a> {
             associations: OnceCell::new(),
             access_entries: OnceCell::new(),
             cluster_identity: OnceCell::new(),
+            services: OnceCell::new(),
+            service_accounts: OnceCell::new(),
         }
     }
 
@@ -73,6 +92,26 @@ impl<'a> Facts<'a> {
     pub fn pod_identity_associations(&self) -> &[identity::PodIdentityAssociation] {
         self.associations
             .get_or_init(|| identity::pod_identity_associations(self.platform))
+    }
+
+    /// The Service `namespace/name`, by an index built once (a rule asking
+    /// for each Ingress backend no longer scans every Service). The last
+    /// one wins, as the loader keeps it.
+    pub fn service(&self, namespace: &str, name: &str) -> Option<&'a Service> {
+        let i = self
+            .services
+            .get_or_init(|| by_name(&self.platform.services))
+            .get(&(namespace.to_string(), name.to_string()))?;
+        self.platform.services.get(*i)
+    }
+
+    /// The ServiceAccount `namespace/name`, by an index built once.
+    pub fn service_account(&self, namespace: &str, name: &str) -> Option<&'a ServiceAccount> {
+        let i = self
+            .service_accounts
+            .get_or_init(|| by_name(&self.platform.service_accounts))
+            .get(&(namespace.to_string(), name.to_string()))?;
+        self.platform.service_accounts.get(*i)
     }
 
     /// Every workload with its replica floor and ceiling, and the indexes

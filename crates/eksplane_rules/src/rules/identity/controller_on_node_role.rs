@@ -265,7 +265,7 @@ fn check(facts: &Facts<'_>) -> Vec<Finding> {
     let mut out = Vec::new();
     for inst in installs(p) {
         let (ns, sa) = (inst.namespace.as_str(), inst.service_account.as_str());
-        let sa_obj = p.service_account(ns, sa);
+        let sa_obj = facts.service_account(ns, sa);
         // Without the ServiceAccount (or the add-on that owns it) the absence of
         // an annotation proves nothing.
         if sa_obj.is_none() && !inst.from_addon {
