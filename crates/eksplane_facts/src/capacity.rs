@@ -460,9 +460,12 @@ pub fn karpenter_settings(p: &Platform) -> eksplane_capacity::KarpenterSettings 
 /// [`crate::Facts::capacities`], which derives this once.
 pub fn pools<'a>(p: &'a Platform, catalog: &Catalog) -> Vec<PoolCapacity<'a>> {
     let cni = effective_cni(p);
+    // Read once: the controller Deployment is found by a scan of every
+    // workload, which per source made `check` grow with sources x workloads.
+    let settings = karpenter_settings(p);
     crate::nodes::node_sources(p)
         .into_iter()
-        .map(|s| source_capacity(p, s, catalog, &cni))
+        .map(|s| source_capacity(s, catalog, &cni, settings))
         .collect()
 }
 
@@ -483,7 +486,7 @@ pub fn pool_capacity<'a>(
         assumed: Vec::new(),
     };
     match source {
-        Some(s) => source_capacity(p, s, catalog, &e),
+        Some(s) => source_capacity(s, catalog, &e, karpenter_settings(p)),
         None => unreachable_source(pool),
     }
 }
@@ -610,10 +613,10 @@ fn node_group_admitted(
 }
 
 fn source_capacity<'a>(
-    p: &'a Platform,
     source: NodeSource<'a>,
     catalog: &Catalog,
     cni: &EffectiveCni,
+    settings: eksplane_capacity::KarpenterSettings,
 ) -> PoolCapacity<'a> {
     let class = source.class;
     let mut inputs = if source.kind.is_karpenter() && source.kind != NodeSourceKind::AutoMode {
@@ -621,7 +624,7 @@ fn source_capacity<'a>(
     } else {
         KarpenterInputs::new(capacity_family(source.family))
     };
-    inputs.settings = karpenter_settings(p);
+    inputs.settings = settings;
     let node_cni = source_cni(&source, &cni.options);
     let mut notes = Vec::new();
     if let Some(missing) = &source.class_missing {

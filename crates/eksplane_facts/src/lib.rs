@@ -8,15 +8,32 @@
 //! settings are computed once however many rules read them.
 
 pub mod capacity;
+pub mod identity;
 pub mod ip_inputs;
 pub mod nodes;
 pub mod scheduling;
+pub mod workloads;
 
 use eksplane_aws_data::Catalog;
 use eksplane_diagnostics::{Note, NoteKind};
-use eksplane_model::Platform;
+use eksplane_model::k8s::{Service, ServiceAccount};
+use eksplane_model::{KubeObject, Platform};
 use std::cell::OnceCell;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+
+/// Objects by (namespace, name): the first of the platform's order, as a
+/// scan with `find` gives.
+type ByName = HashMap<(String, String), usize>;
+
+fn by_name<T: KubeObject>(objects: &[T]) -> ByName {
+    let mut m = ByName::new();
+    for (i, o) in objects.iter().enumerate() {
+        if let Some(ns) = o.namespace() {
+            m.entry((ns.to_string(), o.name().to_string())).or_insert(i);
+        }
+    }
+    m
+}
 
 /// The facts of one platform, derived on first use and cached.
 #[derive(Debug)]
@@ -26,6 +43,12 @@ pub struct Facts<'a> {
     pub catalog: &'a Catalog,
     cni: OnceCell<capacity::EffectiveCni>,
     capacities: OnceCell<Vec<capacity::PoolCapacity<'a>>>,
+    workloads: OnceCell<workloads::Workloads<'a>>,
+    associations: OnceCell<Vec<identity::PodIdentityAssociation>>,
+    access_entries: OnceCell<identity::AccessEntries<'a>>,
+    cluster_identity: OnceCell<identity::ClusterIdentity>,
+    services: OnceCell<ByName>,
+    service_accounts: OnceCell<ByName>,
 }
 
 impl<'a> Facts<'a> {
@@ -35,6 +58,12 @@ impl<'a> Facts<'a> {
             catalog,
             cni: OnceCell::new(),
             capacities: OnceCell::new(),
+            workloads: OnceCell::new(),
+            associations: OnceCell::new(),
+            access_entries: OnceCell::new(),
+            cluster_identity: OnceCell::new(),
+            services: OnceCell::new(),
+            service_accounts: OnceCell::new(),
         }
     }
 
@@ -42,6 +71,55 @@ impl<'a> Facts<'a> {
     pub fn cni(&self) -> &capacity::EffectiveCni {
         self.cni
             .get_or_init(|| capacity::effective_cni(self.platform))
+    }
+
+    /// The cluster's name, region, partition and account, by one fallback
+    /// rule (see [`identity::ClusterIdentity`]).
+    pub fn cluster_identity(&self) -> &identity::ClusterIdentity {
+        self.cluster_identity.get_or_init(|| {
+            identity::cluster_identity(self.platform, self.pod_identity_associations())
+        })
+    }
+
+    /// The access entries of every source, one per principal.
+    pub fn access_entries(&self) -> &identity::AccessEntries<'a> {
+        self.access_entries
+            .get_or_init(|| identity::AccessEntries::of(self.platform))
+    }
+
+    /// Every Pod Identity association, one per namespace and service
+    /// account, merged across eksctl, add-on and AWS CLI sources.
+    pub fn pod_identity_associations(&self) -> &[identity::PodIdentityAssociation] {
+        self.associations
+            .get_or_init(|| identity::pod_identity_associations(self.platform))
+    }
+
+    /// The Service `namespace/name`, by an index built once (a rule asking
+    /// for each Ingress backend no longer scans every Service). The last
+    /// one wins, as the loader keeps it.
+    pub fn service(&self, namespace: &str, name: &str) -> Option<&'a Service> {
+        let i = self
+            .services
+            .get_or_init(|| by_name(&self.platform.services))
+            .get(&(namespace.to_string(), name.to_string()))?;
+        self.platform.services.get(*i)
+    }
+
+    /// The ServiceAccount `namespace/name`, by an index built once.
+    pub fn service_account(&self, namespace: &str, name: &str) -> Option<&'a ServiceAccount> {
+        let i = self
+            .service_accounts
+            .get_or_init(|| by_name(&self.platform.service_accounts))
+            .get(&(namespace.to_string(), name.to_string()))?;
+        self.platform.service_accounts.get(*i)
+    }
+
+    /// Every workload with its replica floor and ceiling, and the indexes
+    /// of workloads and PodDisruptionBudgets by namespace and label (see
+    /// [`workloads::Workloads`]).
+    pub fn workloads(&self) -> &workloads::Workloads<'a> {
+        self.workloads
+            .get_or_init(|| workloads::Workloads::new(self.platform))
     }
 
     /// Every node source (see [`nodes::node_sources`]), as its capacity
@@ -97,6 +175,7 @@ impl<'a> Facts<'a> {
                 "no subnets (`aws ec2 describe-subnets` or a NetworkPlan): IP space and free /28 prefixes were not judged",
             ));
         }
+        out.extend(self.workloads().notes());
         let mut opaque: BTreeMap<String, usize> = BTreeMap::new();
         for o in &p.opaque {
             *opaque

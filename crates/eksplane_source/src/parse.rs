@@ -208,12 +208,15 @@ impl<'l> Builder<'l> {
             Frame::Seq {
                 start,
                 anchor,
-                items,
+                mut items,
                 ..
             } => (
                 Node {
                     span: Span::new(self.file, start.start, end.end.max(start.end)),
-                    kind: NodeKind::Seq(items),
+                    kind: NodeKind::Seq({
+                        items.shrink_to_fit();
+                        items
+                    }),
                 },
                 anchor,
             ),
@@ -240,7 +243,8 @@ impl<'l> Builder<'l> {
                         },
                     ));
                 }
-                let entries = apply_merge_keys(entries);
+                let mut entries = apply_merge_keys(entries);
+                entries.shrink_to_fit();
                 (
                     Node {
                         span: Span::new(self.file, start.start, end.end.max(start.end)),
@@ -537,10 +541,15 @@ fn parse_once(
                 }),
             },
             Event::Scalar(text, st, anchor, _tag) => b.count(1, span).map(|()| {
+                // The scanner's buffer grows by doubling; the tree lives as
+                // long as the platform (positions for every finding), so keep
+                // only what the text needs (BENCHMARKS.md, issue 9).
+                let mut text = text.into_owned();
+                text.shrink_to_fit();
                 let node = Node {
                     span,
                     kind: NodeKind::Scalar(Scalar {
-                        text: text.into_owned(),
+                        text,
                         style: style(st),
                     }),
                 };

@@ -78,8 +78,8 @@ fn check(facts: &Facts<'_>) -> Vec<Finding> {
         v.dedup();
         v
     };
-    let entries = util::Entries::of(p);
-    let cluster = util::cluster_name(p);
+    let entries = util::entries(facts);
+    let cluster = util::cluster_name(facts);
     let mut out = Vec::new();
     for e in &entries.all {
         if e.entry_type()

@@ -1,4 +1,4 @@
-use super::util::{self, Coverage, Entries, Need};
+use super::util::{self, Coverage, Need};
 use crate::declare_rule;
 use eksplane_diagnostics::{Finding, Fix};
 use eksplane_facts::Facts;
@@ -66,7 +66,7 @@ fn check(facts: &Facts<'_>) -> Vec<Finding> {
     let Some(auth) = &p.aws_auth else {
         return Vec::new();
     };
-    let entries = Entries::of(p);
+    let entries = util::entries(facts);
     let declares_api = api.iter().any(|m| m.source == util::EKSCTL);
     if !entries.any_source() && !declares_api {
         return Vec::new();
@@ -74,7 +74,7 @@ fn check(facts: &Facts<'_>) -> Vec<Finding> {
     // `describe-cluster` says API: the cluster already ignores aws-auth.
     let live = api.iter().any(|m| m.source == util::DESCRIBE_CLUSTER);
     let assocs = util::associations(p);
-    let cluster = util::cluster_name(p);
+    let cluster = util::cluster_name(facts);
     let object = auth.object_ref().to_string();
     let consequence = |node: bool| match (live, node) {
         (true, false) => {
@@ -105,11 +105,11 @@ fn check(facts: &Facts<'_>) -> Vec<Finding> {
     for m in util::mappings(auth) {
         let need = m.need();
         let node = matches!(need, Need::Node(_) | Need::Fargate);
-        let (detail, cmd, notes, partial) = match util::coverage(p, &entries, &assocs, &m) {
+        let (detail, cmd, notes, partial) = match util::coverage(p, entries, &assocs, &m) {
             Coverage::Covered | Coverage::ByEks => continue,
             Coverage::Missing => {
                 let (cmd, notes) = util::replacement_commands(
-                    p,
+                    facts,
                     &cluster,
                     &util::entry_arn(p, &m.arn.value),
                     &need,
@@ -117,7 +117,7 @@ fn check(facts: &Facts<'_>) -> Vec<Finding> {
                 ("no access entry covers it".to_string(), cmd, notes, None)
             }
             Coverage::Partial(e, gaps) => {
-                let (cmd, notes) = util::completion_commands(p, &cluster, e, &need, &gaps);
+                let (cmd, notes) = util::completion_commands(facts, &cluster, e, &need, &gaps);
                 (
                     format!("its access entry is not equivalent ({})", gaps.describe()),
                     cmd,

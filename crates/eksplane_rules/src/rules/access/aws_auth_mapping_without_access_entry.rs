@@ -1,4 +1,4 @@
-use super::util::{self, Coverage, Entries, Need};
+use super::util::{self, Coverage, Need};
 use crate::declare_rule;
 use eksplane_diagnostics::{Finding, Fix};
 use eksplane_facts::Facts;
@@ -77,16 +77,16 @@ fn check(facts: &Facts<'_>) -> Vec<Finding> {
     let Some(auth) = &p.aws_auth else {
         return Vec::new();
     };
-    let entries = Entries::of(p);
+    let entries = util::entries(facts);
     if !entries.any_source() {
         return Vec::new();
     }
     let assocs = util::associations(p);
-    let cluster = util::cluster_name(p);
+    let cluster = util::cluster_name(facts);
     let object = auth.object_ref().to_string();
     let mut out = Vec::new();
     for m in util::mappings(auth) {
-        let partial = match util::coverage(p, &entries, &assocs, &m) {
+        let partial = match util::coverage(p, entries, &assocs, &m) {
             Coverage::Covered | Coverage::ByEks => continue,
             Coverage::Missing => None,
             Coverage::Partial(e, gaps) => Some((e, gaps)),
@@ -110,10 +110,13 @@ fn check(facts: &Facts<'_>) -> Vec<Finding> {
             ),
         };
         let (cmd, notes) = match &partial {
-            None => {
-                util::replacement_commands(p, &cluster, &util::entry_arn(p, &m.arn.value), &need)
-            }
-            Some((e, gaps)) => util::completion_commands(p, &cluster, e, &need, gaps),
+            None => util::replacement_commands(
+                facts,
+                &cluster,
+                &util::entry_arn(p, &m.arn.value),
+                &need,
+            ),
+            Some((e, gaps)) => util::completion_commands(facts, &cluster, e, &need, gaps),
         };
         let mut desc = match &partial {
             None => "create the equivalent access entry, verify access, then delete the aws-auth \

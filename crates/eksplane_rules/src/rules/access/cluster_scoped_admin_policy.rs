@@ -87,9 +87,9 @@ fn names_namespace(name: &str, ns: &str) -> bool {
 fn check(facts: &Facts<'_>) -> Vec<Finding> {
     let p = facts.platform;
     let assocs = util::associations(p);
-    let entries = util::Entries::of(p);
+    let entries = util::entries(facts);
     let namespaces = app_namespaces(p);
-    let cluster = util::cluster_name(p);
+    let cluster = util::cluster_name(facts);
     let mut done: Vec<(&str, &str)> = Vec::new();
     let mut out = Vec::new();
     for a in &assocs {
@@ -201,7 +201,7 @@ fn check(facts: &Facts<'_>) -> Vec<Finding> {
                 signals.join("; ")
             )
         };
-        let admin_arn = util::policy_arn(p, ADMIN);
+        let admin_arn = util::policy_arn(facts, ADMIN);
         let arn = a.principal_arn;
         let cli = if policy == ADMIN {
             format!(

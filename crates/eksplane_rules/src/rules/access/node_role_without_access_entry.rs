@@ -1,4 +1,4 @@
-use super::util::{self, Entries};
+use super::util;
 use crate::declare_rule;
 use eksplane_diagnostics::{Finding, Fix};
 use eksplane_facts::Facts;
@@ -90,7 +90,7 @@ fn check(facts: &Facts<'_>) -> Vec<Finding> {
     if !includes_api {
         return Vec::new();
     }
-    let entries = Entries::of(p);
+    let entries = util::entries(facts);
     if !entries.any_source() {
         return Vec::new();
     }
@@ -175,8 +175,8 @@ fn check(facts: &Facts<'_>) -> Vec<Finding> {
         }
     }
 
-    let cluster = util::cluster_name(p);
-    let (partition, account) = util::partition_and_account(p);
+    let cluster = util::cluster_name(facts);
+    let (partition, account) = util::partition_and_account(facts);
     let mode_span = p.cluster.authentication_mode.as_ref().map(|m| m.span);
     let mut out = Vec::new();
     for r in roles {

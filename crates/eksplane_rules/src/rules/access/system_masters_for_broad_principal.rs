@@ -105,9 +105,9 @@ fn masters_group(groups: &[Spanned<String>]) -> Option<Span> {
 
 fn check(facts: &Facts<'_>) -> Vec<Finding> {
     let p = facts.platform;
-    let cluster = util::cluster_name(p);
-    let (partition, account) = util::partition_and_account(p);
-    let admin_policy = util::policy_arn(p, "AmazonEKSClusterAdminPolicy");
+    let cluster = util::cluster_name(facts);
+    let (partition, account) = util::partition_and_account(facts);
+    let admin_policy = util::policy_arn(facts, "AmazonEKSClusterAdminPolicy");
     let mut out = Vec::new();
     if let Some(auth) = &p.aws_auth {
         for m in util::mappings(auth) {

@@ -114,14 +114,14 @@ fn check(facts: &Facts<'_>) -> Vec<Finding> {
         } else {
             match suggestion {
                 Some(s) => Fix::new(format!("use the AWS-managed policy {s}"))
-                    .with_snippet(format!("policyARN: {}\n", util::policy_arn(p, s))),
+                    .with_snippet(format!("policyARN: {}\n", util::policy_arn(facts, s))),
                 None => Fix::new(
                     "use an AWS-managed access policy (aws eks list-access-policies), or \
                      Kubernetes groups bound with RBAC for bespoke permissions",
                 )
                 .with_snippet(format!(
                     "policyARN: {}   # or Edit/Admin/ClusterAdmin\n",
-                    util::policy_arn(p, "AmazonEKSViewPolicy")
+                    util::policy_arn(facts, "AmazonEKSViewPolicy")
                 )),
             }
         };

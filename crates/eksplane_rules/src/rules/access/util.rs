@@ -19,177 +19,45 @@
 //!   ("The kubernetes group name system:masters is invalid, it cannot start
 //!   with system:").
 
+use eksplane_facts::Facts;
 use eksplane_model::Platform;
 use eksplane_model::aws::eks::{self as aws_eks, access_entry_type};
-use eksplane_model::eksctl;
 use eksplane_model::k8s::AwsAuth;
 use eksplane_source::{Span, Spanned};
 
-/// The kind of IAM principal an ARN names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub(crate) enum PrincipalKind {
-    Role,
-    User,
-    /// `arn:aws:iam::ACCOUNT:root`: the account itself.
-    Root,
+pub(crate) use eksplane_facts::identity::{
+    AccessEntries as Entries, AccessEntry as Entry, EntrySource, Principal, PrincipalKind,
+    is_role_named, same_principal,
+};
+
+/// The cluster's name for commands, `CLUSTER` when no source states it (the
+/// rule is [`eksplane_facts::identity::ClusterIdentity`]'s).
+pub(crate) fn cluster_name(facts: &Facts<'_>) -> String {
+    facts.cluster_identity().name_or_placeholder().to_string()
 }
 
-/// An IAM principal ARN, parsed: `arn:PARTITION:iam::ACCOUNT:role/PATH/NAME`,
-/// `...:user/PATH/NAME`, `...:root`, or an STS assumed-role ARN (read as its role).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Principal {
-    pub partition: String,
-    pub account: String,
-    pub kind: PrincipalKind,
-    /// The name without its path, as written.
-    pub name: String,
-    /// The path, `/` when none (`/aws-reserved/sso.amazonaws.com/` for SSO roles).
-    pub path: String,
-}
-
-impl Principal {
-    pub(crate) fn parse(arn: &str) -> Option<Principal> {
-        let mut it = arn.trim().splitn(6, ':');
-        let (Some("arn"), Some(partition), Some(service), Some(_region), Some(account), Some(res)) = (
-            it.next(),
-            it.next(),
-            it.next(),
-            it.next(),
-            it.next(),
-            it.next(),
-        ) else {
-            return None;
-        };
-        let named = |kind, rest: &str| {
-            let (path, name) = match rest.rsplit_once('/') {
-                Some((p, n)) => (format!("/{p}/"), n),
-                None => ("/".to_string(), rest),
-            };
-            (!name.is_empty()).then(|| Principal {
-                partition: partition.to_string(),
-                account: account.to_string(),
-                kind,
-                name: name.to_string(),
-                path,
-            })
-        };
-        match service {
-            "iam" if res == "root" => Some(Principal {
-                partition: partition.to_string(),
-                account: account.to_string(),
-                kind: PrincipalKind::Root,
-                name: String::new(),
-                path: "/".to_string(),
-            }),
-            "iam" => {
-                if let Some(rest) = res.strip_prefix("role/") {
-                    named(PrincipalKind::Role, rest)
-                } else if let Some(rest) = res.strip_prefix("user/") {
-                    named(PrincipalKind::User, rest)
-                } else {
-                    None
-                }
-            }
-            // arn:aws:sts::ACCOUNT:assumed-role/NAME/SESSION
-            "sts" => res
-                .strip_prefix("assumed-role/")
-                .and_then(|r| r.split('/').next())
-                .and_then(|n| named(PrincipalKind::Role, n)),
-            _ => None,
-        }
-    }
-
-    /// Whether two principals are the same IAM identity: same account and
-    /// kind, and the same name regardless of case and path (IAM names are
-    /// unique case-insensitively; aws-auth ARNs cannot carry a role's path).
-    pub(crate) fn same(&self, other: &Principal) -> bool {
-        self.account == other.account
-            && self.kind == other.kind
-            && self.name.eq_ignore_ascii_case(&other.name)
-    }
-
-    /// `role/NAME`, `user/NAME` or `account ACCOUNT (root)`, for messages.
-    pub(crate) fn short(&self) -> String {
-        match self.kind {
-            PrincipalKind::Role => format!("role/{}", self.name),
-            PrincipalKind::User => format!("user/{}", self.name),
-            PrincipalKind::Root => format!("account {} (root)", self.account),
-        }
-    }
-}
-
-/// Whether two ARNs name the same principal (exact text when either does not parse).
-pub(crate) fn same_principal(a: &str, b: &str) -> bool {
-    match (Principal::parse(a), Principal::parse(b)) {
-        (Some(x), Some(y)) => x.same(&y),
-        _ => a.trim() == b.trim(),
-    }
-}
-
-/// Whether `arn` is the role called `name` (a role name, or an ARN; the account
-/// is compared only when both sides state one).
-pub(crate) fn is_role_named(arn: &str, name_or_arn: &str) -> bool {
-    let Some(p) = Principal::parse(arn).filter(|p| p.kind == PrincipalKind::Role) else {
-        return false;
-    };
-    match Principal::parse(name_or_arn) {
-        Some(q) => p.same(&q),
-        None => p.name.eq_ignore_ascii_case(name_or_arn.trim()),
-    }
-}
-
-/// The cluster's name for commands, `CLUSTER` when no source states it.
-pub(crate) fn cluster_name(p: &Platform) -> String {
-    p.cluster
-        .name
-        .as_ref()
-        .map(|n| n.value.clone())
-        .filter(|n| !n.is_empty())
-        .unwrap_or_else(|| "CLUSTER".to_string())
-}
-
-/// The cluster's partition and account: from the `describe-cluster` ARN
-/// (`arn:PARTITION:eks:REGION:ACCOUNT:cluster/NAME`), else from any principal
-/// ARN the inputs hold, else `aws` and the placeholder `ACCOUNT_ID`.
-pub(crate) fn partition_and_account(p: &Platform) -> (String, String) {
-    if let Some(arn) = p.aws.cluster().and_then(|c| c.arn.as_ref()) {
-        let f: Vec<&str> = arn.value.split(':').collect();
-        if let (Some(part), Some(acct)) = (f.get(1), f.get(4))
-            && !acct.is_empty()
-        {
-            return (part.to_string(), acct.to_string());
-        }
-    }
-    let mut arns: Vec<&str> = Vec::new();
-    for cc in &p.cluster_configs {
-        arns.extend(
-            cc.access_entries()
-                .iter()
-                .map(|e| e.value.principal_arn.value.as_str()),
-        );
-        for ng in cc.node_groups() {
-            if let Some(r) = ng.iam().and_then(|i| i.value.instance_role_arn.as_ref()) {
-                arns.push(&r.value);
-            }
-        }
-    }
-    arns.extend(p.aws.access_entry_arns.iter().map(|a| a.value.as_str()));
-    if let Some(a) = &p.aws_auth {
-        arns.extend(a.map_roles.iter().map(|m| m.value.rolearn.value.as_str()));
-    }
-    arns.iter()
-        .filter_map(|a| Principal::parse(a))
-        .find(|pr| !pr.account.is_empty())
-        .map(|pr| (pr.partition, pr.account))
-        .unwrap_or_else(|| ("aws".to_string(), "ACCOUNT_ID".to_string()))
+/// The cluster's partition and account (`aws` and the placeholder
+/// `ACCOUNT_ID` when no ARN states them; see
+/// [`eksplane_facts::identity::ClusterIdentity`]).
+pub(crate) fn partition_and_account(facts: &Facts<'_>) -> (String, String) {
+    let id = facts.cluster_identity();
+    (
+        id.partition_or_default().to_string(),
+        id.account_or_placeholder().to_string(),
+    )
 }
 
 /// An access policy ARN in the cluster's partition.
-pub(crate) fn policy_arn(p: &Platform, name: &str) -> String {
+pub(crate) fn policy_arn(facts: &Facts<'_>, name: &str) -> String {
     format!(
         "arn:{}:eks::aws:cluster-access-policy/{name}",
-        partition_and_account(p).0
+        facts.cluster_identity().partition_or_default()
     )
+}
+
+/// The access entries of every source, merged once in the facts layer.
+pub(crate) fn entries<'f, 'a>(facts: &'f Facts<'a>) -> &'f Entries<'a> {
+    facts.access_entries()
 }
 
 // ---------------------------------------------------------------------------
@@ -239,38 +107,6 @@ pub(crate) fn mode_sources(p: &Platform) -> Vec<ModeSource> {
 // ---------------------------------------------------------------------------
 // access entries
 // ---------------------------------------------------------------------------
-
-/// One place that states an access entry.
-#[derive(Debug, Clone, Copy)]
-pub(crate) enum EntrySource<'a> {
-    Eksctl(&'a Spanned<eksctl::AccessEntry>),
-    Described(&'a Spanned<aws_eks::AccessEntry>),
-    Listed(&'a Spanned<String>),
-}
-
-impl EntrySource<'_> {
-    /// The span of the principal ARN in this source.
-    pub(crate) fn span(&self) -> Span {
-        match self {
-            EntrySource::Eksctl(e) => e.value.principal_arn.span,
-            EntrySource::Described(e) => e
-                .value
-                .principal_arn
-                .as_ref()
-                .map(|a| a.span)
-                .unwrap_or(e.span),
-            EntrySource::Listed(a) => a.span,
-        }
-    }
-
-    pub(crate) fn describe(&self) -> &'static str {
-        match self {
-            EntrySource::Eksctl(_) => "access entry in the eksctl ClusterConfig",
-            EntrySource::Described(_) => "access entry (aws eks describe-access-entry)",
-            EntrySource::Listed(_) => "access entry (aws eks list-access-entries)",
-        }
-    }
-}
 
 /// An access policy association, from eksctl or `list-associated-access-policies`.
 #[derive(Debug, Clone)]
@@ -350,168 +186,6 @@ pub(crate) fn associations(p: &Platform) -> Vec<Association<'_>> {
         }
     }
     v
-}
-
-/// One principal's access entry, with every source that states it.
-#[derive(Debug, Clone)]
-pub(crate) struct Entry<'a> {
-    /// The principal ARN as the first source writes it.
-    pub arn: &'a str,
-    pub sources: Vec<EntrySource<'a>>,
-}
-
-impl<'a> Entry<'a> {
-    pub(crate) fn span(&self) -> Span {
-        self.sources.first().map(|s| s.span()).unwrap_or_default()
-    }
-
-    /// The type, when a source states it (eksctl's default is `STANDARD`).
-    pub(crate) fn entry_type(&self) -> Option<&'a str> {
-        self.sources.iter().find_map(|s| match s {
-            EntrySource::Eksctl(e) => Some(
-                e.value
-                    .entry_type
-                    .as_ref()
-                    .map(|t| t.value.as_str())
-                    .unwrap_or(access_entry_type::STANDARD),
-            ),
-            EntrySource::Described(e) => Some(e.value.entry_type()),
-            EntrySource::Listed(_) => None,
-        })
-    }
-
-    /// The span of the type (or of the entry when the type is a default).
-    pub(crate) fn type_span(&self) -> Span {
-        self.sources
-            .iter()
-            .find_map(|s| match s {
-                EntrySource::Eksctl(e) => Some(
-                    e.value
-                        .entry_type
-                        .as_ref()
-                        .map(|t| t.span)
-                        .unwrap_or(e.span),
-                ),
-                EntrySource::Described(e) => Some(
-                    e.value
-                        .entry_type
-                        .as_ref()
-                        .map(|t| t.span)
-                        .unwrap_or(e.span),
-                ),
-                EntrySource::Listed(_) => None,
-            })
-            .unwrap_or_else(|| self.span())
-    }
-
-    /// The Kubernetes groups, when a detailed source (eksctl or
-    /// describe-access-entry) states the entry: the union over those sources.
-    pub(crate) fn kubernetes_groups(&self) -> Option<Vec<&'a Spanned<String>>> {
-        let mut out: Vec<&Spanned<String>> = Vec::new();
-        let mut known = false;
-        for s in &self.sources {
-            let groups: &[Spanned<String>] = match s {
-                EntrySource::Eksctl(e) => &e.value.kubernetes_groups,
-                EntrySource::Described(e) => &e.value.kubernetes_groups,
-                EntrySource::Listed(_) => continue,
-            };
-            known = true;
-            for g in groups {
-                if !out.iter().any(|o| o.value == g.value) {
-                    out.push(g);
-                }
-            }
-        }
-        known.then_some(out)
-    }
-
-    /// Whether the entry is of a node type (`EC2_LINUX`, `EC2_WINDOWS`).
-    pub(crate) fn is_ec2_node_type(&self) -> Option<bool> {
-        self.entry_type()
-            .map(|t| t == access_entry_type::EC2_LINUX || t == access_entry_type::EC2_WINDOWS)
-    }
-}
-
-/// The access entries of every source, one per principal.
-#[derive(Debug, Default)]
-pub(crate) struct Entries<'a> {
-    pub all: Vec<Entry<'a>>,
-    /// Whether `list-access-entries` was given: the complete list of the
-    /// cluster's entries, so a principal missing from it has none.
-    pub complete: bool,
-}
-
-impl<'a> Entries<'a> {
-    pub(crate) fn of(p: &'a Platform) -> Entries<'a> {
-        let mut e = Entries {
-            all: Vec::new(),
-            complete: !p.aws.access_entry_arns.is_empty(),
-        };
-        for cc in &p.cluster_configs {
-            for a in cc.access_entries() {
-                e.add(&a.value.principal_arn.value, EntrySource::Eksctl(a));
-            }
-        }
-        for a in &p.aws.access_entries {
-            if let Some(arn) = a.value.principal_arn() {
-                e.add(arn, EntrySource::Described(a));
-            }
-        }
-        for a in &p.aws.access_entry_arns {
-            e.add(&a.value, EntrySource::Listed(a));
-        }
-        e
-    }
-
-    fn add(&mut self, arn: &'a str, s: EntrySource<'a>) {
-        if arn.trim().is_empty() {
-            return;
-        }
-        match self.all.iter_mut().find(|x| same_principal(x.arn, arn)) {
-            Some(x) => x.sources.push(s),
-            None => self.all.push(Entry {
-                arn,
-                sources: vec![s],
-            }),
-        }
-    }
-
-    /// Whether any source of access entries is present.
-    pub(crate) fn any_source(&self) -> bool {
-        !self.all.is_empty()
-    }
-
-    pub(crate) fn find(&self, arn: &str) -> Option<&Entry<'a>> {
-        self.all.iter().find(|e| same_principal(e.arn, arn))
-    }
-
-    /// The entry of the role called `name_or_arn` (see [`is_role_named`]).
-    pub(crate) fn find_role(&self, name_or_arn: &str) -> Option<&Entry<'a>> {
-        self.all.iter().find(|e| is_role_named(e.arn, name_or_arn))
-    }
-
-    /// Where the entries are declared, for related locations: the first
-    /// source of each kind.
-    pub(crate) fn source_spans(&self, p: &Platform) -> Vec<(Span, &'static str)> {
-        let mut v = Vec::new();
-        if let Some(cc) = p
-            .cluster_configs
-            .iter()
-            .find(|cc| !cc.access_entries().is_empty())
-        {
-            v.push((
-                cc.origin.locate_key(&["accessConfig"], "accessEntries"),
-                "the access entries the eksctl ClusterConfig declares",
-            ));
-        }
-        if let Some(a) = p.aws.access_entry_arns.first() {
-            v.push((
-                a.span,
-                "the access entries AWS lists (aws eks list-access-entries)",
-            ));
-        }
-        v
-    }
 }
 
 /// The policies associated with `arn` in the inputs, or `None` when no source
@@ -825,7 +499,7 @@ pub(crate) fn username_problem(u: &str) -> Option<&'static str> {
 /// `associate-access-policy`) commands that replace a mapping, with a note on
 /// what did not carry over.
 pub(crate) fn replacement_commands(
-    p: &Platform,
+    facts: &Facts<'_>,
     cluster: &str,
     arn: &str,
     need: &Need,
@@ -865,7 +539,7 @@ pub(crate) fn replacement_commands(
     }
     s.push('\n');
     if let Need::Standard { masters: true, .. } = need {
-        s.push_str(&associate_cluster_admin(p, cluster, arn));
+        s.push_str(&associate_cluster_admin(facts, cluster, arn));
     }
     (s, notes)
 }
@@ -874,7 +548,7 @@ pub(crate) fn replacement_commands(
 /// mapping: recreate it when the type is wrong (a type cannot be changed),
 /// else add the missing groups and the cluster-admin association.
 pub(crate) fn completion_commands(
-    p: &Platform,
+    facts: &Facts<'_>,
     cluster: &str,
     entry: &Entry<'_>,
     need: &Need,
@@ -882,7 +556,7 @@ pub(crate) fn completion_commands(
 ) -> (String, Vec<String>) {
     let arn = entry.arn;
     if gaps.wrong_type.is_some() {
-        let (create, notes) = replacement_commands(p, cluster, arn, need);
+        let (create, notes) = replacement_commands(facts, cluster, arn, need);
         return (
             format!(
                 "aws eks delete-access-entry --cluster-name {cluster} \\\n  --principal-arn {arn}\n{create}"
@@ -905,16 +579,16 @@ pub(crate) fn completion_commands(
         ));
     }
     if gaps.no_cluster_admin {
-        s.push_str(&associate_cluster_admin(p, cluster, arn));
+        s.push_str(&associate_cluster_admin(facts, cluster, arn));
     }
     (s, Vec::new())
 }
 
 /// `aws eks associate-access-policy` of `AmazonEKSClusterAdminPolicy` at cluster scope.
-pub(crate) fn associate_cluster_admin(p: &Platform, cluster: &str, arn: &str) -> String {
+pub(crate) fn associate_cluster_admin(facts: &Facts<'_>, cluster: &str, arn: &str) -> String {
     format!(
         "aws eks associate-access-policy --cluster-name {cluster} \\\n  --principal-arn {arn} \\\n  --policy-arn {} \\\n  --access-scope type=cluster\n",
-        policy_arn(p, "AmazonEKSClusterAdminPolicy")
+        policy_arn(facts, "AmazonEKSClusterAdminPolicy")
     )
 }
 

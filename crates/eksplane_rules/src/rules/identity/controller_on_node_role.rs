@@ -1,6 +1,6 @@
 use super::util::{
     ADDON_NAMESPACE, account_id, associations, associations_are_listed, auto_apply_pod_identity,
-    cluster_name, irsa_bindings, workloads_named,
+    cluster_name, irsa_bindings, partition, workloads_named,
 };
 use crate::declare_rule;
 use eksplane_diagnostics::{Finding, Fix};
@@ -252,13 +252,13 @@ fn check(facts: &Facts<'_>) -> Vec<Finding> {
     if !associations_are_listed(p) {
         return Vec::new();
     }
-    let assocs = associations(p);
+    let assocs = associations(facts);
     let irsa = irsa_bindings(p);
-    let cluster = cluster_name(p);
+    let cluster = cluster_name(facts);
     let mut out = Vec::new();
     for inst in installs(p) {
         let (ns, sa) = (inst.namespace.as_str(), inst.service_account.as_str());
-        let sa_obj = p.service_account(ns, sa);
+        let sa_obj = facts.service_account(ns, sa);
         // Without the ServiceAccount (or the add-on that owns it) the absence of
         // an annotation proves nothing.
         if sa_obj.is_none() && !inst.from_addon {
@@ -367,7 +367,11 @@ fn check(facts: &Facts<'_>) -> Vec<Finding> {
             f = f.related(*span, what.clone());
         }
         let role = inst.ctl.role_name.replace("{cluster}", cluster);
-        let role_arn = format!("arn:aws:iam::{}:role/{role}", account_id(p));
+        let role_arn = format!(
+            "arn:{}:iam::{}:role/{role}",
+            partition(facts),
+            account_id(facts)
+        );
         let (desc, snippet) = match (inst.ctl.addon, inst.from_addon, inst.ctl.well_known) {
             (Some(addon), true, _) => (
                 format!(

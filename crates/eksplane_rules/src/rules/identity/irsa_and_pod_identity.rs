@@ -75,7 +75,7 @@ declare_rule! {
 fn check(facts: &Facts<'_>) -> Vec<Finding> {
     let p = facts.platform;
     let irsa = irsa_bindings(p);
-    associations(p)
+    associations(facts)
         .iter()
         .filter_map(|a| {
             let bindings: Vec<&IrsaBinding> = irsa

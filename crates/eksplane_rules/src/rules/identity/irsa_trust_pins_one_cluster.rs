@@ -118,9 +118,9 @@ fn pinned(role: &Role) -> Vec<Pinned<'_>> {
 fn check(facts: &Facts<'_>) -> Vec<Finding> {
     let p = facts.platform;
     let this_provider = p.aws.cluster().and_then(|c| c.oidc_provider());
-    let cluster = cluster_name(p);
+    let cluster = cluster_name(facts);
     let irsa = irsa_bindings(p);
-    let assocs = associations(p);
+    let assocs = associations(facts);
     let mut out = Vec::new();
     for role in &p.aws.roles {
         let groups = pinned(role);

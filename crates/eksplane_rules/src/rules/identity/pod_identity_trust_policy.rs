@@ -48,10 +48,10 @@ declare_rule! {
 
 fn check(facts: &Facts<'_>) -> Vec<Finding> {
     let p = facts.platform;
-    let assocs = associations(p);
+    let assocs = associations(facts);
     // One finding per role, with every association that uses it.
     let mut by_role: Vec<(Span, Vec<&Association>)> = Vec::new();
-    for a in &assocs {
+    for a in assocs {
         let Some(role) = a.role(p) else { continue };
         match by_role.iter_mut().find(|(s, _)| *s == role.span) {
             Some((_, v)) => v.push(a),

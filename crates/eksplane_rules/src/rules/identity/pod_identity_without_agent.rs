@@ -56,7 +56,7 @@ declare_rule! {
 
 fn check(facts: &Facts<'_>) -> Vec<Finding> {
     let p = facts.platform;
-    let assocs = associations(p);
+    let assocs = associations(facts);
     if assocs.is_empty() || auto_mode(p) {
         return Vec::new();
     }
@@ -94,7 +94,7 @@ fn check(facts: &Facts<'_>) -> Vec<Finding> {
     let Some((primary, _)) = lists.first().cloned() else {
         return Vec::new();
     };
-    let cluster = cluster_name(p);
+    let cluster = cluster_name(facts);
     let keys: Vec<String> = assocs.iter().map(|a| a.key()).collect();
     let mut f = RULE
         .finding(
@@ -113,7 +113,7 @@ fn check(facts: &Facts<'_>) -> Vec<Finding> {
     for (span, what) in lists.iter().skip(1) {
         f = f.related(*span, what.clone());
     }
-    for a in &assocs {
+    for a in assocs {
         f = f.related(
             a.span(),
             format!(

@@ -2,15 +2,16 @@
 //! IRSA binding the inputs state, whatever the source, merged by namespace and
 //! service account; the service accounts of EKS add-ons; role lookups.
 
-use eksplane_model::aws::iam::{self, Role, Statement};
+use eksplane_facts::Facts;
+use eksplane_model::aws::iam::{self, Statement};
 use eksplane_model::k8s::WorkloadKind;
 use eksplane_model::{KubeObject, Platform};
 use eksplane_source::{PathSeg, Span, Spanned};
 
-/// The namespace EKS add-ons install into; eksctl's `addons[].podIdentityAssociations`
-/// entries may leave `namespace` out and mean it (the EKS `CreateAddon` API's
-/// `AddonPodIdentityAssociations` has no namespace at all: the add-on's own applies).
-pub(crate) const ADDON_NAMESPACE: &str = "kube-system";
+pub(crate) use eksplane_facts::identity::{
+    ADDON_NAMESPACE, PodIdentityAssociation as Association, associations_are_listed, find_role,
+    role_name_of,
+};
 
 /// The service account of each EKS add-on that calls AWS APIs, as the EKS User
 /// Guide names it for the add-on's IAM role:
@@ -33,239 +34,11 @@ pub(crate) fn addon_service_account(addon: &str) -> Option<&'static str> {
         .map(|(_, sa)| *sa)
 }
 
-/// One place that states a Pod Identity association.
-#[derive(Debug, Clone)]
-pub(crate) struct Stated {
-    pub span: Span,
-    /// e.g. `eksctl iam.podIdentityAssociations`, `list-pod-identity-associations (a-9oiy...)`.
-    pub source: String,
-}
-
-/// A Pod Identity association: one per namespace and service account (EKS allows
-/// one association per service account), merged from every source.
-#[derive(Debug, Clone)]
-pub(crate) struct Association {
-    pub namespace: String,
-    pub service_account: String,
-    /// The role ARN, where a source names one, and where.
-    pub role_arn: Option<(String, Span)>,
-    /// eksctl's `roleName` (a role eksctl creates) when no source names the ARN.
-    pub role_name: Option<(String, Span)>,
-    /// The EKS add-on that owns the association (eksctl `addons[]`, or the
-    /// `ownerArn` of a listed association).
-    pub owner_addon: Option<String>,
-    /// Every place that states it: `describe-pod-identity-association` first,
-    /// then eksctl, then `list-pod-identity-associations`.
-    pub stated: Vec<Stated>,
-}
-
-impl Association {
-    /// `namespace/service-account`.
-    pub fn key(&self) -> String {
-        format!("{}/{}", self.namespace, self.service_account)
-    }
-
-    /// Where it is first stated.
-    pub fn span(&self) -> Span {
-        self.stated.first().map(|s| s.span).unwrap_or_default()
-    }
-
-    /// The span of its role (ARN or eksctl role name), else of the association.
-    pub fn role_span(&self) -> Span {
-        self.role_arn
-            .as_ref()
-            .map(|(_, s)| *s)
-            .or(self.role_name.as_ref().map(|(_, s)| *s))
-            .unwrap_or_else(|| self.span())
-    }
-
-    /// The role's name: eksctl's `roleName`, or the last segment of the ARN.
-    pub fn role_label(&self) -> Option<&str> {
-        match (&self.role_arn, &self.role_name) {
-            (Some((arn, _)), _) => Some(role_name_of(arn)),
-            (None, Some((name, _))) => Some(name.as_str()),
-            _ => None,
-        }
-    }
-
-    /// The `get-role` snapshot of its role, matched by ARN, then by name.
-    pub fn role<'p>(&self, p: &'p Platform) -> Option<&'p Spanned<Role>> {
-        find_role(p, self.role_arn.as_ref().map(|(a, _)| a.as_str()))
-            .or_else(|| find_role(p, self.role_name.as_ref().map(|(n, _)| n.as_str())))
-    }
-}
-
-/// A role by ARN (exactly) or name; also by the name part of an ARN, for
-/// snapshots whose ARN carries a path the reference leaves out.
-pub(crate) fn find_role<'p>(
-    p: &'p Platform,
-    arn_or_name: Option<&str>,
-) -> Option<&'p Spanned<Role>> {
-    let key = arn_or_name?;
-    p.aws.role(key).or_else(|| {
-        let name = role_name_of(key);
-        p.aws.roles.iter().find(|r| r.name() == Some(name))
-    })
-}
-
-/// The role name of `arn:aws:iam::111122223333:role/path/name` (`name`); a
-/// plain name is returned as is.
-pub(crate) fn role_name_of(arn_or_name: &str) -> &str {
-    match arn_or_name.split_once(":role/") {
-        Some((_, rest)) => rest.rsplit('/').next().unwrap_or(rest),
-        None => arn_or_name,
-    }
-}
-
-/// The add-on name in an EKS add-on ARN
-/// (`arn:aws:eks:us-east-1:111122223333:addon/CLUSTER/ADDON/UUID`).
-fn addon_of_owner_arn(arn: &str) -> Option<&str> {
-    let (_, rest) = arn.split_once(":addon/")?;
-    rest.split('/').nth(1).filter(|a| !a.is_empty())
-}
-
-/// Every Pod Identity association in the inputs, one per namespace and service
-/// account: `describe-pod-identity-association`, eksctl `iam.podIdentityAssociations`
-/// and `addons[].podIdentityAssociations`, and `list-pod-identity-associations`.
-pub(crate) fn associations(p: &Platform) -> Vec<Association> {
-    let mut out: Vec<Association> = Vec::new();
-    let mut add = |ns: &str,
-                   sa: &str,
-                   role_arn: Option<(String, Span)>,
-                   role_name: Option<(String, Span)>,
-                   owner: Option<String>,
-                   stated: Stated| {
-        if sa.is_empty() {
-            return;
-        }
-        match out
-            .iter_mut()
-            .find(|a| a.namespace == ns && a.service_account == sa)
-        {
-            Some(a) => {
-                if a.role_arn.is_none() {
-                    a.role_arn = role_arn;
-                }
-                if a.role_name.is_none() {
-                    a.role_name = role_name;
-                }
-                if a.owner_addon.is_none() {
-                    a.owner_addon = owner;
-                }
-                a.stated.push(stated);
-            }
-            None => out.push(Association {
-                namespace: ns.to_string(),
-                service_account: sa.to_string(),
-                role_arn,
-                role_name,
-                owner_addon: owner,
-                stated: vec![stated],
-            }),
-        }
-    };
-
-    for a in &p.aws.pod_identity_associations {
-        let (Some(ns), Some(sa)) = (a.namespace(), a.service_account()) else {
-            continue;
-        };
-        let owner = a
-            .owner_arn
-            .as_ref()
-            .and_then(|o| addon_of_owner_arn(&o.value))
-            .map(str::to_string);
-        add(
-            ns,
-            sa,
-            a.role_arn.as_ref().map(|r| (r.value.clone(), r.span)),
-            None,
-            owner,
-            Stated {
-                span: a.service_account.as_ref().map(|s| s.span).unwrap_or(a.span),
-                source: "describe-pod-identity-association".into(),
-            },
-        );
-    }
-    for cc in &p.cluster_configs {
-        if let Some(iam) = &cc.iam {
-            for a in &iam.value.pod_identity_associations {
-                add(
-                    &a.value.namespace.value,
-                    &a.value.service_account_name.value,
-                    a.value.role_arn.as_ref().map(|r| (r.value.clone(), r.span)),
-                    a.value
-                        .role_name
-                        .as_ref()
-                        .map(|r| (r.value.clone(), r.span)),
-                    None,
-                    Stated {
-                        span: a.value.service_account_name.span,
-                        source: "eksctl iam.podIdentityAssociations".into(),
-                    },
-                );
-            }
-        }
-        for addon in &cc.addons {
-            for a in &addon.value.pod_identity_associations {
-                let ns = if a.value.namespace.value.is_empty() {
-                    ADDON_NAMESPACE
-                } else {
-                    a.value.namespace.value.as_str()
-                };
-                add(
-                    ns,
-                    &a.value.service_account_name.value,
-                    a.value.role_arn.as_ref().map(|r| (r.value.clone(), r.span)),
-                    a.value
-                        .role_name
-                        .as_ref()
-                        .map(|r| (r.value.clone(), r.span)),
-                    Some(addon.value.name.value.clone()),
-                    Stated {
-                        span: a.value.service_account_name.span,
-                        source: format!(
-                            "eksctl addons[{}].podIdentityAssociations",
-                            addon.value.name.value
-                        ),
-                    },
-                );
-            }
-        }
-    }
-    for a in &p.aws.pod_identity_association_summaries {
-        let (Some(ns), Some(sa)) = (a.namespace.as_ref(), a.service_account.as_ref()) else {
-            continue;
-        };
-        let owner = a
-            .owner_arn
-            .as_ref()
-            .and_then(|o| addon_of_owner_arn(&o.value))
-            .map(str::to_string);
-        let id = a
-            .association_id
-            .as_ref()
-            .map(|i| format!(" ({})", i.value))
-            .unwrap_or_default();
-        add(
-            &ns.value,
-            &sa.value,
-            None,
-            None,
-            owner,
-            Stated {
-                span: sa.span,
-                source: format!("list-pod-identity-associations{id}"),
-            },
-        );
-    }
-    out
-}
-
-/// Whether the inputs hold a complete list of associations: an eksctl
-/// ClusterConfig (the declared state) or a `list-pod-identity-associations`
-/// snapshot. Without one, the absence of an association proves nothing.
-pub(crate) fn associations_are_listed(p: &Platform) -> bool {
-    !p.cluster_configs.is_empty() || !p.aws.pod_identity_association_summaries.is_empty()
+/// Every Pod Identity association in the inputs, one per namespace and
+/// service account, merged once in the facts layer
+/// ([`eksplane_facts::identity::pod_identity_associations`]).
+pub(crate) fn associations<'f>(facts: &'f Facts<'_>) -> &'f [Association] {
+    facts.pod_identity_associations()
 }
 
 /// How a service account is bound to a role through IRSA.
@@ -379,39 +152,23 @@ pub(crate) fn irsa_bindings(p: &Platform) -> Vec<IrsaBinding> {
     out
 }
 
-/// The cluster's name for messages and commands.
-pub(crate) fn cluster_name(p: &Platform) -> &str {
-    p.cluster
-        .name
-        .as_ref()
-        .map(|n| n.value.as_str())
-        .or_else(|| p.aws.cluster().and_then(|c| c.name()))
-        .unwrap_or("CLUSTER")
+/// The cluster's name for messages and commands (`CLUSTER` when no input
+/// states it; the rule is [`eksplane_facts::identity::ClusterIdentity`]'s).
+pub(crate) fn cluster_name<'f>(facts: &'f Facts<'_>) -> &'f str {
+    facts.cluster_identity().name_or_placeholder()
 }
 
-/// The AWS account of the platform, from the first ARN the inputs hold
-/// (`arn:aws:SERVICE:REGION:ACCOUNT:...`).
-pub(crate) fn account_id(p: &Platform) -> String {
-    let mut arns: Vec<String> = Vec::new();
-    if let Some(a) = p.aws.cluster().and_then(|c| c.arn.as_ref()) {
-        arns.push(a.value.clone());
-    }
-    arns.extend(
-        p.aws
-            .roles
-            .iter()
-            .filter_map(|r| r.arn())
-            .map(str::to_string),
-    );
-    arns.extend(
-        associations(p)
-            .into_iter()
-            .filter_map(|a| a.role_arn.map(|(r, _)| r)),
-    );
-    arns.iter()
-        .find_map(|arn| arn.split(':').nth(4).filter(|a| !a.is_empty()))
-        .unwrap_or("ACCOUNT_ID")
+/// The AWS account of the cluster (`ACCOUNT_ID` when no input states one).
+pub(crate) fn account_id(facts: &Facts<'_>) -> String {
+    facts
+        .cluster_identity()
+        .account_or_placeholder()
         .to_string()
+}
+
+/// The cluster's partition (`aws` when no ARN states one).
+pub(crate) fn partition<'f>(facts: &'f Facts<'_>) -> &'f str {
+    facts.cluster_identity().partition_or_default()
 }
 
 /// Whether EKS Auto Mode runs the cluster's compute (it brings the Pod Identity
@@ -559,22 +316,6 @@ mod tests {
 
     #[test]
     fn role_names_and_owner_arns() {
-        assert_eq!(
-            role_name_of("arn:aws:iam::111122223333:role/checkout-app"),
-            "checkout-app"
-        );
-        assert_eq!(
-            role_name_of("arn:aws:iam::111122223333:role/teams/pay/checkout-app"),
-            "checkout-app"
-        );
-        assert_eq!(role_name_of("checkout-app"), "checkout-app");
-        assert_eq!(
-            addon_of_owner_arn(
-                "arn:aws:eks:us-east-1:111122223333:addon/platform-prod/vpc-cni/d6c9c1f4"
-            ),
-            Some("vpc-cni")
-        );
-        assert_eq!(addon_of_owner_arn("arn:aws:iam::1:role/x"), None);
         assert!(is_eks_oidc_provider(
             "oidc.eks.us-east-1.amazonaws.com/id/1B7A1BFC0D6787319D02A19FD9BC308B"
         ));

@@ -68,7 +68,7 @@ fn check(facts: &Facts<'_>) -> Vec<Finding> {
         let uncovered: Vec<_> = bs
             .iter()
             .filter(|b| {
-                service(p, ing, &b.name).is_none_or(|s| {
+                service(facts, ing, &b.name).is_none_or(|s| {
                     service_annotation(s, PATH).is_none()
                         && !grpc(
                             service_annotation(s, "backend-protocol-version")
@@ -82,7 +82,7 @@ fn check(facts: &Facts<'_>) -> Vec<Finding> {
         }
         let suggestion = uncovered
             .iter()
-            .filter_map(|b| service(p, ing, &b.name))
+            .filter_map(|b| service(facts, ing, &b.name))
             .find_map(|s| probe_path(p, s));
         let codes = alb
             .all
@@ -115,7 +115,7 @@ fn check(facts: &Facts<'_>) -> Vec<Finding> {
             )
             .object(ing.object_ref().to_string());
         for b in &uncovered {
-            f = match service(p, ing, &b.name) {
+            f = match service(facts, ing, &b.name) {
                 Some(s) => f.related(
                     s.origin.locate_key(&[], "metadata"),
                     format!("Service {} sets no healthcheck-path either", s.name()),

@@ -103,7 +103,7 @@ fn check(facts: &Facts<'_>) -> Vec<Finding> {
                     from: format!("set by IngressClassParams {name} spec.targetType"),
                 };
             }
-            if let Some(svc) = b.and_then(|b| service(p, ing, &b.name))
+            if let Some(svc) = b.and_then(|b| service(facts, ing, &b.name))
                 && let Some(t) = service_annotation(svc, TARGET_TYPE)
             {
                 return Effective {
@@ -146,7 +146,7 @@ fn check(facts: &Facts<'_>) -> Vec<Finding> {
             .iter()
             .filter_map(|(b, _)| *b)
             .filter(|b| {
-                service(p, ing, &b.name)
+                service(facts, ing, &b.name)
                     .is_some_and(|s| s.spec.type_.as_ref().is_none_or(|t| t.value == "ClusterIP"))
             })
             .map(|b| b.name.as_str())
@@ -195,7 +195,7 @@ fn check(facts: &Facts<'_>) -> Vec<Finding> {
         }
         for (b, e) in &instance {
             if let Some(b) = b {
-                match service(p, ing, &b.name) {
+                match service(facts, ing, &b.name) {
                     Some(svc) => {
                         let kind = svc
                             .spec

@@ -11,6 +11,7 @@
 //! agree, members that do not state it do not conflict.
 
 use super::ingress_without_group::{group_of, is_alb};
+use eksplane_facts::Facts;
 use eksplane_model::ingress::{ALB_PREFIX, Ingress, IngressClassParams};
 use eksplane_model::k8s::{Service, Workload, WorkloadKind};
 use eksplane_model::{KubeObject, Platform};
@@ -171,11 +172,8 @@ pub fn backends(ing: &Ingress) -> Vec<Backend> {
 }
 
 /// The Service `name` in the Ingress's namespace, if the inputs hold it.
-pub fn service<'a>(p: &'a Platform, ing: &Ingress, name: &str) -> Option<&'a Service> {
-    let ns = ing.namespace().unwrap_or("default");
-    p.services
-        .iter()
-        .find(|s| s.name() == name && s.namespace() == Some(ns))
+pub fn service<'a>(facts: &Facts<'a>, ing: &Ingress, name: &str) -> Option<&'a Service> {
+    facts.service(ing.namespace().unwrap_or("default"), name)
 }
 
 /// The `alb.ingress.kubernetes.io/<suffix>` annotation of a Service.

@@ -2,16 +2,19 @@ use super::util::{can_land, yaml_scalar};
 use crate::declare_rule;
 use eksplane_diagnostics::{Finding, Fix};
 use eksplane_facts::Facts;
-use eksplane_model::k8s::{DO_NOT_DISRUPT, Workload, WorkloadKind, selector_matches};
+use eksplane_facts::workloads::ReplicaSource;
+use eksplane_model::KubeObject;
+use eksplane_model::k8s::{DO_NOT_DISRUPT, Workload, WorkloadKind};
 use eksplane_model::karpenter::NodePool;
-use eksplane_model::{KubeObject, Platform};
 use eksplane_source::Span;
 use std::collections::BTreeMap;
 
 declare_rule! {
     /// ## What it does
-    /// Flags a Deployment or StatefulSet with more than one replica (an unset
-    /// `replicas` means 1, and is not flagged) that no PodDisruptionBudget in
+    /// Flags a Deployment or StatefulSet with more than one replica at its
+    /// floor (the `minReplicas` of a HorizontalPodAutoscaler targeting it,
+    /// else `replicas`; an unset `replicas` with no HPA means 1, and is not
+    /// flagged) that no PodDisruptionBudget in
     /// its namespace selects, when its pods can land on a NodePool that
     /// consolidates underutilized nodes: `consolidationPolicy:
     /// WhenEmptyOrUnderutilized` (the v1 CRD default), `consolidateAfter` not
@@ -57,6 +60,9 @@ declare_rule! {
     /// - https://kubernetes.io/docs/tasks/run-application/configure-pdb/
     pub RULE = ("KAR002", "consolidation-without-pdb", Warning, "Multi-replica workload without a PodDisruptionBudget on a consolidating NodePool", Some(check));
 }
+
+/// How many landing NodePools a finding names and points at.
+const MAX_POOLS_NAMED: usize = 5;
 
 /// Whether Karpenter consolidates this pool's underutilized nodes.
 /// Source: aws/karpenter-provider-aws pkg/apis/crds/karpenter.sh_nodepools.yaml
@@ -107,17 +113,6 @@ fn policy_location(np: &NodePool) -> (Span, String) {
     }
 }
 
-fn has_pdb(p: &Platform, w: &Workload) -> bool {
-    p.pdbs.iter().any(|pdb| {
-        pdb.namespace() == w.namespace()
-            && pdb
-                .spec
-                .selector
-                .as_ref()
-                .is_some_and(|s| selector_matches(s, &w.template.metadata.labels))
-    })
-}
-
 /// The labels a new PDB should select: the workload's `matchLabels`, else its
 /// pod template labels.
 fn pdb_labels(w: &Workload) -> BTreeMap<String, String> {
@@ -149,11 +144,18 @@ fn check(facts: &Facts<'_>) -> Vec<Finding> {
         return Vec::new();
     }
     let mut out = Vec::new();
-    for w in &p.workloads {
+    let workloads = facts.workloads();
+    for wf in workloads.all() {
+        let w = wf.workload;
         if !matches!(w.kind, WorkloadKind::Deployment | WorkloadKind::StatefulSet) {
             continue;
         }
-        let replicas = w.effective_replicas().unwrap_or(0);
+        // The floor: what runs when the workload is quietest, which is when
+        // consolidation finds its nodes underutilized.
+        let Some(bounds) = wf.bounds else {
+            continue;
+        };
+        let replicas = bounds.floor;
         if replicas <= 1 {
             continue;
         }
@@ -166,13 +168,22 @@ fn check(facts: &Facts<'_>) -> Vec<Finding> {
             .iter()
             .filter(|np| can_land(&w.template, np))
             .collect();
-        if landing.is_empty() || has_pdb(p, w) {
+        if landing.is_empty() || !workloads.pdbs_selecting(w).is_empty() {
             continue;
         }
         let ns = w.namespace().unwrap_or("default");
         let labels = pdb_labels(w);
         let shown: Vec<String> = labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
-        let names: Vec<&str> = landing.iter().map(|np| np.name()).collect();
+        // Name a few pools, not all: on a platform with a hundred pools a
+        // finding per workload naming every one grows with workloads x pools.
+        let mut names: Vec<String> = landing
+            .iter()
+            .take(MAX_POOLS_NAMED)
+            .map(|np| np.name().to_string())
+            .collect();
+        if landing.len() > MAX_POOLS_NAMED {
+            names.push(format!("{} more", landing.len() - MAX_POOLS_NAMED));
+        }
         let span = w
             .replicas
             .as_ref()
@@ -181,20 +192,32 @@ fn check(facts: &Facts<'_>) -> Vec<Finding> {
         let mut f = RULE
             .finding(
                 format!(
-                    "{} {ns}/{} runs {replicas} replicas and no PodDisruptionBudget selects its pods \
+                    "{} {ns}/{} runs {}{replicas} replicas and no PodDisruptionBudget selects its pods \
                      ({}), yet it can run on NodePool{} {} that consolidate{} underutilized nodes: \
                      consolidation, drift and expiry may evict several replicas at once",
                     w.kind.as_str(),
                     w.name(),
+                    if bounds.autoscaled() { "at least " } else { "" },
                     if shown.is_empty() { "no labels".to_string() } else { shown.join(", ") },
-                    if names.len() == 1 { "" } else { "s" },
+                    if landing.len() == 1 { "" } else { "s" },
                     names.join(", "),
-                    if names.len() == 1 { "s" } else { "" },
+                    if landing.len() == 1 { "s" } else { "" },
                 ),
                 span,
             )
             .object(w.object_ref().to_string());
-        for np in &landing {
+        if let (ReplicaSource::Hpa(h), Some(span)) = (bounds.source, bounds.floor_span()) {
+            f = f.related(
+                span,
+                format!(
+                    "HorizontalPodAutoscaler {ns}/{} scales it between {} and {} replicas",
+                    h.name(),
+                    bounds.floor,
+                    bounds.ceiling
+                ),
+            );
+        }
+        for np in landing.iter().take(MAX_POOLS_NAMED) {
             let (s, msg) = policy_location(np);
             f = f.related(s, msg);
         }
@@ -300,6 +323,43 @@ spec:
         assert_eq!(run(&text).len(), 1);
         let text = text.replace("namespace: other", "namespace: shop");
         assert!(run(&text).is_empty());
+    }
+
+    /// Issue 9: a Deployment without `replicas`, owned by an HPA with
+    /// `minReplicas: 3`, runs at least 3 replicas.
+    #[test]
+    fn issue9_hpa_floor_counts() {
+        let hpa = |min: &str| {
+            format!(
+                "---
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: {{name: api, namespace: shop}}
+spec:
+  scaleTargetRef: {{apiVersion: apps/v1, kind: Deployment, name: api}}
+  minReplicas: {min}
+  maxReplicas: 10
+"
+            )
+        };
+        let f = run(&format!("{}{}", deploy("", ""), hpa("3")));
+        assert_eq!(f.len(), 1);
+        assert!(
+            f[0].message.contains("runs at least 3 replicas"),
+            "{}",
+            f[0].message
+        );
+        assert!(
+            f[0].related[0]
+                .message
+                .as_deref()
+                .unwrap_or("")
+                .contains("HorizontalPodAutoscaler shop/api scales it between 3 and 10"),
+            "{:?}",
+            f[0].related
+        );
+        // An HPA floor of 1 overrides a declared 4: not flagged.
+        assert!(run(&format!("{}{}", deploy("  replicas: 4\n", ""), hpa("1"))).is_empty());
     }
 
     #[test]

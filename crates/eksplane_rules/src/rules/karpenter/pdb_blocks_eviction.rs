@@ -1,10 +1,9 @@
 use crate::declare_rule;
 use eksplane_diagnostics::{Finding, Fix};
 use eksplane_facts::Facts;
-use eksplane_model::k8s::{
-    DO_NOT_DISRUPT, IntOrString, PodDisruptionBudget, Workload, WorkloadKind, selector_matches,
-};
-use eksplane_model::{KubeObject, Platform};
+use eksplane_facts::workloads::{ReplicaSource, WorkloadFacts};
+use eksplane_model::KubeObject;
+use eksplane_model::k8s::{DO_NOT_DISRUPT, IntOrString, PodDisruptionBudget, WorkloadKind};
 use eksplane_source::Spanned;
 
 declare_rule! {
@@ -16,11 +15,13 @@ declare_rule! {
     ///   does) at or above the replica count of the workloads it selects in the
     ///   inputs (Deployments, StatefulSets and ReplicaSets of its namespace
     ///   whose pod labels match; a workload with `replicas: 1` and
-    ///   `minAvailable: 1` counts). When a selected workload leaves
-    ///   `replicas` unset (often because a HorizontalPodAutoscaler owns it),
-    ///   or the budget also selects a DaemonSet, Job or CronJob, the pod count
-    ///   is unknown and only the first two cases are judged; a workload scaled
-    ///   to 0 is not flagged.
+    ///   `minAvailable: 1` counts). A workload a HorizontalPodAutoscaler
+    ///   scales counts at its `maxReplicas`: a budget at or above it blocks
+    ///   even at the busiest. When a selected workload leaves `replicas` unset
+    ///   and no HPA in the inputs targets it (an autoscaler defined elsewhere
+    ///   may own it), or the budget also selects a DaemonSet, Job or CronJob,
+    ///   the pod count is unknown and only the first two cases are judged; a
+    ///   workload scaled to 0 is not flagged.
     ///
     /// ## Why it matters
     /// The eviction API refuses every eviction such a budget covers. Karpenter
@@ -61,38 +62,39 @@ fn shown(v: &IntOrString) -> String {
     }
 }
 
-/// The workloads the PDB selects, and their total replicas when every one of
-/// them has a known count.
-fn selected<'a>(p: &'a Platform, pdb: &PodDisruptionBudget) -> (Vec<&'a Workload>, Option<i64>) {
+/// The workloads the PDB selects, and their total replicas at the most
+/// (each one's ceiling: an HPA's `maxReplicas`, else `replicas`) when every
+/// one of them has a known count.
+fn selected<'a>(
+    facts: &'a Facts<'_>,
+    pdb: &PodDisruptionBudget,
+) -> (Vec<&'a WorkloadFacts<'a>>, Option<i64>) {
     let Some(sel) = &pdb.spec.selector else {
         // policy/v1: a null selector selects no pods.
         return (Vec::new(), Some(0));
     };
-    let ws: Vec<&Workload> = p
-        .workloads
-        .iter()
-        .filter(|w| w.kind != WorkloadKind::Pod)
-        .filter(|w| w.namespace() == pdb.namespace())
-        .filter(|w| selector_matches(sel, &w.template.metadata.labels))
+    let ws: Vec<&WorkloadFacts> = facts
+        .workloads()
+        .selected_by(pdb.namespace(), sel)
+        .into_iter()
+        .filter(|wf| wf.workload.kind != WorkloadKind::Pod)
         .collect();
     // A Deployment's ReplicaSet selects the same pods: count the Deployment.
-    let has_deployment = ws.iter().any(|w| w.kind == WorkloadKind::Deployment);
-    let ws: Vec<&Workload> = ws
+    let has_deployment = ws
+        .iter()
+        .any(|wf| wf.workload.kind == WorkloadKind::Deployment);
+    let ws: Vec<&WorkloadFacts> = ws
         .into_iter()
-        .filter(|w| !(has_deployment && w.kind == WorkloadKind::ReplicaSet))
+        .filter(|wf| !(has_deployment && wf.workload.kind == WorkloadKind::ReplicaSet))
         .collect();
     let mut total = 0i64;
-    for w in &ws {
-        match w.kind {
-            WorkloadKind::Deployment | WorkloadKind::StatefulSet | WorkloadKind::ReplicaSet => {
-                // An unset `replicas` is often owned by a HorizontalPodAutoscaler:
-                // the pod count is unknown.
-                let Some(r) = &w.replicas else {
-                    return (ws, None);
-                };
-                total += i64::from(r.value.max(0));
-            }
-            _ => return (ws, None),
+    for wf in &ws {
+        match wf.bounds.map(|b| (b.ceiling, b.source)) {
+            // An unset `replicas` with no HPA in the inputs is often owned by
+            // an autoscaler defined elsewhere (KEDA, another repository): the
+            // pod count is unknown.
+            None | Some((_, ReplicaSource::DefaultOne)) => return (ws, None),
+            Some((ceiling, _)) => total += i64::from(ceiling.max(0)),
         }
     }
     (ws, Some(total))
@@ -150,7 +152,7 @@ fn check(facts: &Facts<'_>) -> Vec<Finding> {
         if pdb.spec.selector.is_none() {
             continue;
         }
-        let (ws, total) = selected(p, pdb);
+        let (ws, total) = selected(facts, pdb);
         if total == Some(0) && !ws.is_empty() {
             // Scaled to zero: nothing to evict.
             continue;
@@ -164,7 +166,14 @@ fn check(facts: &Facts<'_>) -> Vec<Finding> {
         } else {
             let names: Vec<String> = ws
                 .iter()
-                .map(|w| format!("{} {}/{}", w.kind.as_str(), ns, w.name()))
+                .map(|wf| {
+                    format!(
+                        "{} {}/{}",
+                        wf.workload.kind.as_str(),
+                        ns,
+                        wf.workload.name()
+                    )
+                })
                 .collect();
             format!(" ({})", names.join(", "))
         };
@@ -179,7 +188,24 @@ fn check(facts: &Facts<'_>) -> Vec<Finding> {
                 field.span,
             )
             .object(pdb.object_ref().to_string());
-        for w in &ws {
+        for wf in &ws {
+            let w = wf.workload;
+            if let Some(b) = wf.bounds
+                && let ReplicaSource::Hpa(h) = b.source
+            {
+                f = f.related(
+                    h.spec.max_replicas.span,
+                    format!(
+                        "{} {ns}/{} is scaled by HorizontalPodAutoscaler {ns}/{} to at most {} replica{}",
+                        w.kind.as_str(),
+                        w.name(),
+                        h.name(),
+                        b.ceiling,
+                        if b.ceiling == 1 { "" } else { "s" }
+                    ),
+                );
+                continue;
+            }
             let span = w.replicas.as_ref().map(|r| r.span).unwrap_or(w.origin.span);
             let mut msg = match w.replicas.as_ref().map(|r| r.value) {
                 Some(r) => format!(
@@ -307,6 +333,63 @@ spec:
             run("  minAvailable: \"100%\"\n", "  replicas: 10\n").len(),
             1
         );
+    }
+
+    /// Issue 9: an HPA's ceiling is the count; at or above it, never.
+    #[test]
+    fn issue9_hpa_ceiling_is_the_count() {
+        let with_hpa = |pdb: &str, max: u32| {
+            let l = load_texts([(
+                "t.yaml",
+                format!(
+                    "apiVersion: apps/v1
+kind: Deployment
+metadata: {{name: web, namespace: data}}
+spec:
+  selector: {{matchLabels: {{app: web}}}}
+  template:
+    metadata:
+      labels: {{app: web}}
+    spec:
+      containers: [{{name: c, image: busybox}}]
+---
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: {{name: web, namespace: data}}
+spec:
+  scaleTargetRef: {{apiVersion: apps/v1, kind: Deployment, name: web}}
+  minReplicas: 2
+  maxReplicas: {max}
+---
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata: {{name: web, namespace: data}}
+spec:
+{pdb}  selector: {{matchLabels: {{app: web}}}}
+"
+                )
+                .as_str(),
+            )]);
+            check(&eksplane_facts::Facts::new(
+                &l.platform,
+                eksplane_aws_data::Catalog::embedded(),
+            ))
+        };
+        let f = with_hpa("  minAvailable: 4\n", 4);
+        assert_eq!(f.len(), 1);
+        assert!(
+            f[0].message.contains("selects only 4 pods"),
+            "{}",
+            f[0].message
+        );
+        assert!(
+            f[0].related[0]
+                .message
+                .as_deref()
+                .unwrap_or("")
+                .contains("to at most 4 replicas")
+        );
+        assert!(with_hpa("  minAvailable: 4\n", 5).is_empty());
     }
 
     #[test]
