@@ -11,6 +11,13 @@ mod output;
 use clap::Parser;
 use std::process::ExitCode;
 
+/// mimalloc instead of glibc's malloc: loading a large platform allocates
+/// and frees millions of small YAML nodes and strings, and glibc's
+/// consolidation and page clearing took over a third of `check`'s time on
+/// 50,000 objects (profile in BENCHMARKS.md).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
     match commands::run(cli) {

@@ -20,17 +20,19 @@ use std::path::Path;
 /// The platform of one cluster (or, with `name: None` beside named ones,
 /// the objects no cluster could be given).
 #[derive(Debug, Clone)]
-pub struct ClusterPlatform {
+pub struct ClusterPlatform<'a> {
     /// The cluster's name, as its sources state it.
     pub name: Option<String>,
-    pub platform: Platform,
+    /// Borrowed from [`Loaded::platform`] when the inputs hold one cluster (no
+    /// copy of a large platform), owned when split.
+    pub platform: std::borrow::Cow<'a, Platform>,
     /// Findings about the split itself (LOAD011 on the cluster-less part).
     pub findings: Vec<Finding>,
 }
 
 /// Splits what was loaded into one platform per cluster; with one cluster or
 /// none, the merged platform as it is. See the module documentation.
-pub fn split_clusters(loaded: &Loaded) -> Vec<ClusterPlatform> {
+pub fn split_clusters(loaded: &Loaded) -> Vec<ClusterPlatform<'_>> {
     let views: Vec<&ClusterView> = loaded
         .clusters
         .iter()
@@ -43,7 +45,7 @@ pub fn split_clusters(loaded: &Loaded) -> Vec<ClusterPlatform> {
     if names.len() <= 1 {
         return vec![ClusterPlatform {
             name: names.into_iter().next(),
-            platform: loaded.platform.clone(),
+            platform: std::borrow::Cow::Borrowed(&loaded.platform),
             findings: Vec::new(),
         }];
     }
@@ -170,12 +172,12 @@ pub fn split_clusters(loaded: &Loaded) -> Vec<ClusterPlatform> {
     }
     split_aws(aws, &owners, &owner, &mut out, &mut rest, &mut unattributed);
 
-    let mut result: Vec<ClusterPlatform> = names
+    let mut result: Vec<ClusterPlatform<'_>> = names
         .into_iter()
         .zip(out)
         .map(|(name, platform)| ClusterPlatform {
             name: Some(name),
-            platform,
+            platform: std::borrow::Cow::Owned(platform),
             findings: Vec::new(),
         })
         .collect();
@@ -205,13 +207,13 @@ pub fn split_clusters(loaded: &Loaded) -> Vec<ClusterPlatform> {
         );
         result.push(ClusterPlatform {
             name: None,
-            platform: rest,
+            platform: std::borrow::Cow::Owned(rest),
             findings: vec![finding],
         });
     } else if !rest.cluster_configs.is_empty() {
         result.push(ClusterPlatform {
             name: None,
-            platform: rest,
+            platform: std::borrow::Cow::Owned(rest),
             findings: Vec::new(),
         });
     }
