@@ -38,19 +38,12 @@ impl CniLimits {
     /// A catalog entry from these limits alone ([`FactSource::VpcCniTable`]):
     /// network facts, hypervisor and bare metal; no vCPUs or memory.
     pub fn to_instance_type(&self) -> InstanceType {
-        InstanceType {
-            name: self.instance_type.clone(),
-            source: FactSource::VpcCniTable,
-            compute_source: None,
-            vcpus: None,
-            memory_mib: None,
-            architectures: Vec::new(),
-            cpu_manufacturer: None,
-            hypervisor: self.hypervisor,
-            bare_metal: self.bare_metal,
-            current_generation: None,
-            usage_classes: Vec::new(),
-            network: NetworkFacts {
+        InstanceType::network_only(
+            &self.instance_type,
+            FactSource::VpcCniTable,
+            self.hypervisor,
+            self.bare_metal,
+            NetworkFacts {
                 cards: self.cards.clone(),
                 default_card_index: self.default_card_index,
                 max_enis: self.eni_limit,
@@ -61,13 +54,8 @@ impl CniLimits {
                 encryption_in_transit: None,
                 baseline_bandwidth_mbps: None,
             },
-            gpus: Vec::new(),
-            accelerators: Vec::new(),
-            instance_storage_gb: None,
-            local_nvme: false,
-            on_demand_price_usd: None,
-            trunking: None,
-        }
+            None,
+        )
     }
 }
 

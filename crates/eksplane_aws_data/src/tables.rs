@@ -31,19 +31,12 @@ impl VpcLimits {
     /// A catalog entry built from these limits alone, for types the
     /// describe-instance-types snapshot lacks ([`FactSource::VpcLimits`]).
     pub fn to_instance_type(&self) -> InstanceType {
-        InstanceType {
-            name: self.instance_type.clone(),
-            source: FactSource::VpcLimits,
-            compute_source: None,
-            vcpus: None,
-            memory_mib: None,
-            architectures: Vec::new(),
-            cpu_manufacturer: None,
-            hypervisor: self.hypervisor,
-            bare_metal: self.bare_metal,
-            current_generation: None,
-            usage_classes: Vec::new(),
-            network: NetworkFacts {
+        InstanceType::network_only(
+            &self.instance_type,
+            FactSource::VpcLimits,
+            self.hypervisor,
+            self.bare_metal,
+            NetworkFacts {
                 cards: self.cards.clone(),
                 default_card_index: self.default_card_index,
                 max_enis: self.max_enis,
@@ -54,16 +47,11 @@ impl VpcLimits {
                 encryption_in_transit: None,
                 baseline_bandwidth_mbps: None,
             },
-            gpus: Vec::new(),
-            accelerators: Vec::new(),
-            instance_storage_gb: None,
-            local_nvme: false,
-            on_demand_price_usd: None,
-            trunking: Some(Trunking {
+            Some(Trunking {
                 trunking_compatible: self.trunking_compatible,
                 branch_enis: self.branch_enis,
             }),
-        }
+        )
     }
 }
 

@@ -214,6 +214,39 @@ pub struct InstanceType {
 }
 
 impl InstanceType {
+    /// An entry from a limits table alone (the VPC limits CSV, the VPC CNI's
+    /// Go table): network facts, hypervisor and bare metal; no vCPUs, memory
+    /// or architecture (those come from another source or stay unknown).
+    pub fn network_only(
+        name: &str,
+        source: FactSource,
+        hypervisor: Hypervisor,
+        bare_metal: bool,
+        network: NetworkFacts,
+        trunking: Option<Trunking>,
+    ) -> InstanceType {
+        InstanceType {
+            name: name.to_string(),
+            source,
+            compute_source: None,
+            vcpus: None,
+            memory_mib: None,
+            architectures: Vec::new(),
+            cpu_manufacturer: None,
+            hypervisor,
+            bare_metal,
+            current_generation: None,
+            usage_classes: Vec::new(),
+            network,
+            gpus: Vec::new(),
+            accelerators: Vec::new(),
+            instance_storage_gb: None,
+            local_nvme: false,
+            on_demand_price_usd: None,
+            trunking,
+        }
+    }
+
     /// The facts capacity needs that this entry lacks (vCPUs: the calculator's
     /// ceiling and Karpenter's CPU; memory: Karpenter's allocatable;
     /// architecture: the `kubernetes.io/arch` label; hypervisor: prefix

@@ -469,63 +469,6 @@ pub fn pools<'a>(p: &'a Platform, catalog: &Catalog) -> Vec<PoolCapacity<'a>> {
         .collect()
 }
 
-/// One NodePool's capacity (kept for callers that hold a NodePool).
-pub fn pool_capacity<'a>(
-    p: &'a Platform,
-    pool: &'a NodePool,
-    catalog: &Catalog,
-    cni: CniOptions,
-) -> PoolCapacity<'a> {
-    let source = crate::nodes::node_sources(p)
-        .into_iter()
-        .find(|s| s.pool.is_some_and(|x| std::ptr::eq(x, pool)));
-    let e = EffectiveCni {
-        options: cni,
-        source: CniSource::Defaults,
-        span: None,
-        assumed: Vec::new(),
-    };
-    match source {
-        Some(s) => source_capacity(s, catalog, &e, karpenter_settings(p)),
-        None => unreachable_source(pool),
-    }
-}
-
-fn unreachable_source(pool: &NodePool) -> PoolCapacity<'_> {
-    // Every NodePool of the platform is a node source; a pool from another
-    // platform gets an empty capacity rather than a panic.
-    PoolCapacity {
-        source: NodeSource {
-            kind: NodeSourceKind::Karpenter,
-            name: pool.name().to_string(),
-            cluster: None,
-            span: pool.origin.span,
-            object: pool.object_ref().to_string(),
-            family: NodeFamily::Al2023,
-            family_written: None,
-            instances: InstanceChoice::Requirements,
-            max_pods: None,
-            capacity_types: Vec::new(),
-            scaling: None,
-            consolidates: true,
-            pool: Some(pool),
-            class: None,
-            class_missing: None,
-            node_group: None,
-            nodegroup_snapshot: None,
-        },
-        pool: Some(pool),
-        class: None,
-        inputs: KarpenterInputs::new(AmiFamily::Al2023),
-        cni: CniOptions::default(),
-        rows: Vec::new(),
-        incomplete: Vec::new(),
-        unknown: Vec::new(),
-        notes: vec!["this NodePool is not part of the platform".to_string()],
-        fix: None,
-    }
-}
-
 /// The CNI settings a source's nodes run with. EKS Auto Mode manages the
 /// VPC CNI itself and always assigns /28 prefixes to nodes (EKS user guide,
 /// "Learn about VPC Networking and Load Balancing in EKS Auto Mode": "EKS

@@ -2,7 +2,7 @@ use super::util::{list, setting_span};
 use crate::declare_rule;
 use eksplane_diagnostics::{Finding, Fix};
 use eksplane_facts::Facts;
-use eksplane_facts::capacity::{CniSource, cni_options, node_class_of, selects_subnet};
+use eksplane_facts::capacity::{CniSource, node_class_of, selects_subnet};
 use eksplane_model::karpenter::{NodePool, Operator};
 use eksplane_model::{KubeObject, Platform};
 use eksplane_source::Span;
@@ -104,7 +104,7 @@ fn pool_zones(p: &Platform, np: &NodePool) -> Option<(BTreeSet<String>, Span, &'
 
 fn check(facts: &Facts<'_>) -> Vec<Finding> {
     let p = facts.platform;
-    let (cni, source) = cni_options(p);
+    let (cni, source) = (facts.cni().options, facts.cni().source);
     if !cni.custom_networking || source == CniSource::Defaults {
         return Vec::new();
     }

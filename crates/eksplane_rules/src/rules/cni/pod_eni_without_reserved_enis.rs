@@ -2,7 +2,7 @@ use super::util::setting_span;
 use crate::declare_rule;
 use eksplane_diagnostics::{Finding, Fix};
 use eksplane_facts::Facts;
-use eksplane_facts::capacity::{cni_options, karpenter_deployment, karpenter_env};
+use eksplane_facts::capacity::{karpenter_deployment, karpenter_env};
 use eksplane_model::KubeObject;
 
 declare_rule! {
@@ -39,7 +39,7 @@ declare_rule! {
 
 fn check(facts: &Facts<'_>) -> Vec<Finding> {
     let p = facts.platform;
-    let (cni, _) = cni_options(p);
+    let cni = facts.cni().options;
     if !cni.pod_eni {
         return Vec::new();
     }

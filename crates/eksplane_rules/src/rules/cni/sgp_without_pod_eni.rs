@@ -2,7 +2,6 @@ use super::util::setting_span;
 use crate::declare_rule;
 use eksplane_diagnostics::{Finding, Fix};
 use eksplane_facts::Facts;
-use eksplane_facts::capacity::cni_options;
 use eksplane_model::KubeObject;
 
 declare_rule! {
@@ -44,7 +43,7 @@ fn check(facts: &Facts<'_>) -> Vec<Finding> {
     if p.security_group_policies.is_empty() {
         return Vec::new();
     }
-    let (cni, source) = cni_options(p);
+    let (cni, source) = (facts.cni().options, facts.cni().source);
     if cni.pod_eni || source == eksplane_facts::capacity::CniSource::Defaults {
         // On, or nothing in the inputs says how the CNI is configured.
         return Vec::new();

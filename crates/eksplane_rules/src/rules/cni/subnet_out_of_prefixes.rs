@@ -2,7 +2,6 @@ use super::util::setting_span;
 use crate::declare_rule;
 use eksplane_diagnostics::{Finding, Fix};
 use eksplane_facts::Facts;
-use eksplane_facts::capacity::cni_options;
 use eksplane_facts::ip_inputs::{TargetArgs, plan_inputs};
 
 /// Below this many wholly free /28 blocks a subnet cannot take one more node
@@ -44,7 +43,7 @@ declare_rule! {
 
 fn check(facts: &Facts<'_>) -> Vec<Finding> {
     let (p, catalog) = (facts.platform, facts.catalog);
-    let (cni, _) = cni_options(p);
+    let cni = facts.cni().options;
     if !cni.prefix_delegation || p.aws.network_interfaces.is_empty() {
         return Vec::new();
     }

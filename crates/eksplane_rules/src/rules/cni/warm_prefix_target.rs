@@ -2,7 +2,7 @@ use super::util::setting_span;
 use crate::declare_rule;
 use eksplane_diagnostics::{Finding, Fix};
 use eksplane_facts::Facts;
-use eksplane_facts::capacity::{CniSource, cni_options};
+use eksplane_facts::capacity::CniSource;
 
 declare_rule! {
     /// ## What it does
@@ -39,7 +39,7 @@ declare_rule! {
 
 fn check(facts: &Facts<'_>) -> Vec<Finding> {
     let p = facts.platform;
-    let (cni, source) = cni_options(p);
+    let (cni, source) = (facts.cni().options, facts.cni().source);
     if !cni.prefix_delegation || source == CniSource::Defaults {
         return Vec::new();
     }
