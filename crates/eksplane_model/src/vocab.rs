@@ -257,6 +257,33 @@ impl ConsolidateAfter {
     }
 }
 
+/// Why an aws-auth username cannot be an access-entry username, if it cannot
+/// (EKS user guide, "Create access entries").
+pub fn access_entry_username_problem(u: &str) -> Option<&'static str> {
+    const RESERVED: [&str; 5] = ["system:", "eks:", "aws:", "amazon:", "iam:"];
+    if RESERVED.iter().any(|r| u.starts_with(r)) {
+        return Some(
+            "access-entry usernames cannot start with system:, eks:, aws:, amazon: or iam:",
+        );
+    }
+    let mut offset = 0;
+    while let Some(i) = u.get(offset..).and_then(|r| r.find("{{")) {
+        let start = offset + i;
+        let Some(j) = u.get(start + 2..).and_then(|r| r.find("}}")) else {
+            break;
+        };
+        let var = u.get(start + 2..start + 2 + j).unwrap_or("");
+        if var != "SessionName" && var != "SessionNameRaw" {
+            return Some("access entries expand only {{SessionName}} and {{SessionNameRaw}}");
+        }
+        if !u.get(..start).unwrap_or("").contains(':') {
+            return Some("access entries need a colon before {{SessionName}}");
+        }
+        offset = start + 2 + j + 2;
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

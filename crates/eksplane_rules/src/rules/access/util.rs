@@ -470,30 +470,8 @@ pub(crate) fn coverage<'a>(
 // commands
 // ---------------------------------------------------------------------------
 
-/// Why an aws-auth username cannot be carried over to an access entry, if it cannot.
-pub(crate) fn username_problem(u: &str) -> Option<&'static str> {
-    const RESERVED: [&str; 5] = ["system:", "eks:", "aws:", "amazon:", "iam:"];
-    if RESERVED.iter().any(|r| u.starts_with(r)) {
-        return Some(
-            "access-entry usernames cannot start with system:, eks:, aws:, amazon: or iam:",
-        );
-    }
-    let mut rest = u;
-    while let Some(i) = rest.find("{{") {
-        let after = &rest[i + 2..];
-        let Some(j) = after.find("}}") else { break };
-        let var = &after[..j];
-        if var != "SessionName" && var != "SessionNameRaw" {
-            return Some("access entries only expand {{SessionName}} and {{SessionNameRaw}}");
-        }
-        let before = &u[..u.len() - rest.len() + i];
-        if !before.contains(':') {
-            return Some("access entries need a colon before {{SessionName}}");
-        }
-        rest = &after[j + 2..];
-    }
-    None
-}
+/// Why an aws-auth username cannot be carried over to an access entry.
+pub(crate) use eksplane_model::vocab::access_entry_username_problem as username_problem;
 
 /// The `aws eks create-access-entry` (and, for `system:masters`,
 /// `associate-access-policy`) commands that replace a mapping, with a note on
