@@ -18,7 +18,19 @@ pub fn color_enabled(choice: ColorChoice, to_file: bool) -> bool {
 
 /// Writes `text` to `path` whole or not at all: a temporary file beside it,
 /// then a rename.
+///
+/// A path that exists and is not a regular file (`/dev/null`, `/dev/stdout`, a
+/// FIFO) is written in place: renaming over it would replace the device with a
+/// regular file (as root, `-o /dev/null` would otherwise destroy `/dev/null`).
 pub fn write_atomic(path: &Path, text: &str) -> std::io::Result<()> {
+    if let Ok(meta) = std::fs::metadata(path)
+        && !meta.is_file()
+        && !meta.is_dir()
+    {
+        let mut f = std::fs::OpenOptions::new().write(true).open(path)?;
+        f.write_all(text.as_bytes())?;
+        return f.flush();
+    }
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())

@@ -169,6 +169,49 @@ fn output_file_is_written_whole() {
     assert!(!bad.exists());
 }
 
+/// `-o` naming a device or FIFO writes into it: the atomic temp-file-and-rename
+/// must not replace it with a regular file (as root, `-o /dev/null` once turned
+/// `/dev/null` into a file, and every later build read garbage from it).
+#[cfg(unix)]
+#[test]
+fn output_to_a_fifo_writes_into_it_and_leaves_it_a_fifo() {
+    use std::os::unix::fs::FileTypeExt;
+    let d = tmp("fifo");
+    let fifo = d.join("out.fifo");
+    let made = Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap_or_else(|e| panic!("mkfifo: {e}"));
+    assert!(made.success());
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read_to_string(&fifo))
+    };
+    let p = fifo.to_string_lossy().into_owned();
+    let o = eksplane(
+        &[
+            "check",
+            "examples/platform-prod",
+            "--format",
+            "json",
+            "-o",
+            &p,
+        ],
+        None,
+    );
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let text = reader
+        .join()
+        .unwrap_or_else(|_| panic!("reader thread"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}"));
+    assert!(v["findings"].as_array().is_some_and(|f| !f.is_empty()));
+    let kind = std::fs::symlink_metadata(&fifo)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .file_type();
+    assert!(kind.is_fifo(), "{kind:?}");
+}
+
 #[test]
 fn config_in_the_input_directory_is_used_and_verbose_says_so() {
     let d = tmp("cfg");
