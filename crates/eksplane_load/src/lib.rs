@@ -333,7 +333,7 @@ where
 
 /// Attaches an object's node tree to its origin.
 pub(crate) fn with_node(mut origin: Origin, node: Node) -> Origin {
-    origin.node = Some(Arc::new(node));
+    origin.node = Some(Arc::new(eksplane_source::PosTree::new(&node)));
     origin
 }
 

@@ -1,7 +1,7 @@
 //! What every Kubernetes object of the model has: metadata with positions, and
 //! where it came from.
 
-use eksplane_source::{Node, PathSeg, Span, Spanned};
+use eksplane_source::{PathSeg, PosTree, Span, Spanned};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -30,15 +30,16 @@ impl ObjectMeta {
 }
 
 /// Where an object was read from: the whole object's span, its apiVersion and
-/// kind as written, the `helm template` source it was rendered from, and its
-/// node tree, so an analysis can point at any field.
+/// kind as written, the `helm template` source it was rendered from, and the
+/// positions of its fields (a compact copy of its node tree), so an analysis
+/// can point at any field.
 #[derive(Debug, Clone, Default)]
 pub struct Origin {
     pub span: Span,
     pub api_version: String,
     pub kind: String,
     pub helm_source: Option<Spanned<String>>,
-    pub node: Option<Arc<Node>>,
+    pub node: Option<Arc<PosTree>>,
 }
 
 impl Origin {

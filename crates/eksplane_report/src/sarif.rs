@@ -5,6 +5,8 @@
 use crate::{Report, display_path};
 use eksplane_diagnostics::{Finding, Location, Severity};
 use eksplane_rules::Rule;
+use serde::Serialize;
+use serde::ser::{SerializeMap, Serializer};
 use serde_json::{Value, json};
 
 fn level(s: Severity) -> &'static str {
@@ -100,29 +102,46 @@ fn result(db: &eksplane_source::SourceDb, f: &Finding, index: Option<usize>) -> 
     r
 }
 
-/// The SARIF log as a JSON value.
-pub fn log(report: &Report<'_>, rules: &[&Rule]) -> Value {
-    let results: Vec<Value> = report
-        .findings
-        .iter()
-        .map(|f| {
-            let idx = rules.iter().position(|r| r.id == f.rule);
-            result(report.db, f, idx)
-        })
-        .collect();
-    json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": { "driver": {
+/// The SARIF log. Serialized field by field so each result is built, written
+/// and freed in turn: with 10,000 findings a whole-log JSON value cost more
+/// memory than the loaded platform (BENCHMARKS.md).
+struct SarifLog<'r, 'a> {
+    report: &'r Report<'a>,
+    rules: &'r [&'r Rule],
+}
+
+struct SarifRun<'r, 'a>(&'r SarifLog<'r, 'a>);
+
+struct SarifResults<'r, 'a>(&'r SarifLog<'r, 'a>);
+
+impl Serialize for SarifLog<'_, '_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(3))?;
+        m.serialize_entry("$schema", "https://json.schemastore.org/sarif-2.1.0.json")?;
+        m.serialize_entry("version", "2.1.0")?;
+        m.serialize_entry("runs", &[SarifRun(self)])?;
+        m.end()
+    }
+}
+
+impl Serialize for SarifRun<'_, '_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let SarifLog { report, rules } = self.0;
+        let mut m = s.serialize_map(Some(4))?;
+        m.serialize_entry(
+            "tool",
+            &json!({ "driver": {
                 "name": "eksplane",
                 "version": env!("CARGO_PKG_VERSION"),
                 "rules": rules.iter().map(|r| rule_descriptor(r)).collect::<Vec<_>>(),
-            }},
-            "columnKind": "unicodeCodePoints",
-            // What the run could not judge or assumed, as SARIF
-            // tool-execution notifications (SARIF 2.1.0 §3.20.21).
-            "invocations": [{
+            }}),
+        )?;
+        m.serialize_entry("columnKind", "unicodeCodePoints")?;
+        // What the run could not judge or assumed, as SARIF tool-execution
+        // notifications (SARIF 2.1.0 §3.20.21).
+        m.serialize_entry(
+            "invocations",
+            &json!([{
                 "executionSuccessful": true,
                 "toolExecutionNotifications": report.notes.iter().map(|n| {
                     let mut v = json!({
@@ -135,14 +154,31 @@ pub fn log(report: &Report<'_>, rules: &[&Rule]) -> Value {
                     }
                     v
                 }).collect::<Vec<_>>(),
-            }],
-            "results": results,
-        }]
-    })
+            }]),
+        )?;
+        m.serialize_entry("results", &SarifResults(self.0))?;
+        m.end()
+    }
+}
+
+impl Serialize for SarifResults<'_, '_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let SarifLog { report, rules } = self.0;
+        s.collect_seq(report.findings.iter().map(|f| {
+            let idx = rules.iter().position(|r| r.id == f.rule);
+            result(report.db, f, idx)
+        }))
+    }
+}
+
+/// The SARIF log as a JSON value.
+pub fn log(report: &Report<'_>, rules: &[&Rule]) -> Value {
+    serde_json::to_value(SarifLog { report, rules })
+        .unwrap_or_else(|_| json!({ "version": "2.1.0", "runs": [] }))
 }
 
 pub fn render(report: &Report<'_>, rules: &[&Rule]) -> String {
-    let mut s = serde_json::to_string_pretty(&log(report, rules))
+    let mut s = serde_json::to_string_pretty(&SarifLog { report, rules })
         .unwrap_or_else(|_| "{\"version\":\"2.1.0\",\"runs\":[]}".to_string());
     s.push('\n');
     s

@@ -12,6 +12,7 @@ mod error;
 mod limits;
 mod node;
 mod parse;
+mod postree;
 mod span;
 mod spanned;
 
@@ -22,5 +23,6 @@ pub use error::SourceError;
 pub use limits::Limits;
 pub use node::{Node, NodeKind, PathSeg, Scalar, ScalarStyle};
 pub use parse::{Document, DuplicateKey, ParsedFile, parse_file, text_from_bytes};
+pub use postree::{PosRef, PosTree};
 pub use span::{Pos, Span};
 pub use spanned::Spanned;

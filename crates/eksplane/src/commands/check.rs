@@ -54,6 +54,12 @@ pub fn run(args: CheckArgs, color: ColorChoice) -> anyhow::Result<ExitCode> {
             today: Some(today(args.today.as_deref())?),
         },
     );
+    // The findings own what they say; the model is not needed to render them.
+    // Freed here, a large platform's objects do not stack on the report's
+    // memory (BENCHMARKS.md: check at 50,000 objects).
+    drop(parts);
+    loaded.platform = Default::default();
+    loaded.clusters = Vec::new();
     let report = Report {
         findings: &result.findings,
         suppressed: &result.suppressed,
