@@ -434,10 +434,14 @@ fn eksctl_source<'a>(cc: &'a ClusterConfig, ng: NodeGroupRef<'a>) -> NodeSource<
         ),
     };
     let v = |x: &Option<Spanned<i64>>| x.as_ref().map(|s| s.value);
-    // eksctl creates 2 nodes when no size is written (eksctl
-    // pkg/apis/eksctl.io/v1alpha5 `DefaultNodeCount = 2`), else desiredCapacity
-    // defaults to minSize.
-    let desired = v(desired).or(v(min)).or(Some(EKSCTL_DEFAULT_NODE_COUNT));
+    // eksctl fills in what is not written before it creates the group
+    // (self-managed: pkg/cfn/builder/nodegroup.go; managed:
+    // pkg/apis/eksctl.io/v1alpha5/validation.go): minSize = desiredCapacity,
+    // else `DefaultNodeCount` (2); maxSize = desiredCapacity, else minSize;
+    // an unset desiredCapacity starts the Auto Scaling group at minSize.
+    let min = v(min).or(v(desired)).or(Some(EKSCTL_DEFAULT_NODE_COUNT));
+    let max = v(max).or(v(desired)).or(min);
+    let desired = v(desired).or(min);
     NodeSource {
         kind,
         name: ng.name().to_string(),
@@ -451,11 +455,7 @@ fn eksctl_source<'a>(cc: &'a ClusterConfig, ng: NodeGroupRef<'a>) -> NodeSource<
             .max_pods_per_node()
             .and_then(|m| u32::try_from(m.value).ok().map(|v| Spanned::new(v, m.span))),
         capacity_types,
-        scaling: Some(Scaling {
-            min: v(min),
-            desired,
-            max: v(max),
-        }),
+        scaling: Some(Scaling { min, desired, max }),
         consolidates: false,
         pool: None,
         class: None,
@@ -625,6 +625,42 @@ spec:
         assert_eq!(
             s[1].capacity_types,
             vec![CapacityType::Spot, CapacityType::OnDemand]
+        );
+    }
+
+    /// eksctl's own defaults for unwritten sizes (pkg/cfn/builder/nodegroup.go).
+    #[test]
+    fn eksctl_group_sizes_follow_eksctl_defaults() {
+        let p = platform(
+            "apiVersion: eksctl.io/v1alpha5
+kind: ClusterConfig
+metadata: {name: c, region: eu-west-1}
+nodeGroups:
+  - {name: only-desired, instanceType: m5.large, desiredCapacity: 1}
+  - {name: nothing, instanceType: m5.large}
+  - {name: min-max, instanceType: m5.large, minSize: 1, maxSize: 5}
+managedNodeGroups:
+  - {name: only-max, maxSize: 4}
+",
+        );
+        let s = node_sources(&p);
+        let sizes: Vec<(&str, Scaling)> = s
+            .iter()
+            .map(|x| (x.name.as_str(), x.scaling.unwrap_or_default()))
+            .collect();
+        let sc = |min, desired, max| Scaling {
+            min: Some(min),
+            desired: Some(desired),
+            max: Some(max),
+        };
+        assert_eq!(
+            sizes,
+            vec![
+                ("only-max", sc(2, 2, 4)),
+                ("only-desired", sc(1, 1, 1)),
+                ("nothing", sc(2, 2, 2)),
+                ("min-max", sc(1, 1, 5)),
+            ]
         );
     }
 
