@@ -7,6 +7,7 @@
 //! `Facts`, so a NodePool's allowed instance types or the effective CNI
 //! settings are computed once however many rules read them.
 
+pub mod addons;
 pub mod capacity;
 pub mod identity;
 pub mod ip_inputs;

@@ -13,17 +13,11 @@
 //! an incompatible version is a blocker.
 
 use eksplane_aws_data::addon_versions::{self, KnownAddon};
+use eksplane_facts::addons::version_matches;
 use eksplane_model::Platform;
 use eksplane_source::Span;
 
-/// Where an installed add-on's version is read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum InstalledFrom {
-    /// eksctl ClusterConfig `addons[].version` (a pin in a file you apply).
-    Eksctl,
-    /// `aws eks describe-addon` (the cluster's state).
-    DescribeAddon,
-}
+pub use eksplane_facts::addons::AddonFrom as InstalledFrom;
 
 /// An installed add-on.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,48 +29,19 @@ pub struct Installed {
     pub from: InstalledFrom,
 }
 
-/// Every installed add-on; a describe-addon snapshot wins over eksctl for
-/// the same name (it is what runs).
+/// Every installed add-on, one per name; a describe-addon snapshot wins over
+/// eksctl for the same name (it is what runs). Read by the facts layer
+/// ([`eksplane_facts::addons::effective`]), as the ADD rules read it.
 pub fn installed(p: &Platform) -> Vec<Installed> {
-    let mut out: Vec<Installed> = Vec::new();
-    for a in &p.aws.addons {
-        if let Some(name) = a.value.name() {
-            out.push(Installed {
-                name: name.to_string(),
-                version: a.value.version().map(str::to_string),
-                span: a
-                    .value
-                    .addon_version
-                    .as_ref()
-                    .map(|v| v.span)
-                    .unwrap_or(a.span),
-                from: InstalledFrom::DescribeAddon,
-            });
-        }
-    }
-    for cc in &p.cluster_configs {
-        for a in &cc.addons {
-            let name = a.value.name.value.as_str();
-            if out.iter().any(|i| i.name == name) {
-                continue;
-            }
-            let version = a
-                .value
-                .version
-                .as_ref()
-                .map(|v| v.value.trim())
-                .filter(|v| !v.is_empty() && !v.eq_ignore_ascii_case("latest"))
-                .map(str::to_string);
-            let span = a.value.version.as_ref().map(|v| v.span).unwrap_or(a.span);
-            out.push(Installed {
-                name: name.to_string(),
-                version,
-                span,
-                from: InstalledFrom::Eksctl,
-            });
-        }
-    }
-    out
+    eksplane_facts::addons::effective(p)
+        .into_iter()
+        .map(|a| Installed {
+            name: a.name.to_string(),
+            version: a.version_str().map(str::to_string),
+            span: a.span,
+            from: a.from,
+        })
+        .collect()
 }
 
 /// Where a verdict comes from.
@@ -95,17 +60,6 @@ pub struct AddonAtTarget {
     /// The version to move to, when known.
     pub target_version: Option<String>,
     pub source: VerdictSource,
-}
-
-/// Whether `written` names `listed` (equal ignoring a leading `v`, or
-/// written without the `-eksbuild.N` suffix eksctl resolves).
-fn same_version(written: &str, listed: &str) -> bool {
-    let w = written.trim().trim_start_matches('v');
-    let l = listed.trim().trim_start_matches('v');
-    w == l
-        || (!w.contains("-eksbuild")
-            && l.strip_prefix(w)
-                .is_some_and(|rest| rest.starts_with("-eksbuild.")))
 }
 
 /// Whether the add-on is updated after the control plane rather than
@@ -141,7 +95,7 @@ pub fn at_target(p: &Platform, a: &Installed, minor: u32) -> AddonAtTarget {
                 info.value.versions_for(&cluster_version).any(|v| {
                     v.value
                         .version()
-                        .is_some_and(|listed| same_version(have, listed))
+                        .is_some_and(|listed| version_matches(have, listed))
                 })
             })
         };
@@ -165,18 +119,5 @@ pub fn at_target(p: &Platform, a: &Installed, minor: u32) -> AddonAtTarget {
             target_version: None,
             source: VerdictSource::None,
         },
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::same_version;
-
-    #[test]
-    fn versions_match_with_or_without_the_build_suffix() {
-        assert!(same_version("v1.11.4-eksbuild.24", "v1.11.4-eksbuild.24"));
-        assert!(same_version("1.11.4", "v1.11.4-eksbuild.24"));
-        assert!(!same_version("v1.11.4-eksbuild.2", "v1.11.4-eksbuild.24"));
-        assert!(!same_version("v1.11", "v1.11.4-eksbuild.24"));
     }
 }

@@ -2,9 +2,9 @@ use crate::declare_rule;
 use eksplane_aws_data::eks_versions::minor_of;
 use eksplane_diagnostics::{Finding, Fix, Severity};
 use eksplane_facts::Facts;
-use eksplane_model::Platform;
+use eksplane_facts::addons::{self, AddonFrom, version_matches};
 use eksplane_model::aws::AddonInfo;
-use eksplane_source::{Span, Spanned};
+use eksplane_source::Span;
 
 declare_rule! {
     /// ## What it does
@@ -53,64 +53,12 @@ declare_rule! {
     pub RULE = ("ADD002", "addon-version-incompatible", Error, "Add-on version not compatible with the cluster version", Some(check));
 }
 
-/// Where an installed add-on version was read.
-enum Source {
-    Eksctl,
-    DescribeAddon,
-}
-
-struct Installed<'a> {
-    name: &'a str,
-    version: &'a Spanned<String>,
-    source: Source,
-}
-
-/// Whether a version as written matches a listed version: equal (ignoring a
-/// leading `v`), or written without an `-eksbuild.N` suffix that the listed
-/// one has (eksctl resolves it to a build).
-fn matches(written: &str, listed: &str) -> bool {
-    let w = written.trim().trim_start_matches('v');
-    let l = listed.trim().trim_start_matches('v');
-    w == l
-        || (!w.contains("-eksbuild")
-            && l.strip_prefix(w)
-                .is_some_and(|rest| rest.starts_with("-eksbuild.")))
-}
-
-fn installed(p: &Platform) -> Vec<Installed<'_>> {
-    let mut out = Vec::new();
-    for cc in &p.cluster_configs {
-        for a in &cc.addons {
-            if let Some(v) = &a.value.version {
-                let t = v.value.trim();
-                if !t.is_empty() && !t.eq_ignore_ascii_case("latest") {
-                    out.push(Installed {
-                        name: &a.value.name.value,
-                        version: v,
-                        source: Source::Eksctl,
-                    });
-                }
-            }
-        }
-    }
-    for a in &p.aws.addons {
-        if let (Some(name), Some(v)) = (a.name(), &a.addon_version) {
-            out.push(Installed {
-                name,
-                version: v,
-                source: Source::DescribeAddon,
-            });
-        }
-    }
-    out
-}
-
 /// The cluster versions a listed add-on version is compatible with.
 fn cluster_versions_of(info: &AddonInfo, written: &str) -> Option<(Span, Vec<String>)> {
     let v = info
         .addon_versions
         .iter()
-        .find(|v| v.version().is_some_and(|l| matches(written, l)))?;
+        .find(|v| v.version().is_some_and(|l| version_matches(written, l)))?;
     let span = v.addon_version.as_ref().map(|s| s.span).unwrap_or(v.span);
     let versions = v
         .compatibilities
@@ -136,7 +84,10 @@ fn check(facts: &Facts<'_>) -> Vec<Finding> {
         .map(|n| n.value.as_str())
         .unwrap_or("CLUSTER");
     let mut out = Vec::new();
-    for inst in installed(p) {
+    for inst in addons::installed(p) {
+        let Some(version) = inst.version else {
+            continue;
+        };
         let Some(info) = p.aws.addon_info(inst.name) else {
             continue;
         };
@@ -148,18 +99,15 @@ fn check(facts: &Facts<'_>) -> Vec<Finding> {
             // The snapshot was taken for other Kubernetes versions.
             continue;
         }
-        let written = inst.version.value.trim();
-        if compatible.iter().any(|l| matches(written, l)) {
+        let written = version.value.trim();
+        if compatible.iter().any(|l| version_matches(written, l)) {
             continue;
         }
         let target = info
             .default_version_for(&cluster_version)
             .or_else(|| compatible.first().copied())
             .unwrap_or_default();
-        let source = match inst.source {
-            Source::Eksctl => "eksctl addons[].version",
-            Source::DescribeAddon => "describe-addon",
-        };
+        let source = inst.from.describe();
         let listed = cluster_versions_of(info, written);
         let (severity, why) = match &listed {
             Some((_, versions)) => (
@@ -189,8 +137,8 @@ fn check(facts: &Facts<'_>) -> Vec<Finding> {
              {cluster_version}: {why}; the default version for {cluster_version} is {target}",
             inst.name
         );
-        let fix = match inst.source {
-            Source::Eksctl => Fix::new(format!(
+        let fix = match inst.from {
+            AddonFrom::Eksctl => Fix::new(format!(
                 "set the add-on to {target}, the default for Kubernetes {cluster_version}, then \
                  run `eksctl update addon -f <config>`"
             ))
@@ -198,7 +146,7 @@ fn check(facts: &Facts<'_>) -> Vec<Finding> {
                 "addons:\n  - name: {}\n    version: {target}\n    resolveConflicts: preserve\n",
                 inst.name
             )),
-            Source::DescribeAddon => Fix::new(format!(
+            AddonFrom::DescribeAddon => Fix::new(format!(
                 "update the add-on to {target}, the default for Kubernetes {cluster_version}"
             ))
             .with_snippet(format!(
@@ -207,7 +155,7 @@ fn check(facts: &Facts<'_>) -> Vec<Finding> {
             )),
         };
         let mut f = RULE
-            .finding(message, inst.version.span)
+            .finding(message, version.span)
             .fix(fix)
             .object(format!("Addon/{}", inst.name));
         f.severity = severity;
@@ -242,15 +190,6 @@ fn check(facts: &Facts<'_>) -> Vec<Finding> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn version_matching() {
-        assert!(matches("v1.19.2-eksbuild.1", "v1.19.2-eksbuild.1"));
-        assert!(matches("1.19.2-eksbuild.1", "v1.19.2-eksbuild.1"));
-        assert!(matches("v1.19.2", "v1.19.2-eksbuild.3"));
-        assert!(!matches("v1.19.2", "v1.19.20-eksbuild.1"));
-        assert!(!matches("v1.19.2-eksbuild.1", "v1.19.2-eksbuild.2"));
-    }
 
     const VERSIONS: &str = r#"{"addons": [{"addonName": "kube-proxy", "addonVersions": [
   {"addonVersion": "v1.31.3-eksbuild.2", "compatibilities": [{"clusterVersion": "1.31", "defaultVersion": true}]},
