@@ -88,7 +88,7 @@ pub fn existing_entries(p: &Platform) -> BTreeMap<String, ExistingEntry> {
                 .as_ref()
                 .map(|t| AccessEntryType::parse(&t.value))
                 .unwrap_or(AccessEntryType::Standard);
-            let mut a = Access {
+            let a = Access {
                 authenticates: true,
                 node_type: t.is_node().then(|| t.as_str().to_string()),
                 groups: v
@@ -100,20 +100,6 @@ pub fn existing_entries(p: &Platform) -> BTreeMap<String, ExistingEntry> {
                 known: true,
                 ..Access::default()
             };
-            for ap in &v.access_policies {
-                let scope = ap.value.access_scope.as_ref();
-                let cluster = scope.is_none_or(|s| s.value.scope_type.value == "cluster");
-                let ns: Vec<&str> = scope
-                    .map(|s| {
-                        s.value
-                            .namespaces
-                            .iter()
-                            .map(|n| n.value.as_str())
-                            .collect()
-                    })
-                    .unwrap_or_default();
-                add_policy(&mut a, &ap.value.policy_arn.value, cluster, &ns);
-            }
             merge(&mut out, &v.principal_arn.value, v.principal_arn.span, a);
         }
     }
@@ -144,33 +130,18 @@ pub fn existing_entries(p: &Platform) -> BTreeMap<String, ExistingEntry> {
         };
         merge(&mut out, &arn.value, arn.span, a);
     }
-    for out_pol in &p.aws.associated_access_policies {
-        let Some(principal) = out_pol.value.principal_arn.as_ref() else {
+    // Policies from eksctl `accessPolicies` and `list-associated-access-policies`,
+    // as the access rules read them (an unstated scope counts as cluster-wide).
+    for assoc in eksplane_facts::identity::associations(p) {
+        let Some(entry) = out.get_mut(&principal_key(assoc.principal_arn)) else {
             continue;
         };
-        let key = principal_key(&principal.value);
-        let Some(entry) = out.get_mut(&key) else {
-            continue;
-        };
-        for ap in &out_pol.value.associated_access_policies {
-            let Some(arn) = ap.value.policy_arn.as_ref() else {
-                continue;
-            };
-            let scope = ap.value.access_scope.as_ref();
-            let cluster = scope
-                .and_then(|s| s.value.scope_type.as_ref())
-                .is_none_or(|t| t.value == "cluster");
-            let ns: Vec<&str> = scope
-                .map(|s| {
-                    s.value
-                        .namespaces
-                        .iter()
-                        .map(|n| n.value.as_str())
-                        .collect()
-                })
-                .unwrap_or_default();
-            add_policy(&mut entry.access, &arn.value, cluster, &ns);
-        }
+        add_policy(
+            &mut entry.access,
+            &assoc.policy_arn.value,
+            assoc.cluster_scope.unwrap_or(true),
+            &assoc.namespaces,
+        );
     }
     out
 }

@@ -21,13 +21,13 @@
 
 use eksplane_facts::Facts;
 use eksplane_model::Platform;
-use eksplane_model::aws::eks::{self as aws_eks, access_entry_type};
+use eksplane_model::aws::eks::access_entry_type;
 use eksplane_model::k8s::AwsAuth;
 use eksplane_source::{Span, Spanned};
 
 pub(crate) use eksplane_facts::identity::{
-    AccessEntries as Entries, AccessEntry as Entry, EntrySource, Principal, PrincipalKind,
-    is_role_named, same_principal,
+    AccessEntries as Entries, AccessEntry as Entry, Association, EntrySource, Principal,
+    PrincipalKind, associations, is_role_named, policies_of, same_principal,
 };
 
 /// The cluster's name for commands, `CLUSTER` when no source states it (the
@@ -107,112 +107,6 @@ pub(crate) fn mode_sources(p: &Platform) -> Vec<ModeSource> {
 // ---------------------------------------------------------------------------
 // access entries
 // ---------------------------------------------------------------------------
-
-/// An access policy association, from eksctl or `list-associated-access-policies`.
-#[derive(Debug, Clone)]
-pub(crate) struct Association<'a> {
-    pub principal_arn: &'a str,
-    pub policy_arn: &'a Spanned<String>,
-    /// `Some(true)` cluster scope, `Some(false)` namespace scope, `None` unstated.
-    pub cluster_scope: Option<bool>,
-    pub namespaces: Vec<&'a str>,
-    /// The whole association (list item).
-    pub span: Span,
-    /// Whether it was read from eksctl (else from an AWS snapshot).
-    pub from_eksctl: bool,
-}
-
-impl Association<'_> {
-    /// The policy's name (`AmazonEKSClusterAdminPolicy`), or the ARN when it is none.
-    pub(crate) fn policy_name(&self) -> &str {
-        aws_eks::access_policy_name(&self.policy_arn.value).unwrap_or(&self.policy_arn.value)
-    }
-}
-
-/// Every access policy association the inputs state, in input order.
-pub(crate) fn associations(p: &Platform) -> Vec<Association<'_>> {
-    let mut v = Vec::new();
-    for cc in &p.cluster_configs {
-        for e in cc.access_entries() {
-            for ap in &e.value.access_policies {
-                let scope = ap.value.access_scope.as_ref();
-                v.push(Association {
-                    principal_arn: &e.value.principal_arn.value,
-                    policy_arn: &ap.value.policy_arn,
-                    cluster_scope: scope
-                        .map(|s| s.value.scope_type.value == aws_eks::access_scope_type::CLUSTER),
-                    namespaces: scope
-                        .map(|s| {
-                            s.value
-                                .namespaces
-                                .iter()
-                                .map(|n| n.value.as_str())
-                                .collect()
-                        })
-                        .unwrap_or_default(),
-                    span: ap.span,
-                    from_eksctl: true,
-                });
-            }
-        }
-    }
-    for out in &p.aws.associated_access_policies {
-        let Some(principal) = out.value.principal_arn.as_ref() else {
-            continue;
-        };
-        for ap in &out.value.associated_access_policies {
-            let Some(arn) = ap.value.policy_arn.as_ref() else {
-                continue;
-            };
-            let scope = ap.value.access_scope.as_ref();
-            v.push(Association {
-                principal_arn: &principal.value,
-                policy_arn: arn,
-                cluster_scope: scope
-                    .and_then(|s| s.value.scope_type.as_ref())
-                    .map(|t| t.value == aws_eks::access_scope_type::CLUSTER),
-                namespaces: scope
-                    .map(|s| {
-                        s.value
-                            .namespaces
-                            .iter()
-                            .map(|n| n.value.as_str())
-                            .collect()
-                    })
-                    .unwrap_or_default(),
-                span: ap.span,
-                from_eksctl: false,
-            });
-        }
-    }
-    v
-}
-
-/// The policies associated with `arn` in the inputs, or `None` when no source
-/// states its associations (no eksctl entry, no list-associated-access-policies).
-pub(crate) fn policies_of<'a>(
-    p: &'a Platform,
-    assocs: &'a [Association<'a>],
-    arn: &str,
-) -> Option<Vec<&'a Association<'a>>> {
-    let known = p
-        .cluster_configs
-        .iter()
-        .flat_map(|cc| cc.access_entries())
-        .any(|e| same_principal(&e.value.principal_arn.value, arn))
-        || p.aws.associated_access_policies.iter().any(|o| {
-            o.value
-                .principal_arn
-                .as_ref()
-                .is_some_and(|a| same_principal(&a.value, arn))
-        });
-    known.then(|| {
-        assocs
-            .iter()
-            .filter(|a| same_principal(a.principal_arn, arn))
-            .collect()
-    })
-}
 
 // ---------------------------------------------------------------------------
 // aws-auth
