@@ -72,7 +72,8 @@ pub fn installed(p: &Platform) -> Vec<InstalledAddon<'_>> {
             out.push(InstalledAddon {
                 name: &a.value.name.value,
                 version,
-                span: version.map(|v| v.span).unwrap_or(a.span),
+                // `version: latest` is still where the version is decided.
+                span: a.value.version.as_ref().map(|v| v.span).unwrap_or(a.span),
                 from: AddonFrom::Eksctl,
             });
         }

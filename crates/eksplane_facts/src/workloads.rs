@@ -21,12 +21,50 @@
 
 use eksplane_diagnostics::{Note, NoteKind};
 use eksplane_model::k8s::{
-    HorizontalPodAutoscaler, LabelSelector, PodDisruptionBudget, Workload, WorkloadKind,
-    selector_matches,
+    HorizontalPodAutoscaler, IntOrString, LabelSelector, PodDisruptionBudget, Workload,
+    WorkloadKind, selector_matches,
 };
 use eksplane_model::{KubeObject, Platform};
-use eksplane_source::Span;
+use eksplane_source::{Span, Spanned};
 use std::collections::HashMap;
+
+/// Why a PodDisruptionBudget allows no voluntary eviction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PdbBlock {
+    /// `maxUnavailable: 0` (or `"0%"`).
+    MaxUnavailableZero,
+    /// `minAvailable: "100%"`: every pod, whatever the count.
+    MinAvailableAll,
+    /// `minAvailable` (as pods, percentages rounded up) at or above the most
+    /// replicas the selected workloads run.
+    MinAvailableAtReplicas { min_pods: i64, replicas: i64 },
+}
+
+/// A PodDisruptionBudget that blocks every eviction, with the field that
+/// does it and the workloads it covers.
+#[derive(Debug, Clone)]
+pub struct BlockingPdb<'w, 'a> {
+    pub pdb: &'a PodDisruptionBudget,
+    /// `maxUnavailable` or `minAvailable`, as written.
+    pub field: &'a Spanned<IntOrString>,
+    pub why: PdbBlock,
+    pub workloads: Vec<&'w WorkloadFacts<'a>>,
+    /// The most replicas they run together, when every count is known.
+    pub total: Option<i64>,
+}
+
+/// A percentage (`"25%"`) as a number.
+fn percent(s: &str) -> Option<u64> {
+    s.trim().strip_suffix('%')?.trim().parse().ok()
+}
+
+/// How an int-or-percent reads in a message: `1`, `"50%"`.
+pub fn shown(v: &IntOrString) -> String {
+    match v {
+        IntOrString::Int(i) => i.to_string(),
+        IntOrString::String(s) => format!("\"{s}\""),
+    }
+}
 
 /// Where a workload's replica bounds come from.
 #[derive(Debug, Clone, Copy)]
@@ -267,6 +305,89 @@ impl<'a> Workloads<'a> {
             .collect()
     }
 
+    /// The workloads a PodDisruptionBudget selects (Pods aside; a
+    /// Deployment counted instead of its ReplicaSets, which select the same
+    /// pods), and their total replicas at the most (each one's ceiling: an
+    /// HPA's `maxReplicas`, else `replicas`) when every count is known. An
+    /// unset `replicas` with no HPA in the inputs is often owned by an
+    /// autoscaler defined elsewhere (KEDA, another repository): unknown.
+    pub fn pdb_selection(
+        &self,
+        pdb: &PodDisruptionBudget,
+    ) -> (Vec<&WorkloadFacts<'a>>, Option<i64>) {
+        let Some(sel) = &pdb.spec.selector else {
+            // policy/v1: a null selector selects no pods.
+            return (Vec::new(), Some(0));
+        };
+        let ws: Vec<&WorkloadFacts<'a>> = self
+            .selected_by(pdb.namespace(), sel)
+            .into_iter()
+            .filter(|wf| wf.workload.kind != WorkloadKind::Pod)
+            .collect();
+        let has_deployment = ws
+            .iter()
+            .any(|wf| wf.workload.kind == WorkloadKind::Deployment);
+        let ws: Vec<&WorkloadFacts<'a>> = ws
+            .into_iter()
+            .filter(|wf| !(has_deployment && wf.workload.kind == WorkloadKind::ReplicaSet))
+            .collect();
+        let mut total = 0i64;
+        for wf in &ws {
+            match wf.bounds.map(|b| (b.ceiling, b.source)) {
+                None | Some((_, ReplicaSource::DefaultOne)) => return (ws, None),
+                Some((ceiling, _)) => total += i64::from(ceiling.max(0)),
+            }
+        }
+        (ws, Some(total))
+    }
+
+    /// Whether a PodDisruptionBudget refuses every voluntary eviction of the
+    /// pods it selects, read once for KAR003 and the upgrade planner's drain
+    /// check. A budget whose workloads are all scaled to zero blocks nothing.
+    pub fn pdb_blocks(&self, pdb: &'a PodDisruptionBudget) -> Option<BlockingPdb<'_, 'a>> {
+        pdb.spec.selector.as_ref()?;
+        let (workloads, total) = self.pdb_selection(pdb);
+        if total == Some(0) && !workloads.is_empty() {
+            return None;
+        }
+        let blocked = |field: &'a Spanned<IntOrString>, why: PdbBlock| BlockingPdb {
+            pdb,
+            field,
+            why,
+            workloads: workloads.clone(),
+            total,
+        };
+        if let Some(mu) = &pdb.spec.max_unavailable {
+            let zero = match &mu.value {
+                IntOrString::Int(i) => *i <= 0,
+                IntOrString::String(s) => percent(s) == Some(0),
+            };
+            return zero.then(|| blocked(mu, PdbBlock::MaxUnavailableZero));
+        }
+        let ma = pdb.spec.min_available.as_ref()?;
+        if let IntOrString::String(s) = &ma.value
+            && percent(s).is_some_and(|p| p >= 100)
+        {
+            return Some(blocked(ma, PdbBlock::MinAvailableAll));
+        }
+        let n = total.filter(|n| *n > 0)?;
+        // Kubernetes rounds a minAvailable percentage up
+        // (pkg/controller/disruption: GetScaledValueFromIntOrPercent(..., true)).
+        let min_pods = match &ma.value {
+            IntOrString::Int(i) => i64::from(*i),
+            IntOrString::String(s) => (i64::try_from(percent(s)?).ok()? * n + 99) / 100,
+        };
+        (min_pods >= n).then(|| {
+            blocked(
+                ma,
+                PdbBlock::MinAvailableAtReplicas {
+                    min_pods,
+                    replicas: n,
+                },
+            )
+        })
+    }
+
     /// What the bounds could not settle: workloads with several HPAs.
     pub fn notes(&self) -> Vec<Note> {
         self.all
@@ -471,5 +592,63 @@ spec:
                 .collect();
             assert_eq!(scanned, indexed, "{}", pdb.name());
         }
+    }
+
+    fn block_of(yaml: &str) -> Option<PdbBlock> {
+        let l = load_texts([("w.yaml", yaml)]);
+        let w = Workloads::new(&l.platform);
+        let pdb = l.platform.pdbs.first().unwrap_or_else(|| panic!("no PDB"));
+        w.pdb_blocks(pdb).map(|b| b.why)
+    }
+
+    /// One judgement of "this budget never allows an eviction", for KAR003
+    /// and the upgrade planner's drain check.
+    #[test]
+    fn pdb_blocks_counts_replica_ceilings() {
+        let pdb = |spec: &str| {
+            format!(
+                "---\napiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {{name: p, namespace: shop}}\nspec:\n  selector: {{matchLabels: {{app: api}}}}\n  {spec}\n"
+            )
+        };
+        let two = DEPLOY.replace("REPLICAS", "  replicas: 2\n");
+        assert_eq!(
+            block_of(&format!("{two}{}", pdb("minAvailable: 2"))),
+            Some(PdbBlock::MinAvailableAtReplicas {
+                min_pods: 2,
+                replicas: 2
+            })
+        );
+        // 50% of 2 rounds up to 1: one eviction allowed.
+        assert_eq!(
+            block_of(&format!("{two}{}", pdb("minAvailable: \"50%\""))),
+            None
+        );
+        assert_eq!(
+            block_of(&format!("{two}{}", pdb("maxUnavailable: 0"))),
+            Some(PdbBlock::MaxUnavailableZero)
+        );
+        assert_eq!(
+            block_of(&format!("{two}{}", pdb("minAvailable: \"100%\""))),
+            Some(PdbBlock::MinAvailableAll)
+        );
+        // An HPA may run up to 10: minAvailable 2 does not block at that count.
+        let scaled = format!(
+            "{two}{}{}",
+            hpa("h", "  minReplicas: 2\n"),
+            pdb("minAvailable: 2")
+        );
+        assert_eq!(block_of(&scaled), None);
+        // No replicas and no HPA: the count is unknown, not assumed.
+        let unset = DEPLOY.replace("REPLICAS", "");
+        assert_eq!(
+            block_of(&format!("{unset}{}", pdb("minAvailable: 1"))),
+            None
+        );
+        // Scaled to zero: nothing to evict.
+        let zero = DEPLOY.replace("REPLICAS", "  replicas: 0\n");
+        assert_eq!(
+            block_of(&format!("{zero}{}", pdb("maxUnavailable: 0"))),
+            None
+        );
     }
 }

@@ -18,12 +18,16 @@
 //!   for `Drifted`, stops drift for good (<https://karpenter.sh/docs/concepts/disruption/#disruption-budgets>;
 //!   the CRD default budget is `nodes: 10%`).
 
-use eksplane_model::k8s::{
-    DO_NOT_DISRUPT, IntOrString, PodDisruptionBudget, Workload, WorkloadKind, selector_matches,
-};
+use eksplane_facts::workloads::{PdbBlock as FactsBlock, Workloads, shown};
+use eksplane_model::k8s::DO_NOT_DISRUPT;
 use eksplane_model::karpenter::NodePool;
 use eksplane_model::{KubeObject, Platform};
 use eksplane_source::Span;
+
+/// A percentage (`"25%"`) as a number.
+fn percent(s: &str) -> Option<i64> {
+    s.trim().strip_suffix('%')?.trim().parse().ok()
+}
 
 pub const SRC_PDB: &str = "https://kubernetes.io/docs/tasks/run-application/configure-pdb/";
 pub const SRC_DO_NOT_DISRUPT: &str =
@@ -34,6 +38,10 @@ pub const SRC_BUDGETS: &str = "https://karpenter.sh/docs/concepts/disruption/#di
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PdbBlock {
     MaxUnavailableZero {
+        written: String,
+    },
+    /// `minAvailable: "100%"`.
+    MinAvailableAll {
         written: String,
     },
     /// `minAvailable` (as a pod count) at or above the replicas it covers.
@@ -54,121 +62,38 @@ pub struct BlockingPdb {
     pub workloads: Vec<String>,
 }
 
-fn percent(s: &str) -> Option<i64> {
-    s.trim().strip_suffix('%')?.trim().parse().ok()
-}
-
-fn shown(v: &IntOrString) -> String {
-    match v {
-        IntOrString::Int(i) => i.to_string(),
-        IntOrString::String(s) => format!("\"{s}\""),
-    }
-}
-
-/// The replica-counted workloads a PDB selects and their total replicas
-/// (`None`: some count is unknown, e.g. a DaemonSet or an HPA-owned
-/// Deployment without `replicas`).
-fn selected<'a>(p: &'a Platform, pdb: &PodDisruptionBudget) -> (Vec<&'a Workload>, Option<i64>) {
-    let Some(sel) = &pdb.spec.selector else {
-        return (Vec::new(), Some(0));
-    };
-    let ws: Vec<&Workload> = p
-        .workloads
-        .iter()
-        .filter(|w| w.kind != WorkloadKind::Pod)
-        .filter(|w| w.namespace() == pdb.namespace())
-        .filter(|w| selector_matches(sel, &w.template.metadata.labels))
-        .collect();
-    // A Deployment's ReplicaSet selects the same pods: count the Deployment.
-    let has_deployment = ws.iter().any(|w| w.kind == WorkloadKind::Deployment);
-    let ws: Vec<&Workload> = ws
-        .into_iter()
-        .filter(|w| !(has_deployment && w.kind == WorkloadKind::ReplicaSet))
-        .collect();
-    let mut total = Some(0_i64);
-    for w in &ws {
-        let n = match w.kind {
-            WorkloadKind::Deployment | WorkloadKind::StatefulSet | WorkloadKind::ReplicaSet => {
-                w.replicas.as_ref().map(|r| i64::from(r.value))
-            }
-            _ => None,
-        };
-        total = match (total, n) {
-            (Some(t), Some(n)) => Some(t + n),
-            _ => None,
-        };
-    }
-    (ws, total)
-}
-
-/// Whether the PDB refuses every eviction.
-pub fn pdb_block<'a>(
-    p: &'a Platform,
-    pdb: &PodDisruptionBudget,
-) -> Option<(PdbBlock, Vec<&'a Workload>)> {
-    let (ws, total) = selected(p, pdb);
-    if let Some(mu) = &pdb.spec.max_unavailable {
-        let zero = match &mu.value {
-            IntOrString::Int(i) => *i == 0,
-            IntOrString::String(s) => percent(s) == Some(0) || s.trim() == "0",
-        };
-        return zero.then(|| {
-            (
-                PdbBlock::MaxUnavailableZero {
-                    written: shown(&mu.value),
-                },
-                ws,
-            )
-        });
-    }
-    let ma = pdb.spec.min_available.as_ref()?;
-    let replicas = total?;
-    if replicas == 0 {
-        return None;
-    }
-    let min_pods = match &ma.value {
-        IntOrString::Int(i) => i64::from(*i),
-        // Rounded up (k8s.io/apimachinery intstr, as the disruption controller does).
-        IntOrString::String(s) => (percent(s)? * replicas + 99) / 100,
-    };
-    (min_pods >= replicas).then(|| {
-        (
-            PdbBlock::MinAvailableAtReplicas {
-                written: shown(&ma.value),
-                min_pods,
-                replicas,
-            },
-            ws,
-        )
-    })
-}
-
-/// Every PDB that blocks the drain.
+/// Every PDB that blocks the drain, judged as KAR003 judges it
+/// ([`eksplane_facts::workloads::Workloads::pdb_blocks`]: HPA ceilings
+/// counted, unknown counts never assumed).
 pub fn blocking_pdbs(p: &Platform) -> Vec<BlockingPdb> {
+    let workloads = Workloads::new(p);
     let mut out = Vec::new();
     for pdb in &p.pdbs {
-        if let Some((why, ws)) = pdb_block(p, pdb) {
-            let span = match &why {
-                PdbBlock::MaxUnavailableZero { .. } => pdb
-                    .spec
-                    .max_unavailable
-                    .as_ref()
-                    .map(|s| s.span)
-                    .unwrap_or(pdb.origin.span),
-                PdbBlock::MinAvailableAtReplicas { .. } => pdb
-                    .spec
-                    .min_available
-                    .as_ref()
-                    .map(|s| s.span)
-                    .unwrap_or(pdb.origin.span),
-            };
-            out.push(BlockingPdb {
-                pdb: pdb.object_ref().to_string(),
-                span,
-                why,
-                workloads: ws.iter().map(|w| w.object_ref().to_string()).collect(),
-            });
-        }
+        let Some(b) = workloads.pdb_blocks(pdb) else {
+            continue;
+        };
+        let written = shown(&b.field.value);
+        let why = match b.why {
+            FactsBlock::MaxUnavailableZero => PdbBlock::MaxUnavailableZero { written },
+            FactsBlock::MinAvailableAll => PdbBlock::MinAvailableAll { written },
+            FactsBlock::MinAvailableAtReplicas { min_pods, replicas } => {
+                PdbBlock::MinAvailableAtReplicas {
+                    written,
+                    min_pods,
+                    replicas,
+                }
+            }
+        };
+        out.push(BlockingPdb {
+            pdb: pdb.object_ref().to_string(),
+            span: b.field.span,
+            why,
+            workloads: b
+                .workloads
+                .iter()
+                .map(|w| w.workload.object_ref().to_string())
+                .collect(),
+        });
     }
     out
 }

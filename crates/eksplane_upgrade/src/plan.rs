@@ -670,6 +670,10 @@ impl<'a> Ctx<'a> {
                     format!("maxUnavailable: {written}"),
                     "set maxUnavailable: 1".to_string(),
                 ),
+                PdbBlock::MinAvailableAll { written } => (
+                    format!("minAvailable: {written} (every pod)"),
+                    "set maxUnavailable: 1 instead of minAvailable".to_string(),
+                ),
                 PdbBlock::MinAvailableAtReplicas {
                     written,
                     min_pods,

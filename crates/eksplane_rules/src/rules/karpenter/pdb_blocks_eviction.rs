@@ -1,10 +1,9 @@
 use crate::declare_rule;
 use eksplane_diagnostics::{Finding, Fix};
 use eksplane_facts::Facts;
-use eksplane_facts::workloads::{ReplicaSource, WorkloadFacts};
+use eksplane_facts::workloads::{BlockingPdb, PdbBlock, ReplicaSource, shown};
 use eksplane_model::KubeObject;
-use eksplane_model::k8s::{DO_NOT_DISRUPT, IntOrString, PodDisruptionBudget, WorkloadKind};
-use eksplane_source::Spanned;
+use eksplane_model::k8s::{DO_NOT_DISRUPT, IntOrString, WorkloadKind};
 
 declare_rule! {
     /// ## What it does
@@ -49,98 +48,22 @@ declare_rule! {
     pub RULE = ("KAR003", "pdb-blocks-eviction", Warning, "PodDisruptionBudget never allows an eviction", Some(check));
 }
 
-/// A percentage (`"25%"`) as a number.
-fn percent(s: &str) -> Option<u64> {
-    s.trim().strip_suffix('%')?.trim().parse().ok()
-}
-
-/// How an IntOrString reads in a message.
-fn shown(v: &IntOrString) -> String {
-    match v {
-        IntOrString::Int(i) => i.to_string(),
-        IntOrString::String(s) => format!("\"{s}\""),
-    }
-}
-
-/// The workloads the PDB selects, and their total replicas at the most
-/// (each one's ceiling: an HPA's `maxReplicas`, else `replicas`) when every
-/// one of them has a known count.
-fn selected<'a>(
-    facts: &'a Facts<'_>,
-    pdb: &PodDisruptionBudget,
-) -> (Vec<&'a WorkloadFacts<'a>>, Option<i64>) {
-    let Some(sel) = &pdb.spec.selector else {
-        // policy/v1: a null selector selects no pods.
-        return (Vec::new(), Some(0));
-    };
-    let ws: Vec<&WorkloadFacts> = facts
-        .workloads()
-        .selected_by(pdb.namespace(), sel)
-        .into_iter()
-        .filter(|wf| wf.workload.kind != WorkloadKind::Pod)
-        .collect();
-    // A Deployment's ReplicaSet selects the same pods: count the Deployment.
-    let has_deployment = ws
-        .iter()
-        .any(|wf| wf.workload.kind == WorkloadKind::Deployment);
-    let ws: Vec<&WorkloadFacts> = ws
-        .into_iter()
-        .filter(|wf| !(has_deployment && wf.workload.kind == WorkloadKind::ReplicaSet))
-        .collect();
-    let mut total = 0i64;
-    for wf in &ws {
-        match wf.bounds.map(|b| (b.ceiling, b.source)) {
-            // An unset `replicas` with no HPA in the inputs is often owned by
-            // an autoscaler defined elsewhere (KEDA, another repository): the
-            // pod count is unknown.
-            None | Some((_, ReplicaSource::DefaultOne)) => return (ws, None),
-            Some((ceiling, _)) => total += i64::from(ceiling.max(0)),
-        }
-    }
-    (ws, Some(total))
-}
-
-/// How the budget blocks every eviction, if it does: the field and a phrase.
-fn blocks(
-    pdb: &PodDisruptionBudget,
-    total: Option<i64>,
-) -> Option<(&Spanned<IntOrString>, String)> {
-    if let Some(mu) = &pdb.spec.max_unavailable {
-        let zero = match &mu.value {
-            IntOrString::Int(i) => *i <= 0,
-            IntOrString::String(s) => percent(s) == Some(0),
-        };
-        return zero.then(|| (mu, format!("sets maxUnavailable {}", shown(&mu.value))));
-    }
-    let ma = pdb.spec.min_available.as_ref()?;
-    if let IntOrString::String(s) = &ma.value
-        && percent(s).is_some_and(|p| p >= 100)
-    {
-        return Some((ma, format!("requires minAvailable {}", shown(&ma.value))));
-    }
-    let n = total.filter(|n| *n > 0)?;
-    let pods = if n == 1 { "pod" } else { "pods" };
-    // Kubernetes rounds a minAvailable percentage up
-    // (pkg/controller/disruption: GetScaledValueFromIntOrPercent(..., true)).
-    match &ma.value {
-        IntOrString::Int(i) => (i64::from(*i) >= n).then(|| {
-            (
-                ma,
-                format!("requires minAvailable {i} and selects only {n} {pods}"),
-            )
-        }),
-        IntOrString::String(s) => {
-            let p = i64::try_from(percent(s)?).ok()?;
-            let required = (p * n + 99) / 100;
-            (required >= n).then(|| {
-                (
-                    ma,
-                    format!(
-                        "requires minAvailable {} ({required} of the {n} {pods} it selects, rounded up)",
-                        shown(&ma.value)
-                    ),
-                )
-            })
+/// The phrase for why a budget blocks every eviction.
+fn why(b: &BlockingPdb<'_, '_>) -> String {
+    let written = shown(&b.field.value);
+    match b.why {
+        PdbBlock::MaxUnavailableZero => format!("sets maxUnavailable {written}"),
+        PdbBlock::MinAvailableAll => format!("requires minAvailable {written}"),
+        PdbBlock::MinAvailableAtReplicas { min_pods, replicas } => {
+            let pods = if replicas == 1 { "pod" } else { "pods" };
+            match &b.field.value {
+                IntOrString::Int(_) => {
+                    format!("requires minAvailable {written} and selects only {replicas} {pods}")
+                }
+                IntOrString::String(_) => format!(
+                    "requires minAvailable {written} ({min_pods} of the {replicas} {pods} it selects, rounded up)"
+                ),
+            }
         }
     }
 }
@@ -148,18 +71,12 @@ fn blocks(
 fn check(facts: &Facts<'_>) -> Vec<Finding> {
     let p = facts.platform;
     let mut out = Vec::new();
+    let workloads = facts.workloads();
     for pdb in &p.pdbs {
-        if pdb.spec.selector.is_none() {
-            continue;
-        }
-        let (ws, total) = selected(facts, pdb);
-        if total == Some(0) && !ws.is_empty() {
-            // Scaled to zero: nothing to evict.
-            continue;
-        }
-        let Some((field, why)) = blocks(pdb, total) else {
+        let Some(block) = workloads.pdb_blocks(pdb) else {
             continue;
         };
+        let (field, why, ws, total) = (block.field, why(&block), &block.workloads, block.total);
         let ns = pdb.namespace().unwrap_or("default");
         let who = if ws.is_empty() {
             String::new()
@@ -188,7 +105,7 @@ fn check(facts: &Facts<'_>) -> Vec<Finding> {
                 field.span,
             )
             .object(pdb.object_ref().to_string());
-        for wf in &ws {
+        for wf in ws {
             let w = wf.workload;
             if let Some(b) = wf.bounds
                 && let ReplicaSource::Hpa(h) = b.source
