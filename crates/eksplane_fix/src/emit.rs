@@ -66,9 +66,12 @@ fn plain_ok(s: &str) -> bool {
     if s.contains(": ") || s.contains(" #") || s.ends_with(':') || s.contains([',', '[', ']', '{', '}']) {
         return false;
     }
-    // Numbers of either YAML version (`010`, `1_000`, `1:20` sexagesimal)
-    // and `.5`, `+1`: quoted rather than risk a reader's number.
-    if first.is_ascii_digit() || first == '+' || first == '.' {
+    // Numbers of either YAML version (`010`, `1_000`, `1:20` sexagesimal,
+    // `0x1F`, `1e3`) and `.5`, `+1`: quoted rather than risk a reader's
+    // number; `100Mi`, `5%`, `168h` are strings to every reader.
+    if (first.is_ascii_digit() || first == '+' || first == '.')
+        && s.chars().all(|c| c.is_ascii_hexdigit() || "_:.+-xXoO".contains(c))
+    {
         return false;
     }
     // Null, booleans and floats of the 1.2 core schema (the source crate's
@@ -112,6 +115,12 @@ pub fn flow(v: &Value, json: bool) -> String {
     }
 }
 
+/// A list of scalars: written in flow style (`values: [a, b]`), as
+/// Kubernetes manifests usually write requirement values.
+fn scalar_list(v: &Value) -> bool {
+    matches!(v, Value::Array(items) if items.iter().all(|i| !i.is_array() && !i.is_object()))
+}
+
 fn is_empty_collection(v: &Value) -> bool {
     matches!(v, Value::Array(a) if a.is_empty()) || matches!(v, Value::Object(m) if m.is_empty())
 }
@@ -127,7 +136,7 @@ pub fn entry(k: &str, v: &Value, indent: usize, step: usize) -> String {
 fn write_entry(out: &mut String, k: &str, v: &Value, indent: usize, step: usize) {
     let pad = " ".repeat(indent);
     match v {
-        Value::Object(_) | Value::Array(_) if !is_empty_collection(v) => {
+        Value::Object(_) | Value::Array(_) if !is_empty_collection(v) && !scalar_list(v) => {
             let _ = writeln!(out, "{pad}{}:", key(k, false));
             write_block(out, v, indent + step, step);
         }
@@ -197,10 +206,10 @@ mod tests {
 
     #[test]
     fn strings_are_quoted_when_a_reader_would_not_read_a_string() {
-        for s in ["true", "no", "On", "110", "1.5", "", " x", "a: b", "#x", "null", "~", "1:20", "*a", "x,y", "-"] {
+        for s in ["true", "no", "On", "110", "1.5", "", " x", "a: b", "#x", "null", "~", "1:20", "*a", "x,y", "-", "0x1F", "1e3", "1_000"] {
             assert!(string(s, false).starts_with('"'), "{s:?} -> {}", string(s, false));
         }
-        for s in ["alb", "shared", "payments-api", "app.kubernetes.io/name", "x-1"] {
+        for s in ["alb", "shared", "payments-api", "app.kubernetes.io/name", "x-1", "100Mi", "5%", "168h"] {
             assert_eq!(string(s, false), s);
         }
         assert_eq!(string("a\"b\n", false), "\"a\\\"b\\n\"");
@@ -214,7 +223,7 @@ mod tests {
             "list": [{"key": "k", "values": ["a", "1"]}, "x"], "empty": {}});
         assert_eq!(
             block(&v, 0, 2),
-            "apiVersion: policy/v1\nkind: PodDisruptionBudget\nspec:\n  maxUnavailable: 1\n  selector:\n    matchLabels:\n      app: web\nlist:\n  - key: k\n    values:\n      - a\n      - \"1\"\n  - x\nempty: {}\n"
+            "apiVersion: policy/v1\nkind: PodDisruptionBudget\nspec:\n  maxUnavailable: 1\n  selector:\n    matchLabels:\n      app: web\nlist:\n  - key: k\n    values: [a, \"1\"]\n  - x\nempty: {}\n"
         );
         assert_eq!(flow(&json!({"a": [1, "b c"]}), false), "{a: [1, b c]}");
         assert_eq!(flow(&json!({"a": [1, "b"]}), true), "{\"a\": [1, \"b\"]}");

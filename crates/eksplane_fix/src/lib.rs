@@ -81,6 +81,21 @@ pub fn apply(db: &SourceDb, fixes: &[&Fix], exists: &dyn Fn(&Path) -> bool) -> O
                 }
             }
         }
+        // The fix's own insertions at one point go in the order of its edits.
+        let mut merged: Vec<Resolved> = Vec::new();
+        for r in resolved {
+            if let Resolved::Replace(file, rep) = &r
+                && rep.range.is_empty()
+                && let Some(Resolved::Replace(_, prev)) = merged.iter_mut().find(|m| {
+                    matches!(m, Resolved::Replace(f, p) if f == file && p.range == rep.range)
+                })
+            {
+                prev.text.push_str(&rep.text);
+                continue;
+            }
+            merged.push(r);
+        }
+        let resolved = merged;
         // Conflicts with what is already accepted (or within the fix).
         let mut mine: Vec<Resolved> = Vec::new();
         for r in resolved {
@@ -100,7 +115,7 @@ pub fn apply(db: &SourceDb, fixes: &[&Fix], exists: &dyn Fn(&Path) -> bool) -> O
                             out.skipped.push((
                                 i,
                                 format!(
-                                    "overlaps another fix's edit of {} at line {}; run --fix again to apply it",
+                                    "overlaps another fix's edit of {} at line {}",
                                     db.name(*file),
                                     line_of(db, *file, rep.range.start)
                                 ),
@@ -793,7 +808,7 @@ mod tests {
         let o = run(&d, &[fix(vec![e])]);
         assert_eq!(
             after(&o),
-            "spec:\n  requirements:\n    - key: a\n      operator: In\n      values: [\"x\"]\n    - key: b\n      operator: NotIn\n      values:\n        - \"y\"\n        - z\n  other:\n  - 1\n"
+            "spec:\n  requirements:\n    - key: a\n      operator: In\n      values: [\"x\"]\n    - key: b\n      operator: NotIn\n      values: [\"y\", z]\n  other:\n  - 1\n"
         );
         let e = Edit::append(doc(&d, 0), YamlPath::keys(["spec", "requirements"]).index(0).key("values"), "w").unwrap_or_else(|e| panic!("{e}"));
         let o = run(&d, &[fix(vec![e])]);
