@@ -79,9 +79,18 @@ fn diff_writes_nothing_and_exits_1_when_there_is_a_change() {
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert_eq!(snapshot(&d), before, "--diff wrote something");
     let out = stdout(&o);
-    assert!(out.contains("-    httpPutResponseHopLimit: 2\n+    httpPutResponseHopLimit: 1\n"), "{out}");
-    assert!(out.contains("+    alb.ingress.kubernetes.io/group.name: public\n"), "{out}");
-    assert!(out.contains("--- /dev/null\n+++ ") && out.contains("storefront-pdb.yaml"), "{out}");
+    assert!(
+        out.contains("-    httpPutResponseHopLimit: 2\n+    httpPutResponseHopLimit: 1\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("+    alb.ingress.kubernetes.io/group.name: public\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("--- /dev/null\n+++ ") && out.contains("storefront-pdb.yaml"),
+        "{out}"
+    );
     assert!(stderr(&o).contains("would fix"), "{}", stderr(&o));
     let _ = std::fs::remove_dir_all(&d);
 }
@@ -94,12 +103,22 @@ fn fix_applies_only_safe_fixes_and_reports_what_remains() {
     let err = stderr(&o);
     // Findings remain (unsafe fixes, and rules without edits): exit 1.
     assert_eq!(o.status.code(), Some(1), "{err}");
-    assert!(err.contains("fixed 1 finding (KAR002 x1); 8 more fixes available with --unsafe-fixes"), "{err}");
-    assert!(!stdout(&o).contains("[KAR002]"), "the re-check still reports KAR002");
+    assert!(
+        err.contains("fixed 1 finding (KAR002 x1); 8 more fixes available with --unsafe-fixes"),
+        "{err}"
+    );
+    assert!(
+        !stdout(&o).contains("[KAR002]"),
+        "the re-check still reports KAR002"
+    );
     assert!(stdout(&o).contains("[KAR007]"), "an unsafe fix was applied");
     let after = snapshot(&d);
     let pdb = PathBuf::from("workloads/web/storefront-pdb.yaml");
-    assert!(after.contains_key(&pdb), "{:?}", after.keys().collect::<Vec<_>>());
+    assert!(
+        after.contains_key(&pdb),
+        "{:?}",
+        after.keys().collect::<Vec<_>>()
+    );
     for (p, bytes) in &before {
         assert_eq!(after.get(p), Some(bytes), "{} changed", p.display());
     }
@@ -129,10 +148,23 @@ fn unsafe_fixes_edit_in_place_and_a_second_check_shows_them_gone() {
         String::from_utf8_lossy(&after[&class]).into_owned(),
     );
     let changed: Vec<(&str, &str)> = a.lines().zip(b.lines()).filter(|(x, y)| x != y).collect();
-    assert_eq!(changed, vec![("    httpPutResponseHopLimit: 2", "    httpPutResponseHopLimit: 1")]);
+    assert_eq!(
+        changed,
+        vec![(
+            "    httpPutResponseHopLimit: 2",
+            "    httpPutResponseHopLimit: 1"
+        )]
+    );
     assert_eq!(a.lines().count(), b.lines().count());
     // A second check: the fixed rules are gone.
-    let o = eksplane(&["check", path_str(&d), "--format", "json", "--fail-on", "never"]);
+    let o = eksplane(&[
+        "check",
+        path_str(&d),
+        "--format",
+        "json",
+        "--fail-on",
+        "never",
+    ]);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}"));
     let rules: Vec<&str> = v["findings"]
         .as_array()
@@ -149,5 +181,9 @@ fn unsafe_fixes_edit_in_place_and_a_second_check_shows_them_gone() {
 fn stdin_cannot_be_fixed() {
     let o = eksplane(&["check", "-", "--fix"]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("standard input (`-`) cannot be fixed"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("standard input (`-`) cannot be fixed"),
+        "{}",
+        stderr(&o)
+    );
 }

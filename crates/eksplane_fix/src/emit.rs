@@ -63,14 +63,19 @@ fn plain_ok(s: &str) -> bool {
     if "-?:,[]{}#&*!|>'\"%@`".contains(first) {
         return false;
     }
-    if s.contains(": ") || s.contains(" #") || s.ends_with(':') || s.contains([',', '[', ']', '{', '}']) {
+    if s.contains(": ")
+        || s.contains(" #")
+        || s.ends_with(':')
+        || s.contains([',', '[', ']', '{', '}'])
+    {
         return false;
     }
     // Numbers of either YAML version (`010`, `1_000`, `1:20` sexagesimal,
     // `0x1F`, `1e3`) and `.5`, `+1`: quoted rather than risk a reader's
     // number; `100Mi`, `5%`, `168h` are strings to every reader.
     if (first.is_ascii_digit() || first == '+' || first == '.')
-        && s.chars().all(|c| c.is_ascii_hexdigit() || "_:.+-xXoO".contains(c))
+        && s.chars()
+            .all(|c| c.is_ascii_hexdigit() || "_:.+-xXoO".contains(c))
     {
         return false;
     }
@@ -206,10 +211,26 @@ mod tests {
 
     #[test]
     fn strings_are_quoted_when_a_reader_would_not_read_a_string() {
-        for s in ["true", "no", "On", "110", "1.5", "", " x", "a: b", "#x", "null", "~", "1:20", "*a", "x,y", "-", "0x1F", "1e3", "1_000"] {
-            assert!(string(s, false).starts_with('"'), "{s:?} -> {}", string(s, false));
+        for s in [
+            "true", "no", "On", "110", "1.5", "", " x", "a: b", "#x", "null", "~", "1:20", "*a",
+            "x,y", "-", "0x1F", "1e3", "1_000",
+        ] {
+            assert!(
+                string(s, false).starts_with('"'),
+                "{s:?} -> {}",
+                string(s, false)
+            );
         }
-        for s in ["alb", "shared", "payments-api", "app.kubernetes.io/name", "x-1", "100Mi", "5%", "168h"] {
+        for s in [
+            "alb",
+            "shared",
+            "payments-api",
+            "app.kubernetes.io/name",
+            "x-1",
+            "100Mi",
+            "5%",
+            "168h",
+        ] {
             assert_eq!(string(s, false), s);
         }
         assert_eq!(string("a\"b\n", false), "\"a\\\"b\\n\"");

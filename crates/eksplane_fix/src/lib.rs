@@ -86,9 +86,9 @@ pub fn apply(db: &SourceDb, fixes: &[&Fix], exists: &dyn Fn(&Path) -> bool) -> O
         for r in resolved {
             if let Resolved::Replace(file, rep) = &r
                 && rep.range.is_empty()
-                && let Some(Resolved::Replace(_, prev)) = merged.iter_mut().find(|m| {
-                    matches!(m, Resolved::Replace(f, p) if f == file && p.range == rep.range)
-                })
+                && let Some(Resolved::Replace(_, prev)) = merged.iter_mut().find(
+                    |m| matches!(m, Resolved::Replace(f, p) if f == file && p.range == rep.range),
+                )
             {
                 prev.text.push_str(&rep.text);
                 continue;
@@ -101,12 +101,15 @@ pub fn apply(db: &SourceDb, fixes: &[&Fix], exists: &dyn Fn(&Path) -> bool) -> O
         for r in resolved {
             match &r {
                 Resolved::Replace(file, rep) => {
-                    let taken = accepted.get(file).into_iter().flatten().chain(
-                        mine.iter().filter_map(|m| match m {
-                            Resolved::Replace(f, x) if f == file => Some(x),
-                            _ => None,
-                        }),
-                    );
+                    let taken =
+                        accepted
+                            .get(file)
+                            .into_iter()
+                            .flatten()
+                            .chain(mine.iter().filter_map(|m| match m {
+                                Resolved::Replace(f, x) if f == file => Some(x),
+                                _ => None,
+                            }));
                     for other in taken {
                         if other == rep {
                             continue;
@@ -175,6 +178,12 @@ pub fn apply(db: &SourceDb, fixes: &[&Fix], exists: &dyn Fn(&Path) -> bool) -> O
         let Some(src) = db.get(file) else { continue };
         reps.sort_by_key(|r| (r.range.start, r.range.end));
         let before = src.text.to_string();
+        // Inserted lines take the file's line endings.
+        if before.contains("\r\n") {
+            for r in &mut reps {
+                r.text = r.text.replace("\r\n", "\n").replace('\n', "\r\n");
+            }
+        }
         let after = splice(&before, &reps);
         out.changed.push(ChangedFile {
             file,
@@ -343,23 +352,38 @@ fn is_json(src: &SourceFile) -> bool {
     matches!(src.text.trim_start().chars().next(), Some('{') | Some('['))
 }
 
-fn set(src: &SourceFile, obj: &Node, path: &YamlPath, value: &Value) -> Result<Replacement, String> {
+fn set(
+    src: &SourceFile,
+    obj: &Node,
+    path: &YamlPath,
+    value: &Value,
+) -> Result<Replacement, String> {
     let chain = walk(src, obj, path)?;
     let found = chain.len() - 1;
     let last = chain.last().map(|r| r.node).unwrap_or(obj);
     let at = || format!("{}:{}", src.name, last.span.start.line);
     if found == path.0.len() {
         let NodeKind::Scalar(s) = &last.kind else {
-            return Err(format!("{}: {path} holds {}; not replaced", at(), last.type_name()));
+            return Err(format!(
+                "{}: {path} holds {}; not replaced",
+                at(),
+                last.type_name()
+            ));
         };
         if matches!(
             s.style,
             eksplane_source::ScalarStyle::Literal | eksplane_source::ScalarStyle::Folded
         ) {
-            return Err(format!("{}: {path} is a block scalar; edit it by hand", at()));
+            return Err(format!(
+                "{}: {path} is a block scalar; edit it by hand",
+                at()
+            ));
         }
         if value.is_array() || value.is_object() {
-            return Err(format!("{}: {path} holds a scalar; a collection is not written over it", at()));
+            return Err(format!(
+                "{}: {path} holds a scalar; a collection is not written over it",
+                at()
+            ));
         }
         let json = is_json(src);
         let text = match value {
@@ -391,7 +415,12 @@ fn set(src: &SourceFile, obj: &Node, path: &YamlPath, value: &Value) -> Result<R
     insert_entry(src, last, parent_key_col, &keys[0], &v, path)
 }
 
-fn append(src: &SourceFile, obj: &Node, path: &YamlPath, item: &Value) -> Result<Replacement, String> {
+fn append(
+    src: &SourceFile,
+    obj: &Node,
+    path: &YamlPath,
+    item: &Value,
+) -> Result<Replacement, String> {
     let chain = walk(src, obj, path)?;
     let found = chain.len() - 1;
     let last = chain.last().map(|r| r.node).unwrap_or(obj);
@@ -404,10 +433,21 @@ fn append(src: &SourceFile, obj: &Node, path: &YamlPath, item: &Value) -> Result
             return Err(format!("{}: {path}: the list item is not written", at()));
         };
         let parent_key_col = chain.last().and_then(|r| r.key).map(|k| k.span.start.col);
-        return insert_entry(src, last, parent_key_col, k, &Value::Array(vec![item.clone()]), path);
+        return insert_entry(
+            src,
+            last,
+            parent_key_col,
+            k,
+            &Value::Array(vec![item.clone()]),
+            path,
+        );
     }
     let Some(items) = last.as_seq() else {
-        return Err(format!("{}: {path} holds {}, not a list", at(), last.type_name()));
+        return Err(format!(
+            "{}: {path} holds {}, not a list",
+            at(),
+            last.type_name()
+        ));
     };
     let json = is_json(src);
     if is_flow(src, last) {
@@ -439,7 +479,7 @@ fn append(src: &SourceFile, obj: &Node, path: &YamlPath, item: &Value) -> Result
             at()
         ));
     }
-    let step = indent_step(src, last, None);
+    let step = indent_step(last, None);
     let text = emit::seq_item(item, dash, step);
     Ok(Replacement {
         range: point(after_last_line(src, last)?),
@@ -452,7 +492,11 @@ fn point(at: usize) -> std::ops::Range<usize> {
 }
 
 /// A plain or quoted scalar's range must hold exactly its text.
-fn check_scalar_range(src: &SourceFile, range: &std::ops::Range<usize>, n: &Node) -> Result<(), String> {
+fn check_scalar_range(
+    src: &SourceFile,
+    range: &std::ops::Range<usize>,
+    n: &Node,
+) -> Result<(), String> {
     let written = &src.text[range.clone()];
     let ok = match n.as_scalar() {
         Some(s) if s.is_plain() => written == s.text,
@@ -471,7 +515,7 @@ fn check_scalar_range(src: &SourceFile, range: &std::ops::Range<usize>, n: &Node
 
 /// The spaces between a mapping's keys and its parent's key (2 when there is
 /// no parent).
-fn indent_step(_src: &SourceFile, map: &Node, parent_key_col: Option<u32>) -> usize {
+fn indent_step(map: &Node, parent_key_col: Option<u32>) -> usize {
     let col = match &map.kind {
         NodeKind::Map(m) => m.first().map(|(k, _)| k.span.start.col),
         NodeKind::Seq(s) => s.first().map(|i| i.span.start.col),
@@ -551,7 +595,7 @@ fn insert_entry(
         return Err(format!("{}: {path}: an empty block mapping", at()));
     };
     let indent = first.span.start.col.saturating_sub(1) as usize;
-    let step = indent_step(src, map, parent_key_col);
+    let step = indent_step(map, parent_key_col);
     let mut offset = after_last_line(src, map)?;
     let mut text = emit::entry(key, value, indent, step);
     if offset == src.text.len() && !src.text.ends_with('\n') {
@@ -711,11 +755,15 @@ mod tests {
     }
 
     fn after(o: &Outcome) -> String {
-        o.changed.first().map(|c| c.after.clone()).unwrap_or_default()
+        o.changed
+            .first()
+            .map(|c| c.after.clone())
+            .unwrap_or_default()
     }
 
     fn set(db: &SourceDb, d: usize, path: &[&str], v: serde_json::Value) -> Edit {
-        Edit::set(doc(db, d), YamlPath::keys(path.iter().copied()), v).unwrap_or_else(|e| panic!("{e}"))
+        Edit::set(doc(db, d), YamlPath::keys(path.iter().copied()), v)
+            .unwrap_or_else(|e| panic!("{e}"))
     }
 
     const NODE_CLASS: &str = "# a comment\nkind: EC2NodeClass\nspec:\n  role: r   # the role\n  metadataOptions:\n    # raised for fluent-bit\n    httpPutResponseHopLimit: 2   # why\n    httpTokens: required\n  tags: {team: a}\n";
@@ -723,35 +771,81 @@ mod tests {
     #[test]
     fn set_replaces_only_the_scalar() {
         let d = db(NODE_CLASS);
-        let o = run(&d, &[fix(vec![set(&d, 0, &["spec", "metadataOptions", "httpPutResponseHopLimit"], json!(1))])]);
+        let o = run(
+            &d,
+            &[fix(vec![set(
+                &d,
+                0,
+                &["spec", "metadataOptions", "httpPutResponseHopLimit"],
+                json!(1),
+            )])],
+        );
         assert_eq!(o.applied, vec![0]);
-        assert_eq!(after(&o), NODE_CLASS.replace("HopLimit: 2 ", "HopLimit: 1 "));
+        assert_eq!(
+            after(&o),
+            NODE_CLASS.replace("HopLimit: 2 ", "HopLimit: 1 ")
+        );
     }
 
     #[test]
     fn set_inserts_missing_keys_with_the_block_indentation() {
         let d = db(NODE_CLASS);
-        let o = run(&d, &[fix(vec![set(&d, 0, &["spec", "kubelet", "maxPods"], json!(58))])]);
+        let o = run(
+            &d,
+            &[fix(vec![set(
+                &d,
+                0,
+                &["spec", "kubelet", "maxPods"],
+                json!(58),
+            )])],
+        );
         assert_eq!(
             after(&o),
             format!("{NODE_CLASS}  kubelet:\n    maxPods: 58\n"),
             "inserted after the last entry of spec"
         );
-        let o = run(&d, &[fix(vec![set(&d, 0, &["spec", "metadataOptions", "httpEndpoint"], json!("enabled"))])]);
+        let o = run(
+            &d,
+            &[fix(vec![set(
+                &d,
+                0,
+                &["spec", "metadataOptions", "httpEndpoint"],
+                json!("enabled"),
+            )])],
+        );
         assert_eq!(
             after(&o),
             NODE_CLASS.replace("required\n", "required\n    httpEndpoint: enabled\n")
         );
         // A flow mapping gets the entry inside its braces.
-        let o = run(&d, &[fix(vec![set(&d, 0, &["spec", "tags", "env"], json!("prod"))])]);
-        assert_eq!(after(&o), NODE_CLASS.replace("{team: a}", "{team: a, env: prod}"));
+        let o = run(
+            &d,
+            &[fix(vec![set(
+                &d,
+                0,
+                &["spec", "tags", "env"],
+                json!("prod"),
+            )])],
+        );
+        assert_eq!(
+            after(&o),
+            NODE_CLASS.replace("{team: a}", "{team: a, env: prod}")
+        );
     }
 
     #[test]
     fn four_space_indentation_is_kept() {
         let text = "metadata:\n    name: x\n    annotations:\n        a: b\nspec: {}\n";
         let d = db(text);
-        let o = run(&d, &[fix(vec![set(&d, 0, &["metadata", "labels", "app"], json!("x"))])]);
+        let o = run(
+            &d,
+            &[fix(vec![set(
+                &d,
+                0,
+                &["metadata", "labels", "app"],
+                json!("x"),
+            )])],
+        );
         assert_eq!(
             after(&o),
             "metadata:\n    name: x\n    annotations:\n        a: b\n    labels:\n        app: x\nspec: {}\n"
@@ -762,10 +856,19 @@ mod tests {
     fn quoted_style_is_kept_and_collections_are_not_replaced() {
         let text = "a: 'x'\nb: \"y\"\nc: [1]\nd: |\n  text\n";
         let d = db(text);
-        let o = run(&d, &[fix(vec![set(&d, 0, &["a"], json!("it's")), set(&d, 0, &["b"], json!("z"))])]);
+        let o = run(
+            &d,
+            &[fix(vec![
+                set(&d, 0, &["a"], json!("it's")),
+                set(&d, 0, &["b"], json!("z")),
+            ])],
+        );
         assert_eq!(after(&o), "a: 'it''s'\nb: \"z\"\nc: [1]\nd: |\n  text\n");
         let o = run(&d, &[fix(vec![set(&d, 0, &["c"], json!(2))])]);
-        assert!(o.applied.is_empty() && o.skipped[0].1.contains("holds a sequence"), "{o:?}");
+        assert!(
+            o.applied.is_empty() && o.skipped[0].1.contains("holds a sequence"),
+            "{o:?}"
+        );
         let o = run(&d, &[fix(vec![set(&d, 0, &["d"], json!("t"))])]);
         assert!(o.skipped[0].1.contains("block scalar"), "{o:?}");
     }
@@ -775,27 +878,54 @@ mod tests {
         let text = "kind: A\nspec:\n  n: 1\n---\n# second\nkind: B\nspec:\n  n: 1\n";
         let d = db(text);
         let o = run(&d, &[fix(vec![set(&d, 1, &["spec", "n"], json!(2))])]);
-        assert_eq!(after(&o), "kind: A\nspec:\n  n: 1\n---\n# second\nkind: B\nspec:\n  n: 2\n");
+        assert_eq!(
+            after(&o),
+            "kind: A\nspec:\n  n: 1\n---\n# second\nkind: B\nspec:\n  n: 2\n"
+        );
         let o = run(&d, &[fix(vec![set(&d, 0, &["spec", "m"], json!(3))])]);
-        assert_eq!(after(&o), "kind: A\nspec:\n  n: 1\n  m: 3\n---\n# second\nkind: B\nspec:\n  n: 1\n");
+        assert_eq!(
+            after(&o),
+            "kind: A\nspec:\n  n: 1\n  m: 3\n---\n# second\nkind: B\nspec:\n  n: 1\n"
+        );
     }
 
     #[test]
     fn overlapping_fixes_apply_one_and_skip_the_other_identical_ones_both_apply() {
         let d = db(NODE_CLASS);
         let p = ["spec", "metadataOptions", "httpPutResponseHopLimit"];
-        let o = run(&d, &[fix(vec![set(&d, 0, &p, json!(1))]), fix(vec![set(&d, 0, &p, json!(3))])]);
+        let o = run(
+            &d,
+            &[
+                fix(vec![set(&d, 0, &p, json!(1))]),
+                fix(vec![set(&d, 0, &p, json!(3))]),
+            ],
+        );
         assert_eq!(o.applied, vec![0]);
         assert_eq!(o.skipped.len(), 1);
-        assert!(o.skipped[0].1.contains("overlaps another fix's edit of dir/f.yaml at line 7"), "{:?}", o.skipped);
+        assert!(
+            o.skipped[0]
+                .1
+                .contains("overlaps another fix's edit of dir/f.yaml at line 7"),
+            "{:?}",
+            o.skipped
+        );
         assert!(after(&o).contains("HopLimit: 1 "));
-        let o = run(&d, &[fix(vec![set(&d, 0, &p, json!(1))]), fix(vec![set(&d, 0, &p, json!(1))])]);
+        let o = run(
+            &d,
+            &[
+                fix(vec![set(&d, 0, &p, json!(1))]),
+                fix(vec![set(&d, 0, &p, json!(1))]),
+            ],
+        );
         assert_eq!(o.applied, vec![0, 1]);
         // Two insertions at one point: order would be arbitrary, so one waits.
-        let o = run(&d, &[
-            fix(vec![set(&d, 0, &["spec", "x"], json!(1))]),
-            fix(vec![set(&d, 0, &["spec", "y"], json!(1))]),
-        ]);
+        let o = run(
+            &d,
+            &[
+                fix(vec![set(&d, 0, &["spec", "x"], json!(1))]),
+                fix(vec![set(&d, 0, &["spec", "y"], json!(1))]),
+            ],
+        );
         assert_eq!((o.applied.clone(), o.skipped.len()), (vec![0], 1));
     }
 
@@ -804,16 +934,25 @@ mod tests {
         let text = "spec:\n  requirements:\n    - key: a\n      operator: In\n      values: [\"x\"]\n  other:\n  - 1\n";
         let d = db(text);
         let item = json!({"key": "b", "operator": "NotIn", "values": ["y", "z"]});
-        let e = Edit::append(doc(&d, 0), YamlPath::keys(["spec", "requirements"]), &item).unwrap_or_else(|e| panic!("{e}"));
+        let e = Edit::append(doc(&d, 0), YamlPath::keys(["spec", "requirements"]), &item)
+            .unwrap_or_else(|e| panic!("{e}"));
         let o = run(&d, &[fix(vec![e])]);
         assert_eq!(
             after(&o),
             "spec:\n  requirements:\n    - key: a\n      operator: In\n      values: [\"x\"]\n    - key: b\n      operator: NotIn\n      values: [\"y\", z]\n  other:\n  - 1\n"
         );
-        let e = Edit::append(doc(&d, 0), YamlPath::keys(["spec", "requirements"]).index(0).key("values"), "w").unwrap_or_else(|e| panic!("{e}"));
+        let e = Edit::append(
+            doc(&d, 0),
+            YamlPath::keys(["spec", "requirements"])
+                .index(0)
+                .key("values"),
+            "w",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
         let o = run(&d, &[fix(vec![e])]);
         assert!(after(&o).contains("values: [\"x\", w]"), "{}", after(&o));
-        let e = Edit::append(doc(&d, 0), YamlPath::keys(["spec", "other"]), 2).unwrap_or_else(|e| panic!("{e}"));
+        let e = Edit::append(doc(&d, 0), YamlPath::keys(["spec", "other"]), 2)
+            .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(after(&run(&d, &[fix(vec![e])])), format!("{text}  - 2\n"));
     }
 
@@ -831,8 +970,19 @@ mod tests {
     fn json_files_get_json() {
         let text = "{\n  \"metadata\": {\n    \"name\": \"x\"\n  }\n}\n";
         let d = db(text);
-        let o = run(&d, &[fix(vec![set(&d, 0, &["metadata", "labels"], json!({"a": "b"}))])]);
-        assert_eq!(after(&o), "{\n  \"metadata\": {\n    \"name\": \"x\", \"labels\": {\"a\": \"b\"}\n  }\n}\n");
+        let o = run(
+            &d,
+            &[fix(vec![set(
+                &d,
+                0,
+                &["metadata", "labels"],
+                json!({"a": "b"}),
+            )])],
+        );
+        assert_eq!(
+            after(&o),
+            "{\n  \"metadata\": {\n    \"name\": \"x\", \"labels\": {\"a\": \"b\"}\n  }\n}\n"
+        );
     }
 
     #[test]
@@ -843,23 +993,54 @@ mod tests {
     }
 
     #[test]
+    fn crlf_files_keep_crlf() {
+        let d = db("spec:\r\n  a: 1 # one\r\n");
+        let o = run(&d, &[fix(vec![set(&d, 0, &["spec", "b"], json!(2)), set(&d, 0, &["spec", "a"], json!(3))])]);
+        assert_eq!(after(&o), "spec:\r\n  a: 3 # one\r\n  b: 2\r\n");
+    }
+
+    #[test]
     fn new_files_never_overwrite() {
         let d = db(NODE_CLASS);
-        let e = Edit::create_file(doc(&d, 0), "pdb.yaml", &[json!({"kind": "PodDisruptionBudget"})]).unwrap_or_else(|e| panic!("{e}"));
+        let e = Edit::create_file(
+            doc(&d, 0),
+            "pdb.yaml",
+            &[json!({"kind": "PodDisruptionBudget"})],
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
         let refs = [fix(vec![e.clone()])];
         let o = apply(&d, &refs.iter().collect::<Vec<_>>(), &|_| false);
-        assert_eq!(o.created, vec![NewFile { path: PathBuf::from("dir/pdb.yaml"), text: "kind: PodDisruptionBudget\n".into() }]);
-        let o = apply(&d, &refs.iter().collect::<Vec<_>>(), &|p| p == Path::new("dir/pdb.yaml"));
-        assert!(o.created.is_empty() && o.skipped[0].1.contains("already exists"), "{o:?}");
+        assert_eq!(
+            o.created,
+            vec![NewFile {
+                path: PathBuf::from("dir/pdb.yaml"),
+                text: "kind: PodDisruptionBudget\n".into()
+            }]
+        );
+        let o = apply(&d, &refs.iter().collect::<Vec<_>>(), &|p| {
+            p == Path::new("dir/pdb.yaml")
+        });
+        assert!(
+            o.created.is_empty() && o.skipped[0].1.contains("already exists"),
+            "{o:?}"
+        );
     }
 
     #[test]
     fn diff_of_a_change() {
         let d = db(NODE_CLASS);
-        let o = run(&d, &[fix(vec![
-            set(&d, 0, &["spec", "metadataOptions", "httpPutResponseHopLimit"], json!(1)),
-            set(&d, 0, &["spec", "kubelet", "maxPods"], json!(58)),
-        ])]);
+        let o = run(
+            &d,
+            &[fix(vec![
+                set(
+                    &d,
+                    0,
+                    &["spec", "metadataOptions", "httpPutResponseHopLimit"],
+                    json!(1),
+                ),
+                set(&d, 0, &["spec", "kubelet", "maxPods"], json!(58)),
+            ])],
+        );
         let diff = unified_diff(&o.changed[0]);
         assert_eq!(
             diff,

@@ -15,10 +15,8 @@ use eksplane_source::Span;
 /// not rendered by Helm.
 pub(crate) fn editable(origin: &Origin, api_version: &str) -> Option<Span> {
     let node = origin.node.as_ref()?;
-    (!node.span.is_detached()
-        && origin.api_version == api_version
-        && origin.helm_source.is_none())
-    .then_some(node.span)
+    (!node.span.is_detached() && origin.api_version == api_version && origin.helm_source.is_none())
+        .then_some(node.span)
 }
 
 /// Like [`editable`], for any API version of the kind.
@@ -59,10 +57,9 @@ fn node_value(n: &eksplane_source::Node) -> serde_json::Value {
             entries
                 .iter()
                 .map(|(k, v)| {
-                    let key = k.as_str().map_or_else(
-                        || node_value(k).to_string(),
-                        str::to_string,
-                    );
+                    let key = k
+                        .as_str()
+                        .map_or_else(|| node_value(k).to_string(), str::to_string);
                     (key, node_value(v))
                 })
                 .collect(),
@@ -111,7 +108,10 @@ pub(crate) fn put(v: &mut serde_json::Value, path: &[&str], value: serde_json::V
 }
 
 /// The value at a path of keys.
-pub(crate) fn get_mut<'v>(v: &'v mut serde_json::Value, path: &[&str]) -> Option<&'v mut serde_json::Value> {
+pub(crate) fn get_mut<'v>(
+    v: &'v mut serde_json::Value,
+    path: &[&str],
+) -> Option<&'v mut serde_json::Value> {
     let mut cur = v;
     for k in path {
         cur = cur.as_object_mut()?.get_mut(*k)?;

@@ -53,7 +53,9 @@ pub fn reject_stdin(args: &CheckArgs) -> anyhow::Result<()> {
         );
     }
     if args.fix.requested() && args.output.is_some() {
-        anyhow::bail!("-o/--output writes the report; with --fix/--diff the input files are what is written: drop -o");
+        anyhow::bail!(
+            "-o/--output writes the report; with --fix/--diff the input files are what is written: drop -o"
+        );
     }
     Ok(())
 }
@@ -98,12 +100,17 @@ pub fn run(
     }
     let mut by_rule = args.fix.applied_before.clone();
     for &i in &outcome.applied {
-        *by_rule.entry(chosen[i].0.rule.as_str().to_string()).or_default() += 1;
+        *by_rule
+            .entry(chosen[i].0.rule.as_str().to_string())
+            .or_default() += 1;
     }
     let total: usize = by_rule.values().sum();
     let summary = |verb: &str| {
         let parts: Vec<String> = by_rule.iter().map(|(r, n)| format!("{r} x{n}")).collect();
-        let mut s = format!("{verb} {total} finding{}", if total == 1 { "" } else { "s" });
+        let mut s = format!(
+            "{verb} {total} finding{}",
+            if total == 1 { "" } else { "s" }
+        );
         if !parts.is_empty() {
             s.push_str(&format!(" ({})", parts.join(", ")));
         }
@@ -132,7 +139,11 @@ pub fn run(
         output::emit(&text, None)?;
         output::note(&summary("would fix"));
         let changes = !outcome.changed.is_empty() || !outcome.created.is_empty();
-        return Ok(ExitCode::from(if changes { EXIT_FINDINGS } else { EXIT_CLEAN }));
+        return Ok(ExitCode::from(if changes {
+            EXIT_FINDINGS
+        } else {
+            EXIT_CLEAN
+        }));
     }
     // Every file is checked against what was read before any is written, so
     // a file changed meanwhile stops the whole run, not half of it.
@@ -160,7 +171,10 @@ pub fn run(
     }
     for n in &outcome.created {
         if n.path.exists() {
-            output::note(&format!("{} appeared meanwhile; not overwritten", n.path.display()));
+            output::note(&format!(
+                "{} appeared meanwhile; not overwritten",
+                n.path.display()
+            ));
             continue;
         }
         output::write_atomic(&n.path, &n.text)

@@ -111,7 +111,11 @@ fn assert_clean(r: &Round) {
             .iter()
             .filter(|a| key(a, &copies) == k && a.message == f.message)
             .collect();
-        assert!(left.is_empty(), "fixed finding still there: {k}: {}", f.message);
+        assert!(
+            left.is_empty(),
+            "fixed finding still there: {k}: {}",
+            f.message
+        );
     }
     let new: Vec<&String> = after.iter().filter(|k| !before.contains(*k)).collect();
     assert!(new.is_empty(), "new findings after the fix: {new:?}");
@@ -179,7 +183,11 @@ fn kar007_hop_limit_is_unsafe_and_keeps_comments() {
         r.after_files["p/class.yaml"],
         NODE_CLASS.replace("HopLimit: 2", "HopLimit: 1")
     );
-    assert!(!rules_of(&r.after).contains(&"KAR007"), "{:?}", rules_of(&r.after));
+    assert!(
+        !rules_of(&r.after).contains(&"KAR007"),
+        "{:?}",
+        rules_of(&r.after)
+    );
     assert_clean(&r);
 }
 
@@ -238,7 +246,10 @@ fn ing001_group_name_inserted_with_or_without_annotations() {
         text.contains("    alb.ingress.kubernetes.io/scheme: internet-facing\n    alb.ingress.kubernetes.io/group.name: shared-internet-facing\nspec:"),
         "{text}"
     );
-    assert_eq!(text.matches("group.name: shared-internet-facing").count(), 2);
+    assert_eq!(
+        text.matches("group.name: shared-internet-facing").count(),
+        2
+    );
     assert!(text.contains("    # public\n"));
     // `api` has no scheme, so internal like `docs`: one internal group.
     assert!(r.after_files["p/api.yaml"].contains("  name: api\n  namespace: web\n  annotations:\n    alb.ingress.kubernetes.io/group.name: shared-internal\nspec:"), "{}", r.after_files["p/api.yaml"]);
@@ -289,57 +300,110 @@ spec:
 #[test]
 fn kar002_pdb_is_a_safe_new_file_beside_the_workload() {
     let fs = files(&[
-        ("p/karpenter.yaml", &format!("{POOL}---\n{}", NODE_CLASS.replace("HopLimit: 2", "HopLimit: 1"))),
-        ("p/apps/storefront.yaml", &deployment(3, "{app: storefront, tier: web}")),
+        (
+            "p/karpenter.yaml",
+            &format!(
+                "{POOL}---\n{}",
+                NODE_CLASS.replace("HopLimit: 2", "HopLimit: 1")
+            ),
+        ),
+        (
+            "p/apps/storefront.yaml",
+            &deployment(3, "{app: storefront, tier: web}"),
+        ),
     ]);
     let r = round(&fs, false);
     assert_eq!(rules_of(&r.fixed), vec!["KAR002"]);
     assert!(r.outcome.changed.is_empty());
     assert_eq!(
-        r.after_files.get("p/apps/storefront-pdb.yaml").map(String::as_str),
+        r.after_files
+            .get("p/apps/storefront-pdb.yaml")
+            .map(String::as_str),
         Some(
             "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata:\n  name: storefront\n  namespace: web\nspec:\n  maxUnavailable: 1\n  selector:\n    matchLabels:\n      app: storefront\n      tier: web\n  unhealthyPodEvictionPolicy: AlwaysAllow\n"
         )
     );
-    assert!(!rules_of(&r.after).contains(&"KAR002"), "{:?}", rules_of(&r.after));
+    assert!(
+        !rules_of(&r.after).contains(&"KAR002"),
+        "{:?}",
+        rules_of(&r.after)
+    );
     assert_clean(&r);
     // An existing file of that name is never overwritten.
     let mut taken = fs.clone();
     taken.insert("p/apps/storefront-pdb.yaml".into(), "# mine\n".into());
     let r = round(&taken, false);
     assert!(r.fixed.is_empty());
-    assert!(r.outcome.skipped[0].1.contains("already exists"), "{:?}", r.outcome.skipped);
+    assert!(
+        r.outcome.skipped[0].1.contains("already exists"),
+        "{:?}",
+        r.outcome.skipped
+    );
 }
 
 #[test]
 fn kar002_no_pdb_when_the_labels_select_another_workload() {
-    let other = deployment(2, "{app: storefront, tier: web}").replace("name: storefront\n  namespace", "name: storefront-canary\n  namespace");
+    let other = deployment(2, "{app: storefront, tier: web}").replace(
+        "name: storefront\n  namespace",
+        "name: storefront-canary\n  namespace",
+    );
     let fs = files(&[
-        ("p/karpenter.yaml", &format!("{POOL}---\n{}", NODE_CLASS.replace("HopLimit: 2", "HopLimit: 1"))),
-        ("p/apps/storefront.yaml", &format!("{}---\n{other}", deployment(3, "{app: storefront, tier: web}"))),
+        (
+            "p/karpenter.yaml",
+            &format!(
+                "{POOL}---\n{}",
+                NODE_CLASS.replace("HopLimit: 2", "HopLimit: 1")
+            ),
+        ),
+        (
+            "p/apps/storefront.yaml",
+            &format!(
+                "{}---\n{other}",
+                deployment(3, "{app: storefront, tier: web}")
+            ),
+        ),
     ]);
     let r = round(&fs, true);
-    assert_eq!(r.before.iter().filter(|f| f.rule.as_str() == "KAR002").count(), 2);
+    assert_eq!(
+        r.before
+            .iter()
+            .filter(|f| f.rule.as_str() == "KAR002")
+            .count(),
+        2
+    );
     // A pod under two PDBs cannot be evicted at all: no edit is offered.
     assert!(r.fixed.is_empty());
-    assert!(r.before.iter().all(|f| f.fix.as_ref().is_some_and(|x| x.edits.is_empty())));
+    assert!(
+        r.before
+            .iter()
+            .all(|f| f.fix.as_ref().is_some_and(|x| x.edits.is_empty()))
+    );
 }
 
 #[test]
 fn cni002_one_group_sets_max_pods_on_the_node_class() {
     // Xen c4 types, prefix delegation off (no aws-node: the defaults):
     // 110 pods admitted, 58 (c4.xlarge) addressable.
-    let class = NODE_CLASS
-        .replace("HopLimit: 2", "HopLimit: 1")
-        .replace("  metadataOptions:", "  kubelet:\n    maxPods: 110 # set by hand\n  metadataOptions:");
+    let class = NODE_CLASS.replace("HopLimit: 2", "HopLimit: 1").replace(
+        "  metadataOptions:",
+        "  kubelet:\n    maxPods: 110 # set by hand\n  metadataOptions:",
+    );
     let pool = POOL.replace(
         "          values: [on-demand]\n",
         "          values: [on-demand]\n        - key: node.kubernetes.io/instance-type\n          operator: In\n          values: [c4.xlarge]\n",
     );
     let fs = files(&[("p/pool.yaml", &pool), ("p/class.yaml", &class)]);
     let r = round(&fs, true);
-    assert!(rules_of(&r.before).contains(&"CNI002"), "{:?}", rules_of(&r.before));
-    assert!(rules_of(&r.fixed).contains(&"CNI002"), "{:?}", r.outcome.skipped);
+    assert!(
+        rules_of(&r.before).contains(&"CNI002"),
+        "{:?}",
+        rules_of(&r.before)
+    );
+    assert!(
+        rules_of(&r.fixed).contains(&"CNI002"),
+        "{:?}",
+        r.outcome.skipped
+    );
     assert!(
         r.after_files["p/class.yaml"].contains("    maxPods: 58 # set by hand\n"),
         "{}",
@@ -382,7 +446,10 @@ fn platform_prod_safe_fixes() {
     let r = round(&fs, false);
     assert_eq!(rules_of(&r.fixed), vec!["KAR002"]);
     assert!(r.outcome.skipped.is_empty(), "{:?}", r.outcome.skipped);
-    assert!(r.after_files.contains_key("platform-prod/workloads/web/storefront-pdb.yaml"));
+    assert!(
+        r.after_files
+            .contains_key("platform-prod/workloads/web/storefront-pdb.yaml")
+    );
     assert_eq!(r.after.len() + 1, r.before.len());
     assert_clean(&r);
 }
@@ -391,13 +458,22 @@ fn platform_prod_safe_fixes() {
 fn platform_prod_unsafe_fixes() {
     let fs = platform_prod();
     let r = round(&fs, true);
-    let fixed: BTreeMap<&str, usize> = rules_of(&r.fixed).into_iter().fold(BTreeMap::new(), |mut m, k| {
-        *m.entry(k).or_default() += 1;
-        m
-    });
+    let fixed: BTreeMap<&str, usize> =
+        rules_of(&r.fixed)
+            .into_iter()
+            .fold(BTreeMap::new(), |mut m, k| {
+                *m.entry(k).or_default() += 1;
+                m
+            });
     assert_eq!(
         fixed,
-        BTreeMap::from([("CNI001", 2), ("CNI002", 2), ("ING001", 3), ("KAR002", 1), ("KAR007", 1)]),
+        BTreeMap::from([
+            ("CNI001", 2),
+            ("CNI002", 2),
+            ("ING001", 3),
+            ("KAR002", 1),
+            ("KAR007", 1)
+        ]),
         "skipped: {:?}",
         r.outcome.skipped
     );

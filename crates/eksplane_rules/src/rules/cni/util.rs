@@ -170,7 +170,10 @@ fn node_group_fix(pc: &PoolCapacity<'_>, fix: &MaxPodsFix) -> String {
 /// Karpenter replaces every node launched with it; a split adds NodePools,
 /// each with a copy of the pool's `limits` (together they may grow past the
 /// old cap) and its weight.
-pub(crate) fn max_pods_edits(pc: &PoolCapacity<'_>, fix: &MaxPodsFix) -> Vec<eksplane_diagnostics::Edit> {
+pub(crate) fn max_pods_edits(
+    pc: &PoolCapacity<'_>,
+    fix: &MaxPodsFix,
+) -> Vec<eksplane_diagnostics::Edit> {
     use eksplane_capacity::GroupSelector;
     use eksplane_diagnostics::{Edit, YamlPath};
     use eksplane_facts::nodes::NodeSourceKind;
@@ -223,7 +226,10 @@ pub(crate) fn max_pods_edits(pc: &PoolCapacity<'_>, fix: &MaxPodsFix) -> Vec<eks
             ),
             GroupSelector::InstanceTypes(v) => ("node.kubernetes.io/instance-type", v.clone()),
         };
-        leaving.entry(key).or_default().extend(values.iter().cloned());
+        leaving
+            .entry(key)
+            .or_default()
+            .extend(values.iter().cloned());
         // Types of one family alone would make a pool Karpenter cannot
         // diversify (KAR005): they only leave the pool.
         let families: std::collections::BTreeSet<&str> = g
@@ -243,7 +249,11 @@ pub(crate) fn max_pods_edits(pc: &PoolCapacity<'_>, fix: &MaxPodsFix) -> Vec<eks
             return Vec::new();
         };
         crate::fix::put(&mut class_copy, &["metadata", "name"], json!(class_name));
-        crate::fix::put(&mut class_copy, &["spec", "kubelet", "maxPods"], json!(g.max_pods));
+        crate::fix::put(
+            &mut class_copy,
+            &["spec", "kubelet", "maxPods"],
+            json!(g.max_pods),
+        );
         crate::fix::put(&mut pool_copy, &["metadata", "name"], json!(pool_name));
         crate::fix::put(
             &mut pool_copy,
@@ -251,8 +261,11 @@ pub(crate) fn max_pods_edits(pc: &PoolCapacity<'_>, fix: &MaxPodsFix) -> Vec<eks
             json!(class_name),
         );
         let requirement = |op: &str| json!({"key": key, "operator": op, "values": values});
-        match crate::fix::get_mut(&mut pool_copy, &["spec", "template", "spec", "requirements"])
-            .and_then(|r| r.as_array_mut())
+        match crate::fix::get_mut(
+            &mut pool_copy,
+            &["spec", "template", "spec", "requirements"],
+        )
+        .and_then(|r| r.as_array_mut())
         {
             Some(list) => list.push(requirement("In")),
             None => crate::fix::put(
@@ -262,7 +275,11 @@ pub(crate) fn max_pods_edits(pc: &PoolCapacity<'_>, fix: &MaxPodsFix) -> Vec<eks
             ),
         }
         let created = [
-            Edit::create_file(class_at, format!("{class_name}.ec2nodeclass.yaml"), &[class_copy]),
+            Edit::create_file(
+                class_at,
+                format!("{class_name}.ec2nodeclass.yaml"),
+                &[class_copy],
+            ),
             Edit::create_file(pool_at, format!("{pool_name}.nodepool.yaml"), &[pool_copy]),
         ];
         for e in created {

@@ -184,7 +184,9 @@ fn pdb_edit(facts: &Facts<'_>, w: &Workload, labels: &BTreeMap<String, String>) 
     let old_cluster = facts.platform.cluster.version.as_ref().is_some_and(|v| {
         v.value
             .split_once('.')
-            .and_then(|(major, minor)| Some((major.parse::<u32>().ok()?, minor.parse::<u32>().ok()?)))
+            .and_then(|(major, minor)| {
+                Some((major.parse::<u32>().ok()?, minor.parse::<u32>().ok()?))
+            })
             .is_some_and(|(major, minor)| (major, minor) < (1, 27))
     });
     let pdb = PodDisruptionBudget {
