@@ -995,7 +995,13 @@ mod tests {
     #[test]
     fn crlf_files_keep_crlf() {
         let d = db("spec:\r\n  a: 1 # one\r\n");
-        let o = run(&d, &[fix(vec![set(&d, 0, &["spec", "b"], json!(2)), set(&d, 0, &["spec", "a"], json!(3))])]);
+        let o = run(
+            &d,
+            &[fix(vec![
+                set(&d, 0, &["spec", "b"], json!(2)),
+                set(&d, 0, &["spec", "a"], json!(3)),
+            ])],
+        );
         assert_eq!(after(&o), "spec:\r\n  a: 3 # one\r\n  b: 2\r\n");
     }
 

@@ -163,8 +163,9 @@ fn node_group_fix(pc: &PoolCapacity<'_>, fix: &MaxPodsFix) -> String {
 /// two families or more, get a copy of the class (`<class>-<N>`,
 /// `kubelet.maxPods: N`) and of the pool (`<pool>-<N>`, pointing at it and
 /// requiring the group's types), each in a new file beside the original. A
-/// group of one family is only excluded: a pool of one family is one
-/// Karpenter cannot diversify (KAR005).
+/// group of one family is only excluded (a pool of one family is one
+/// Karpenter cannot diversify: KAR005), and so is a group of types that are
+/// all not Nitro (CNI003 asks for them to leave the pool).
 ///
 /// Unsafe (only with `--unsafe-fixes`): a changed EC2NodeClass drifts, so
 /// Karpenter replaces every node launched with it; a split adds NodePools,
@@ -237,7 +238,16 @@ pub(crate) fn max_pods_edits(
             .iter()
             .map(|t| t.split_once('.').map_or(t.as_str(), |(f, _)| f))
             .collect();
-        if families.len() < 2 {
+        // Types that are not Nitro (prefix delegation cannot apply) only
+        // leave the pool too: CNI003 asks for them to go, a copy would keep
+        // them.
+        let all_xen = g.instance_types.iter().all(|t| {
+            pc.rows.iter().any(|r| {
+                r.instance_type == *t
+                    && r.cni.prefix_fallback == Some(eksplane_capacity::PrefixFallback::NotNitro)
+            })
+        });
+        if families.len() < 2 || all_xen {
             continue;
         }
         let class_name = format!("{}-{}", class.name(), g.max_pods);
