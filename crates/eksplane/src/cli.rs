@@ -119,6 +119,8 @@ pub struct CheckArgs {
     pub today: Option<String>,
     #[command(flatten)]
     pub catalog: CatalogArg,
+    #[command(flatten)]
+    pub fix: crate::commands::fix::FixArgs,
 }
 
 #[derive(Debug, Args)]

@@ -14,6 +14,7 @@ const LAYERS: &[(&str, u32)] = &[
     ("eksplane_diagnostics", 1),
     ("eksplane_capacity", 1),
     ("eksplane_load", 2),
+    ("eksplane_fix", 2),
     ("eksplane_ipplan", 2),
     ("eksplane_facts", 3),
     ("eksplane_rules", 4),

@@ -1,3 +1,4 @@
+use crate::edit::{Applicability, Edit};
 use eksplane_source::Span;
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -93,12 +94,17 @@ impl Location {
 }
 
 /// How to fix a finding: what to change, and where possible the exact YAML or
-/// CLI to apply.
+/// CLI to apply, and the typed edits `check --fix` applies.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Fix {
     pub description: String,
     /// A YAML fragment or shell commands, ready to paste.
     pub snippet: Option<String>,
+    /// The edits that make the change in the user's files (empty when the
+    /// fix needs a decision no rule can make).
+    pub edits: Vec<Edit>,
+    /// Whether `--fix` applies the edits, or only `--unsafe-fixes`.
+    pub applicability: Applicability,
 }
 
 impl Fix {
@@ -106,12 +112,27 @@ impl Fix {
         Fix {
             description: description.into(),
             snippet: None,
+            edits: Vec::new(),
+            applicability: Applicability::Unsafe,
         }
     }
 
     pub fn with_snippet(mut self, snippet: impl Into<String>) -> Self {
         self.snippet = Some(snippet.into());
         self
+    }
+
+    /// Attaches edits that `check --fix` applies, and their applicability.
+    pub fn with_edits(mut self, applicability: Applicability, edits: Vec<Edit>) -> Self {
+        self.applicability = applicability;
+        self.edits = edits;
+        self
+    }
+
+    /// Whether `check --fix` can apply this fix (with `--unsafe-fixes` when
+    /// `unsafe_ok`).
+    pub fn applies(&self, unsafe_ok: bool) -> bool {
+        !self.edits.is_empty() && (self.applicability == Applicability::Safe || unsafe_ok)
     }
 }
 

@@ -6,6 +6,7 @@
 
 pub mod context;
 mod engine;
+mod fix;
 mod registry;
 pub mod rules;
 

@@ -21,7 +21,7 @@ pub use de::{DecodeError, decode};
 pub use embedded::parse_embedded_yaml;
 pub use error::SourceError;
 pub use limits::Limits;
-pub use node::{Node, NodeKind, PathSeg, Scalar, ScalarStyle};
+pub use node::{Node, NodeKind, PathSeg, Resolved, Scalar, ScalarStyle};
 pub use parse::{Document, DuplicateKey, ParsedFile, parse_file, text_from_bytes};
 pub use postree::{PosRef, PosTree};
 pub use span::{Pos, Span};

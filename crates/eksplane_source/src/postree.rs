@@ -9,7 +9,7 @@
 //! scalar text in one string: about 60 bytes per entry plus the text.
 
 use crate::db::FileId;
-use crate::node::{Node, NodeKind, PathSeg};
+use crate::node::{Node, NodeKind, PathSeg, Scalar, ScalarStyle};
 use crate::span::{Pos, Span};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,6 +34,8 @@ struct Rec {
     first_child: u32,
     children: u32,
     shape: Shape,
+    /// How the scalar was written (plain scalars resolve to numbers etc.).
+    style: ScalarStyle,
 }
 
 const NO_KEY: (u32, u32) = (u32::MAX, 0);
@@ -150,10 +152,10 @@ fn rec_of(
     text: &mut String,
     push_text: &impl Fn(&mut String, &str) -> (u32, u32),
 ) -> Rec {
-    let (shape, val) = match &n.kind {
-        NodeKind::Scalar(s) => (Shape::Scalar, push_text(text, &s.text)),
-        NodeKind::Seq(_) => (Shape::Seq, (0, 0)),
-        NodeKind::Map(_) => (Shape::Map, (0, 0)),
+    let (shape, val, style) = match &n.kind {
+        NodeKind::Scalar(s) => (Shape::Scalar, push_text(text, &s.text), s.style),
+        NodeKind::Seq(_) => (Shape::Seq, (0, 0), ScalarStyle::Plain),
+        NodeKind::Map(_) => (Shape::Map, (0, 0), ScalarStyle::Plain),
     };
     let (key_rec, key_start, key_end) = match key {
         Some(k) => match k.as_str() {
@@ -174,6 +176,7 @@ fn rec_of(
         first_child: 0,
         children: 0,
         shape,
+        style,
     }
 }
 
@@ -226,6 +229,19 @@ impl<'t> PosRef<'t> {
     pub fn as_str(&self) -> Option<&'t str> {
         match self.rec().shape {
             Shape::Scalar => self.slice(self.rec().val),
+            _ => None,
+        }
+    }
+
+    /// The scalar (text and style), when this node is a scalar: resolve it
+    /// with [`Scalar::resolve`].
+    pub fn scalar(&self) -> Option<Scalar> {
+        let r = self.rec();
+        match r.shape {
+            Shape::Scalar => Some(Scalar {
+                text: self.slice(r.val)?.to_string(),
+                style: r.style,
+            }),
             _ => None,
         }
     }

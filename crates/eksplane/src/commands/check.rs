@@ -11,6 +11,7 @@ use std::process::ExitCode;
 const DEFAULT_CONFIG: &str = ".eksplane.yaml";
 
 pub fn run(args: CheckArgs, color: ColorChoice) -> anyhow::Result<ExitCode> {
+    crate::commands::fix::reject_stdin(&args)?;
     let mut loaded = load_inputs(&args.input)?;
     let user_catalog = match &args.catalog.catalog {
         Some(p) => Some(crate::commands::catalog::read_file(p)?),
@@ -60,6 +61,9 @@ pub fn run(args: CheckArgs, color: ColorChoice) -> anyhow::Result<ExitCode> {
     drop(parts);
     loaded.platform = Default::default();
     loaded.clusters = Vec::new();
+    if args.fix.requested() {
+        return crate::commands::fix::run(args, color, &loaded.db, &result.findings);
+    }
     let report = Report {
         findings: &result.findings,
         suppressed: &result.suppressed,

@@ -4,6 +4,7 @@ mod capacity;
 mod catalog;
 mod check;
 mod explain;
+pub(crate) mod fix;
 mod inspect;
 mod ip_plan;
 mod max_pods;

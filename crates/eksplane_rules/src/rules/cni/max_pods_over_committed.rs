@@ -1,7 +1,7 @@
-use super::util::{fix_snippet, list_long, mode, setting_span};
+use super::util::{fix_snippet, list_long, max_pods_edits, mode, setting_span};
 use crate::declare_rule;
 use eksplane_capacity::{PrefixFallback, Verdict};
-use eksplane_diagnostics::{Finding, Fix};
+use eksplane_diagnostics::{Applicability, Finding, Fix};
 use eksplane_facts::Facts;
 
 declare_rule! {
@@ -35,6 +35,12 @@ declare_rule! {
     /// `karpenter.k8s.aws/instance-hypervisor In [nitro]`), or split the
     /// NodeClass by size with a maxPods each type can back (`eksplane
     /// capacity` prints the groups), or use a nodeadm `maxPodsExpression`.
+    ///
+    /// `eksplane check --fix --unsafe-fixes` makes this change: the
+    /// EC2NodeClass's `kubelet.maxPods`, and for several groups new
+    /// `<class>-<N>` / `<pool>-<N>` files and a `NotIn` requirement on the
+    /// pool. Unsafe: the changed EC2NodeClass drifts (Karpenter replaces its
+    /// nodes), and each new NodePool copies the pool's `limits` and weight.
     ///
     /// ## References
     /// - https://docs.aws.amazon.com/eks/latest/userguide/choosing-instance-type.html
@@ -107,7 +113,8 @@ fn check(facts: &Facts<'_>) -> Vec<Finding> {
                     "give each group of types a maxPods it can back, or keep the failing types \
                      out of the pool",
                 )
-                .with_snippet(fix_snippet(pc, fix)),
+                .with_snippet(fix_snippet(pc, fix))
+                .with_edits(Applicability::Unsafe, max_pods_edits(pc, fix)),
             );
         }
         out.push(f);

@@ -1,7 +1,7 @@
-use super::util::{fix_snippet, list_long, mode, setting_span};
+use super::util::{fix_snippet, list_long, max_pods_edits, mode, setting_span};
 use crate::declare_rule;
 use eksplane_capacity::Verdict;
-use eksplane_diagnostics::{Finding, Fix};
+use eksplane_diagnostics::{Applicability, Finding, Fix};
 use eksplane_facts::Facts;
 
 declare_rule! {
@@ -38,6 +38,12 @@ declare_rule! {
     /// group where a single value cannot fit every type), or on AL2023 a
     /// nodeadm `maxPodsExpression`. Higher maxPods also raises kube-reserved
     /// memory (11 MiB per pod): `eksplane capacity` states the change.
+    ///
+    /// `eksplane check --fix --unsafe-fixes` makes this change: the
+    /// EC2NodeClass's `kubelet.maxPods`, and for several groups new
+    /// `<class>-<N>` / `<pool>-<N>` files and a `NotIn` requirement on the
+    /// pool. Unsafe: the changed EC2NodeClass drifts (Karpenter replaces its
+    /// nodes), and each new NodePool copies the pool's `limits` and weight.
     ///
     /// ## References
     /// - https://docs.aws.amazon.com/eks/latest/userguide/cni-increase-ip-addresses.html
@@ -99,7 +105,8 @@ fn check(facts: &Facts<'_>) -> Vec<Finding> {
                      table); {}",
                     fix.memory_note
                 ))
-                .with_snippet(fix_snippet(pc, fix)),
+                .with_snippet(fix_snippet(pc, fix))
+                .with_edits(Applicability::Unsafe, max_pods_edits(pc, fix)),
             );
         }
         out.push(f);

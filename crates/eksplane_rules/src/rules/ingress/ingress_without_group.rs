@@ -1,5 +1,5 @@
 use crate::declare_rule;
-use eksplane_diagnostics::{Finding, Fix};
+use eksplane_diagnostics::{Applicability, Edit, Finding, Fix, YamlPath};
 use eksplane_facts::Facts;
 use eksplane_model::ingress::{ALB_CONTROLLER, Ingress};
 use eksplane_model::{KubeObject, Platform};
@@ -29,6 +29,11 @@ declare_rule! {
     ///     alb.ingress.kubernetes.io/group.name: public
     ///     alb.ingress.kubernetes.io/group.order: "10"
     /// ```
+    ///
+    /// `eksplane check --fix --unsafe-fixes` sets `group.name` to the first
+    /// existing group of the Ingress's scheme, else to `shared-internal` /
+    /// `shared-internet-facing`. Unsafe: the Ingress moves to another ALB,
+    /// so its DNS name changes.
     ///
     /// ## References
     /// - https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/ingress/annotations/#ingressgroup
@@ -138,12 +143,15 @@ fn check(facts: &Facts<'_>) -> Vec<Finding> {
                     ),
                     span,
                 )
-                .fix(
+                .fix(group_edit(
+                    p,
+                    ing,
+                    &albs,
                     Fix::new("join an IngressGroup shared with the other Ingresses of the same scheme")
                         .with_snippet(
                             "metadata:\n  annotations:\n    alb.ingress.kubernetes.io/group.name: shared\n    alb.ingress.kubernetes.io/group.order: \"10\"\n",
                         ),
-                )
+                ))
                 .object(ing.object_ref().to_string());
             let others: Vec<_> = ungrouped
                 .iter()
@@ -167,6 +175,63 @@ fn check(facts: &Facts<'_>) -> Vec<Finding> {
             f
         })
         .collect()
+}
+
+/// The group annotation `check --fix --unsafe-fixes` writes.
+const GROUP_NAME: &str = "alb.ingress.kubernetes.io/group.name";
+
+/// The fix's edit: the Ingress's `group.name` set to the first existing
+/// group (by name) of its scheme, else to `shared-<scheme>` (the name every
+/// ungrouped Ingress of the scheme gets, so they share one ALB).
+///
+/// Unsafe (only with `--unsafe-fixes`): the controller moves the Ingress's
+/// rules onto the group's ALB and deletes its own, so its DNS name changes
+/// and records (Route 53, external-dns, CDN origins) must follow. No edit
+/// when joining would conflict: the Ingress names its own load balancer
+/// (`load-balancer-name`) or states an `ip-address-type` that a member of
+/// the group states differently (ING003).
+fn group_edit(p: &Platform, ing: &Ingress, albs: &[&Ingress], fix: Fix) -> Fix {
+    let scheme = ing.alb().effective_scheme();
+    let mut existing: Vec<String> = albs
+        .iter()
+        .filter(|i| i.alb().effective_scheme() == scheme)
+        .filter_map(|i| group_of(p, i))
+        .collect();
+    existing.sort();
+    let name = existing.first().cloned().unwrap_or_else(|| {
+        format!(
+            "shared-{}",
+            match scheme {
+                eksplane_model::ingress::Scheme::Internal => "internal",
+                eksplane_model::ingress::Scheme::InternetFacing => "internet-facing",
+            }
+        )
+    });
+    let annotations = ing.alb().all;
+    if annotations.contains_key("load-balancer-name") {
+        return fix;
+    }
+    let ip_type = |i: &Ingress| i.alb().all.get("ip-address-type").map(|v| v.value.clone());
+    let mine = ip_type(ing);
+    let conflict = albs
+        .iter()
+        .filter(|i| group_of(p, i).as_deref() == Some(name.as_str()))
+        .filter_map(|i| ip_type(i))
+        .any(|t| mine.as_ref().is_some_and(|m| *m != t));
+    if conflict {
+        return fix;
+    }
+    let Some(target) = crate::fix::editable(&ing.origin, "networking.k8s.io/v1") else {
+        return fix;
+    };
+    match Edit::set(
+        target,
+        YamlPath::keys(["metadata", "annotations", GROUP_NAME]),
+        name,
+    ) {
+        Ok(e) => fix.with_edits(Applicability::Unsafe, vec![e]),
+        Err(_) => fix,
+    }
 }
 
 fn plural(n: usize, noun: &str) -> String {

@@ -1,6 +1,6 @@
 use super::util::{can_land, yaml_scalar};
 use crate::declare_rule;
-use eksplane_diagnostics::{Finding, Fix};
+use eksplane_diagnostics::{Applicability, Edit, Finding, Fix};
 use eksplane_facts::Facts;
 use eksplane_facts::workloads::ReplicaSource;
 use eksplane_model::KubeObject;
@@ -52,6 +52,12 @@ declare_rule! {
     ///     matchLabels:
     ///       app: storefront
     /// ```
+    ///
+    /// `eksplane check --fix` writes it as `<workload>-pdb.yaml` beside the
+    /// workload's file, with `unhealthyPodEvictionPolicy: AlwaysAllow` (a
+    /// safe fix: a new file that evicts, restarts or replaces nothing; not
+    /// made for Helm-rendered workloads, or when the labels also select
+    /// another workload's pods).
     ///
     /// ## References
     /// - https://karpenter.sh/docs/concepts/disruption/#consolidation
@@ -131,6 +137,73 @@ fn pdb_labels(w: &Workload) -> BTreeMap<String, String> {
     } else {
         from_selector
     }
+}
+
+/// The fix's edit: the PodDisruptionBudget, a typed object, written as
+/// `<workload>-pdb.yaml` beside the workload's file.
+///
+/// Safe (applied by `--fix`): the file is new, nothing existing changes, and
+/// applying it evicts, restarts or replaces nothing. `maxUnavailable: 1`
+/// only makes voluntary evictions (Karpenter consolidation, drift and
+/// expiry, `kubectl drain`) wait for a ready replica, and
+/// `unhealthyPodEvictionPolicy: AlwaysAllow` (Kubernetes 1.27+; omitted on
+/// older clusters) keeps a not-ready pod from wedging a drain. No edit when
+/// that cannot be promised: the workload is rendered by Helm (the chart is
+/// what to change), its labels also select pods of another workload of the
+/// namespace (a pod under two PDBs cannot be evicted at all), the selector
+/// would be empty (it would select every pod of the namespace), or a PDB of
+/// that name already exists.
+fn pdb_edit(facts: &Facts<'_>, w: &Workload, labels: &BTreeMap<String, String>) -> Option<Edit> {
+    use k8s_openapi::api::policy::v1::{PodDisruptionBudget, PodDisruptionBudgetSpec};
+    use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
+    use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+    let beside = crate::fix::editable_any_version(&w.origin)?;
+    if labels.is_empty() {
+        return None;
+    }
+    let selector = LabelSelector {
+        match_labels: Some(labels.clone()),
+        ..LabelSelector::default()
+    };
+    let others = facts
+        .workloads()
+        .selected_by(w.namespace(), &selector)
+        .iter()
+        .filter(|o| o.workload.object_ref() != w.object_ref())
+        .count();
+    let taken = facts
+        .platform
+        .pdbs
+        .iter()
+        .any(|p| p.namespace() == w.namespace() && p.name() == w.name());
+    if others > 0 || taken {
+        return None;
+    }
+    // unhealthyPodEvictionPolicy: beta and on by default from Kubernetes
+    // 1.27, GA in 1.31 (https://kubernetes.io/docs/tasks/run-application/configure-pdb/#unhealthy-pod-eviction-policy).
+    let old_cluster = facts.platform.cluster.version.as_ref().is_some_and(|v| {
+        v.value
+            .split_once('.')
+            .and_then(|(major, minor)| {
+                Some((major.parse::<u32>().ok()?, minor.parse::<u32>().ok()?))
+            })
+            .is_some_and(|(major, minor)| (major, minor) < (1, 27))
+    });
+    let pdb = PodDisruptionBudget {
+        metadata: ObjectMeta {
+            name: Some(w.name().to_string()),
+            namespace: w.namespace().map(str::to_string),
+            ..ObjectMeta::default()
+        },
+        spec: Some(PodDisruptionBudgetSpec {
+            max_unavailable: Some(IntOrString::Int(1)),
+            selector: Some(selector),
+            unhealthy_pod_eviction_policy: (!old_cluster).then(|| "AlwaysAllow".to_string()),
+            ..PodDisruptionBudgetSpec::default()
+        }),
+        status: None,
+    };
+    Edit::create_file(beside, format!("{}-pdb.yaml", w.name()), &[pdb]).ok()
 }
 
 fn check(facts: &Facts<'_>) -> Vec<Finding> {
@@ -228,14 +301,16 @@ fn check(facts: &Facts<'_>) -> Vec<Finding> {
         for (k, v) in &labels {
             snippet.push_str(&format!("      {k}: {}\n", yaml_scalar(v)));
         }
-        f = f.fix(
-            Fix::new(format!(
-                "add a PodDisruptionBudget for {} {ns}/{} so Karpenter evicts one replica at a time",
-                w.kind.as_str(),
-                w.name()
-            ))
-            .with_snippet(snippet),
-        );
+        let mut fix = Fix::new(format!(
+            "add a PodDisruptionBudget for {} {ns}/{} so Karpenter evicts one replica at a time",
+            w.kind.as_str(),
+            w.name()
+        ))
+        .with_snippet(snippet);
+        if let Some(edit) = pdb_edit(facts, w, &labels) {
+            fix = fix.with_edits(Applicability::Safe, vec![edit]);
+        }
+        f = f.fix(fix);
         out.push(f);
     }
     out

@@ -1,5 +1,5 @@
 use crate::declare_rule;
-use eksplane_diagnostics::{Finding, Fix, Severity};
+use eksplane_diagnostics::{Applicability, Edit, Finding, Fix, Severity, YamlPath};
 use eksplane_facts::Facts;
 use eksplane_model::karpenter::Ec2NodeClass;
 use eksplane_model::{KubeObject, Platform};
@@ -47,6 +47,11 @@ declare_rule! {
     ///     httpTokens: required
     /// ```
     ///
+    /// `eksplane check --fix --unsafe-fixes` sets the flagged field
+    /// (`httpTokens: required`, `httpPutResponseHopLimit: 1`). Unsafe: the
+    /// changed EC2NodeClass drifts, so Karpenter replaces every node launched
+    /// with it, and pods that used the node role through IMDS lose it.
+    ///
     /// ## References
     /// - https://karpenter.sh/docs/concepts/nodeclasses/#specmetadataoptions
     /// - https://docs.aws.amazon.com/eks/latest/best-practices/identity-and-access-management.html#_restrict_access_to_the_instance_profile_assigned_to_the_worker_node
@@ -71,6 +76,28 @@ fn users<'a>(p: &'a Platform, c: &Ec2NodeClass) -> Vec<&'a eksplane_model::karpe
         })
         .collect()
 }
+
+/// The fix's edit: the one `metadataOptions` field set to Karpenter's
+/// default. Unsafe (only with `--unsafe-fixes`): a changed EC2NodeClass
+/// drifts every node launched with it, so Karpenter replaces them all, and
+/// pods that relied on the node role through IMDS (the example's fluent-bit)
+/// lose their credentials until they get a role of their own.
+fn with_edit(fix: Fix, c: &Ec2NodeClass, field: &str, value: serde_json::Value) -> Fix {
+    let Some(target) = crate::fix::editable(&c.origin, KARPENTER_V1) else {
+        return fix;
+    };
+    match Edit::set(
+        target,
+        YamlPath::keys(["spec", "metadataOptions", field]),
+        value,
+    ) {
+        Ok(e) => fix.with_edits(Applicability::Unsafe, vec![e]),
+        Err(_) => fix,
+    }
+}
+
+/// The EC2NodeClass API version whose paths the edits write.
+const KARPENTER_V1: &str = "karpenter.k8s.aws/v1";
 
 fn check(facts: &Facts<'_>) -> Vec<Finding> {
     let p = facts.platform;
@@ -130,12 +157,15 @@ fn check(facts: &Facts<'_>) -> Vec<Finding> {
             );
             f.severity = Severity::Error;
             out.push(
-                relate(f).fix(
+                relate(f).fix(with_edit(
                     Fix::new(
                         "require IMDSv2 tokens (Karpenter's default) and keep the hop limit at 1",
                     )
                     .with_snippet(SNIPPET),
-                ),
+                    c,
+                    "httpTokens",
+                    serde_json::json!("required"),
+                )),
             );
         }
         if let Some(h) = &mo.http_put_response_hop_limit
@@ -151,13 +181,16 @@ fn check(facts: &Facts<'_>) -> Vec<Finding> {
                 ),
                 h.span,
             );
-            out.push(relate(f).fix(
+            out.push(relate(f).fix(with_edit(
                 Fix::new(
                     "set the hop limit to 1 (Karpenter's default) and give pods that call AWS their own \
                      role through Pod Identity or IRSA",
                 )
                 .with_snippet(SNIPPET),
-            ));
+                c,
+                "httpPutResponseHopLimit",
+                serde_json::json!(1),
+            )));
         }
     }
     out
