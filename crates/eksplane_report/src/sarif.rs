@@ -52,6 +52,7 @@ fn rule_descriptor(r: &Rule) -> Value {
         "shortDescription": { "text": r.title },
         "fullDescription": { "text": r.docs.summary() },
         "help": { "text": r.docs.text(), "markdown": r.docs.text() },
+        "helpUri": r.doc_url(),
         "defaultConfiguration": { "level": level(r.severity) },
         "properties": { "tags": [r.id.area()] }
     })
@@ -124,7 +125,11 @@ pub fn log(report: &Report<'_>, rules: &[&Rule]) -> Value {
             // tool-execution notifications (SARIF 2.1.0 §3.20.21).
             "invocations": [{
                 "executionSuccessful": true,
-                "toolExecutionNotifications": report.notes.iter().map(|n| {
+                "toolExecutionNotifications": report.warnings.iter().map(|w| json!({
+                    "level": "warning",
+                    "descriptor": { "id": "inputs" },
+                    "message": { "text": w },
+                })).chain(report.notes.iter().map(|n| {
                     let mut v = json!({
                         "level": "note",
                         "descriptor": { "id": format!("{}/{}", n.kind, n.area) },
@@ -134,7 +139,7 @@ pub fn log(report: &Report<'_>, rules: &[&Rule]) -> Value {
                         v["locations"] = json!([{ "physicalLocation": physical(report.db, &Location::new(sp)) }]);
                     }
                     v
-                }).collect::<Vec<_>>(),
+                })).collect::<Vec<_>>(),
             }],
             "results": results,
         }]

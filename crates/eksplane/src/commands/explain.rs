@@ -14,6 +14,6 @@ pub fn run(args: ExplainArgs) -> anyhow::Result<ExitCode> {
         rule.severity,
         rule.docs.text().trim_end()
     );
-    output::emit(&text, None)?;
+    output::emit_human(&text, None)?;
     Ok(ExitCode::SUCCESS)
 }

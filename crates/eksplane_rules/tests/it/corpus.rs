@@ -44,6 +44,7 @@ fn check_dir(root: &std::path::Path, rel: &str) -> (String, Vec<String>) {
             config: None,
             catalog: None,
             today: Some(TODAY),
+            rules: None,
         },
     );
     let prefix = format!("{}/", root.display());
