@@ -19,7 +19,10 @@ fn add(cmd: &clap::Command, name: &str, out: &mut Vec<(String, String)>) -> Resu
     // clap names commands with `&'static str`; xtask runs once, so leaking
     // the few names is fine.
     let static_name: &'static str = Box::leak(name.to_string().into_boxed_str());
-    let page = cmd.clone().name(static_name).bin_name(name.replace('-', " "));
+    let page = cmd
+        .clone()
+        .name(static_name)
+        .bin_name(name.replace('-', " "));
     let mut buf = Vec::new();
     clap_mangen::Man::new(page).render(&mut buf)?;
     out.push((format!("{name}.1"), String::from_utf8(buf)?));
@@ -34,7 +37,9 @@ fn add(cmd: &clap::Command, name: &str, out: &mut Vec<(String, String)>) -> Resu
 pub fn stale(dir: &Path, pages: &[(String, String)]) -> Vec<String> {
     let mut out: Vec<String> = pages
         .iter()
-        .filter(|(name, text)| std::fs::read_to_string(dir.join(name)).ok().as_deref() != Some(text))
+        .filter(|(name, text)| {
+            std::fs::read_to_string(dir.join(name)).ok().as_deref() != Some(text)
+        })
         .map(|(name, _)| name.clone())
         .collect();
     if let Ok(entries) = std::fs::read_dir(dir) {
@@ -57,7 +62,11 @@ mod tests {
     fn committed_man_pages_are_up_to_date() {
         let pages = pages().unwrap_or_else(|e| panic!("{e}"));
         assert!(pages.iter().any(|(n, _)| n == "eksplane-check.1"));
-        assert!(pages.iter().any(|(n, _)| n == "eksplane-migrate-access-entries.1"));
+        assert!(
+            pages
+                .iter()
+                .any(|(n, _)| n == "eksplane-migrate-access-entries.1")
+        );
         let check = pages
             .iter()
             .find(|(n, _)| n == "eksplane-check.1")
@@ -66,6 +75,9 @@ mod tests {
         assert!(check.contains("output\\-format"), "{check}");
         let dir = crate::workspace_root().join("docs/man");
         let stale = stale(&dir, &pages);
-        assert!(stale.is_empty(), "stale man pages: {stale:?}; run `cargo xtask man`");
+        assert!(
+            stale.is_empty(),
+            "stale man pages: {stale:?}; run `cargo xtask man`"
+        );
     }
 }

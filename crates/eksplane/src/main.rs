@@ -56,7 +56,10 @@ fn output_named_like_a_format(
     }
     let format = cmd.get_arguments().find(|a| a.get_id() == "format")?;
     let long = format.get_long().unwrap_or("format");
-    let known = format.get_possible_values().into_iter().any(|p| p.matches(value, true));
+    let known = format
+        .get_possible_values()
+        .into_iter()
+        .any(|p| p.matches(value, true));
     known.then(|| {
         format!(
             "-o/--output names the output file, and no file {value:?} exists: did you mean --{long} {value}? \

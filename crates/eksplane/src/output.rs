@@ -291,8 +291,7 @@ fn is_table_header(line: &str) -> bool {
     let words: Vec<&str> = line.split_whitespace().collect();
     words.len() >= 3
         && words.iter().all(|w| {
-            w.chars().any(|c| c.is_ascii_alphabetic())
-                && !w.chars().any(|c| c.is_ascii_lowercase())
+            w.chars().any(|c| c.is_ascii_alphabetic()) && !w.chars().any(|c| c.is_ascii_lowercase())
         })
 }
 
@@ -377,8 +376,14 @@ mod tests {
         let text = "Step 1: 1.29 -> 1.30 (BLOCKED: 6 blocker(s))\n   1. BLOCKER [APIs] x at a.yaml:3\n      $ kubectl apply -f a.yaml\n  TYPE  VCPU  PODS\n  m5.large  2  29  consistent\n\nlast";
         let painted = paint(text);
         assert_ne!(painted, text);
-        assert!(painted.contains(&format!("{RED}BLOCKER{RESET}")), "{painted}");
-        assert!(painted.contains(&format!("{DIM}a.yaml:3{RESET}")), "{painted}");
+        assert!(
+            painted.contains(&format!("{RED}BLOCKER{RESET}")),
+            "{painted}"
+        );
+        assert!(
+            painted.contains(&format!("{DIM}a.yaml:3{RESET}")),
+            "{painted}"
+        );
         assert_eq!(strip(&painted), text);
     }
 }

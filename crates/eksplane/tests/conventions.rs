@@ -84,13 +84,19 @@ fn rules_of(v: &serde_json::Value) -> Vec<String> {
         .unwrap_or_default()
 }
 
-const NODE_POOL: &str = "apiVersion: karpenter.sh/v1\nkind: NodePool\nmetadata: {name: a}\nspec: {}\n";
+const NODE_POOL: &str =
+    "apiVersion: karpenter.sh/v1\nkind: NodePool\nmetadata: {name: a}\nspec: {}\n";
 
 /// Every command that prints a report for people, with arguments that work.
 const HUMAN_COMMANDS: &[&[&str]] = &[
     &["inspect", "examples/platform-prod"],
     &["check", "examples/platform-prod"],
-    &["check", "examples/platform-prod", "--output-format", "concise"],
+    &[
+        "check",
+        "examples/platform-prod",
+        "--output-format",
+        "concise",
+    ],
     &["rules"],
     &["explain", "KAR001"],
     &["max-pods", "m5.large"],
@@ -116,14 +122,20 @@ fn colour_follows_color_no_color_and_clicolor_force_on_every_command() {
             out(&o)
         };
         let name = args.join(" ");
-        assert!(with(&["--color", "always"], &[]).contains(ESC), "{name}: --color always");
+        assert!(
+            with(&["--color", "always"], &[]).contains(ESC),
+            "{name}: --color always"
+        );
         assert!(
             with(&["--color", "always"], &[("NO_COLOR", "1")]).contains(ESC),
             "{name}: --color always wins over NO_COLOR"
         );
         // Piped output: no colour by default, nor with NO_COLOR.
         assert!(!with(&[], &[]).contains(ESC), "{name}: piped");
-        assert!(!with(&[], &[("NO_COLOR", "1")]).contains(ESC), "{name}: NO_COLOR");
+        assert!(
+            !with(&[], &[("NO_COLOR", "1")]).contains(ESC),
+            "{name}: NO_COLOR"
+        );
         for force in ["CLICOLOR_FORCE", "FORCE_COLOR"] {
             assert!(with(&[], &[(force, "1")]).contains(ESC), "{name}: {force}");
             assert!(
@@ -149,7 +161,11 @@ fn colour_follows_color_no_color_and_clicolor_force_on_every_command() {
     let o = run_in(&root(), &["explain", "NOPE999"], &[("CLICOLOR_FORCE", "1")]);
     assert!(err(&o).contains(ESC), "{}", err(&o));
     let o = run(&["explain", "NOPE999"]);
-    assert!(!err(&o).contains(ESC) && err(&o).contains("eksplane: error:"), "{}", err(&o));
+    assert!(
+        !err(&o).contains(ESC) && err(&o).contains("eksplane: error:"),
+        "{}",
+        err(&o)
+    );
 }
 
 /// Every command with `-o`, and the file name it writes there.
@@ -157,11 +173,36 @@ fn output_commands(dir: &Path) -> Vec<Vec<String>> {
     let ex = |p: &str| s(&root().join(p));
     let o = |n: &str| s(&dir.join(n));
     vec![
-        vec!["inspect".into(), ex("examples/platform-prod"), "-o".into(), o("inspect.txt")],
-        vec!["check".into(), ex("examples/platform-prod"), "-o".into(), o("check.txt")],
-        vec!["max-pods".into(), "m5.large".into(), "-o".into(), o("max-pods.txt")],
-        vec!["capacity".into(), ex("examples/platform-prod"), "-o".into(), o("capacity.txt")],
-        vec!["ip-plan".into(), ex("examples/platform-prod"), "-o".into(), o("ip-plan.txt")],
+        vec![
+            "inspect".into(),
+            ex("examples/platform-prod"),
+            "-o".into(),
+            o("inspect.txt"),
+        ],
+        vec![
+            "check".into(),
+            ex("examples/platform-prod"),
+            "-o".into(),
+            o("check.txt"),
+        ],
+        vec![
+            "max-pods".into(),
+            "m5.large".into(),
+            "-o".into(),
+            o("max-pods.txt"),
+        ],
+        vec![
+            "capacity".into(),
+            ex("examples/platform-prod"),
+            "-o".into(),
+            o("capacity.txt"),
+        ],
+        vec![
+            "ip-plan".into(),
+            ex("examples/platform-prod"),
+            "-o".into(),
+            o("ip-plan.txt"),
+        ],
         vec![
             "simulate".into(),
             ex("examples/simulate"),
@@ -199,7 +240,12 @@ fn output_commands(dir: &Path) -> Vec<Vec<String>> {
             "-o".into(),
             o("catalog.tsv"),
         ],
-        vec!["completions".into(), "bash".into(), "-o".into(), o("completions.bash")],
+        vec![
+            "completions".into(),
+            "bash".into(),
+            "-o".into(),
+            o("completions.bash"),
+        ],
     ]
 }
 
@@ -218,7 +264,12 @@ fn every_command_writes_its_output_file_whole_and_names_a_missing_directory() {
     // Only the files asked for: no temporary file left behind.
     let mut names: Vec<String> = std::fs::read_dir(&d)
         .unwrap_or_else(|e| panic!("{e}"))
-        .map(|e| e.unwrap_or_else(|e| panic!("{e}")).file_name().to_string_lossy().into_owned())
+        .map(|e| {
+            e.unwrap_or_else(|e| panic!("{e}"))
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
         .collect();
     names.sort();
     assert_eq!(names.len(), cmds.len(), "{names:?}");
@@ -261,18 +312,38 @@ fn dash_is_standard_output_and_a_format_name_is_refused() {
 
     // kubectl's `-o json`: refused when no such file exists, with the flag meant.
     for (args, flag) in [
-        (vec!["check", prod.as_str(), "-o", "json"], "--output-format json"),
-        (vec!["check", prod.as_str(), "-o", "sarif"], "--output-format sarif"),
-        (vec!["inspect", prod.as_str(), "-o", "json"], "--format json"),
+        (
+            vec!["check", prod.as_str(), "-o", "json"],
+            "--output-format json",
+        ),
+        (
+            vec!["check", prod.as_str(), "-o", "sarif"],
+            "--output-format sarif",
+        ),
+        (
+            vec!["inspect", prod.as_str(), "-o", "json"],
+            "--format json",
+        ),
         (vec!["max-pods", "m5.large", "-o", "csv"], "--format csv"),
         (
-            vec!["upgrade", prod.as_str(), "--to", "1.32", "--output", "markdown"],
+            vec![
+                "upgrade",
+                prod.as_str(),
+                "--to",
+                "1.32",
+                "--output",
+                "markdown",
+            ],
             "--format markdown",
         ),
     ] {
         let o = run_in(&d, &args, &[]);
         assert_eq!(code(&o), 2, "{args:?}");
-        assert!(err(&o).contains(&format!("did you mean {flag}?")), "{args:?}: {}", err(&o));
+        assert!(
+            err(&o).contains(&format!("did you mean {flag}?")),
+            "{args:?}: {}",
+            err(&o)
+        );
     }
     assert_eq!(std::fs::read_dir(&d).map(|x| x.count()).unwrap_or(99), 0);
     // A name that is not a format of that command, or an existing file, is a file.
@@ -280,7 +351,11 @@ fn dash_is_standard_output_and_a_format_name_is_refused() {
     assert_eq!(code(&o), 0, "{}", err(&o));
     assert!(d.join("markdown").is_file());
     write(&d.join("json"), "old");
-    let o = run_in(&d, &["check", &prod, "-o", "json", "--fail-on", "never"], &[]);
+    let o = run_in(
+        &d,
+        &["check", &prod, "-o", "json", "--fail-on", "never"],
+        &[],
+    );
     assert_eq!(code(&o), 0, "{}", err(&o));
     let text = std::fs::read_to_string(d.join("json")).unwrap_or_default();
     assert!(text.contains("KAR001"), "{text}");
@@ -294,9 +369,17 @@ fn config_is_found_walking_up_from_the_input_and_the_working_directory() {
     let deep = d.join("repo/platform/karpenter");
     // From the working directory (a subdirectory), input `.`.
     let o = run_in(&deep, &["check", ".", "--format", "json"], &[]);
-    assert!(!rules_of(&json(&o)).contains(&"KAR001".to_string()), "{}", out(&o));
+    assert!(
+        !rules_of(&json(&o)).contains(&"KAR001".to_string()),
+        "{}",
+        out(&o)
+    );
     // From the input, run elsewhere.
-    let o = run_in(&root(), &["check", &s(&deep.join("np.yaml")), "--format", "json"], &[]);
+    let o = run_in(
+        &root(),
+        &["check", &s(&deep.join("np.yaml")), "--format", "json"],
+        &[],
+    );
     let v = json(&o);
     assert!(!rules_of(&v).contains(&"KAR001".to_string()), "{}", out(&o));
     assert_eq!(v["suppressed"][0]["rule"], "KAR001");
@@ -304,11 +387,19 @@ fn config_is_found_walking_up_from_the_input_and_the_working_directory() {
     std::fs::rename(d.join("repo/.eksplane.yaml"), d.join("repo/eksplane.yaml"))
         .unwrap_or_else(|e| panic!("{e}"));
     let o = run_in(&deep, &["check", ".", "--format", "json"], &[]);
-    assert!(!rules_of(&json(&o)).contains(&"KAR001".to_string()), "{}", out(&o));
+    assert!(
+        !rules_of(&json(&o)).contains(&"KAR001".to_string()),
+        "{}",
+        out(&o)
+    );
     // Without any, KAR001 stands.
     std::fs::remove_file(d.join("repo/eksplane.yaml")).unwrap_or_else(|e| panic!("{e}"));
     let o = run_in(&deep, &["check", ".", "--format", "json"], &[]);
-    assert!(rules_of(&json(&o)).contains(&"KAR001".to_string()), "{}", out(&o));
+    assert!(
+        rules_of(&json(&o)).contains(&"KAR001".to_string()),
+        "{}",
+        out(&o)
+    );
 }
 
 #[test]
@@ -326,20 +417,53 @@ fn rule_names_work_everywhere_ids_do() {
     let o = run_in(&d, &["check", ".", "--format", "json"], &[]);
     let v = json(&o);
     assert!(!rules_of(&v).contains(&"KAR001".to_string()), "{}", out(&o));
-    assert_eq!(v["suppressed"].as_array().map(Vec::len), Some(2), "{}", out(&o));
+    assert_eq!(
+        v["suppressed"].as_array().map(Vec::len),
+        Some(2),
+        "{}",
+        out(&o)
+    );
     for f in v["findings"].as_array().into_iter().flatten() {
         if f["rule"] == "KAR006" {
             assert_eq!(f["severity"], "info");
         }
     }
     // --select and --ignore take ids, names and areas.
-    let o = run_in(&d, &["check", ".", "--format", "json", "--config", "/dev/null", "--select", "node-pool-without-limits"], &[]);
+    let o = run_in(
+        &d,
+        &[
+            "check",
+            ".",
+            "--format",
+            "json",
+            "--config",
+            "/dev/null",
+            "--select",
+            "node-pool-without-limits",
+        ],
+        &[],
+    );
     let r = rules_of(&json(&o));
     assert!(
-        !r.is_empty() && r.iter().all(|x| x == "KAR001" || x.starts_with("CFG") || x.starts_with("LOAD")),
+        !r.is_empty()
+            && r.iter()
+                .all(|x| x == "KAR001" || x.starts_with("CFG") || x.starts_with("LOAD")),
         "{r:?}"
     );
-    let o = run_in(&d, &["check", ".", "--format", "json", "--select", "KAR", "--ignore", "KAR001,missing-node-class"], &[]);
+    let o = run_in(
+        &d,
+        &[
+            "check",
+            ".",
+            "--format",
+            "json",
+            "--select",
+            "KAR",
+            "--ignore",
+            "KAR001,missing-node-class",
+        ],
+        &[],
+    );
     let r = rules_of(&json(&o));
     assert!(r.iter().all(|x| x != "KAR001" && x != "KAR006"), "{r:?}");
     // An unknown id: exit 2 with the rule meant.
@@ -369,9 +493,10 @@ fn every_config_error_is_reported_at_once_with_file_and_line() {
         (7, "colour"),
     ] {
         assert!(
-            text.lines().any(|l| l.starts_with(&format!(".eksplane.yaml:{line}:"))
-                && l.contains("CFG002")
-                && l.contains(what)),
+            text.lines()
+                .any(|l| l.starts_with(&format!(".eksplane.yaml:{line}:"))
+                    && l.contains("CFG002")
+                    && l.contains(what)),
             "line {line} ({what}) missing:\n{text}"
         );
     }
@@ -424,7 +549,10 @@ fn the_config_can_pin_the_date() {
     assert!(!rules.contains(&"ADD003".to_string()), "{rules:?} {e}");
     let (c, _, e) = check("today: 15/01/2025\n");
     assert_eq!(c, 2);
-    assert!(e.contains(".eksplane.yaml:1: today:") && e.contains("not a date"), "{e}");
+    assert!(
+        e.contains(".eksplane.yaml:1: today:") && e.contains("not a date"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -439,7 +567,10 @@ fn output_formats_concise_grouped_github_and_statistics() {
         // file:line:col: RULE [severity] message
         let mut parts = l.splitn(4, ':');
         let (file, line, col, rest) = (parts.next(), parts.next(), parts.next(), parts.next());
-        assert!(file.is_some_and(|f| f.ends_with(".yaml") || f.ends_with(".json")), "{l}");
+        assert!(
+            file.is_some_and(|f| f.ends_with(".yaml") || f.ends_with(".json")),
+            "{l}"
+        );
         assert!(line.is_some_and(|x| x.parse::<u32>().is_ok()), "{l}");
         assert!(col.is_some_and(|x| x.parse::<u32>().is_ok()), "{l}");
         let rest = rest.unwrap_or_default();
@@ -455,32 +586,60 @@ fn output_formats_concise_grouped_github_and_statistics() {
     assert!(full.contains("docs/rules.md#kar001"), "{full}");
 
     let grouped = out(&run(&["check", prod, "--output-format", "grouped"]));
-    assert!(grouped.contains("examples/platform-prod/karpenter/nodepool-batch.yaml:\n  "), "{grouped}");
+    assert!(
+        grouped.contains("examples/platform-prod/karpenter/nodepool-batch.yaml:\n  "),
+        "{grouped}"
+    );
 
     let gh = out(&run(&["check", prod, "--output-format", "github"]));
     assert!(
-        gh.lines().any(|l| l.starts_with("::warning file=examples/platform-prod/karpenter/nodepool-batch.yaml,line=")
-            && l.contains("title=KAR001 NodePool has no limits::")),
+        gh.lines().any(|l| l.starts_with(
+            "::warning file=examples/platform-prod/karpenter/nodepool-batch.yaml,line="
+        ) && l.contains("title=KAR001 NodePool has no limits::")),
         "{gh}"
     );
     assert!(gh.lines().any(|l| l.starts_with("::error file=")), "{gh}");
     assert!(gh.lines().all(|l| l.starts_with("::")), "{gh}");
 
     let stats = out(&run(&["check", prod, "--statistics"]));
-    assert!(stats.lines().any(|l| l.split_whitespace().collect::<Vec<_>>() == ["3", "ING001", "[warning]", "ingress-without-group"]), "{stats}");
-    let v: serde_json::Value = serde_json::from_str(&out(&run(&["check", prod, "--statistics", "--format", "json"])))
-        .unwrap_or_else(|e| panic!("{e}"));
-    let ing = v.as_array().and_then(|a| a.iter().find(|r| r["rule"] == "ING001")).cloned();
+    assert!(
+        stats
+            .lines()
+            .any(|l| l.split_whitespace().collect::<Vec<_>>()
+                == ["3", "ING001", "[warning]", "ingress-without-group"]),
+        "{stats}"
+    );
+    let v: serde_json::Value = serde_json::from_str(&out(&run(&[
+        "check",
+        prod,
+        "--statistics",
+        "--format",
+        "json",
+    ])))
+    .unwrap_or_else(|e| panic!("{e}"));
+    let ing = v
+        .as_array()
+        .and_then(|a| a.iter().find(|r| r["rule"] == "ING001"))
+        .cloned();
     assert_eq!(ing.map(|r| r["count"].clone()), Some(serde_json::json!(3)));
 
     // SARIF: every rule carries its documentation URL.
     let sarif: serde_json::Value =
-        serde_json::from_str(&out(&run(&["check", prod, "--format", "sarif"]))).unwrap_or_else(|e| panic!("{e}"));
-    let rules = sarif["runs"][0]["tool"]["driver"]["rules"].as_array().cloned().unwrap_or_default();
+        serde_json::from_str(&out(&run(&["check", prod, "--format", "sarif"])))
+            .unwrap_or_else(|e| panic!("{e}"));
+    let rules = sarif["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
     assert!(!rules.is_empty());
     for r in rules {
         let id = r["id"].as_str().unwrap_or_default().to_ascii_lowercase();
-        assert!(r["helpUri"].as_str().is_some_and(|u| u.ends_with(&format!("docs/rules.md#{id}"))), "{r}");
+        assert!(
+            r["helpUri"]
+                .as_str()
+                .is_some_and(|u| u.ends_with(&format!("docs/rules.md#{id}"))),
+            "{r}"
+        );
     }
 }
 
@@ -494,21 +653,49 @@ fn alike_findings_from_many_objects_are_summarised_after_a_limit() {
         ));
     }
     write(&d.join("pools.yaml"), &text);
-    let count = |o: &Output| out(o).lines().filter(|l| l.contains("KAR001 [warning]")).count();
+    let count = |o: &Output| {
+        out(o)
+            .lines()
+            .filter(|l| l.contains("KAR001 [warning]"))
+            .count()
+    };
     for format in ["concise", "grouped"] {
         let o = run_in(&d, &["check", ".", "--output-format", format], &[]);
         assert_eq!(count(&o), 10, "{}", out(&o));
-        assert!(out(&o).contains("... and 20 more warning[KAR001] like"), "{}", out(&o));
-        let o = run_in(&d, &["check", ".", "--output-format", format, "--show-all"], &[]);
+        assert!(
+            out(&o).contains("... and 20 more warning[KAR001] like"),
+            "{}",
+            out(&o)
+        );
+        let o = run_in(
+            &d,
+            &["check", ".", "--output-format", format, "--show-all"],
+            &[],
+        );
         assert_eq!(count(&o), 30, "{}", out(&o));
     }
     let o = run_in(&d, &["check", "."], &[]);
     let full = out(&o);
-    assert_eq!(full.lines().filter(|l| l.starts_with("warning[KAR001]")).count(), 10, "{full}");
-    assert!(full.contains("... and 20 more warning[KAR001] like"), "{full}");
+    assert_eq!(
+        full.lines()
+            .filter(|l| l.starts_with("warning[KAR001]"))
+            .count(),
+        10,
+        "{full}"
+    );
+    assert!(
+        full.contains("... and 20 more warning[KAR001] like"),
+        "{full}"
+    );
     // Machine formats keep every finding.
     let o = run_in(&d, &["check", ".", "--format", "json"], &[]);
-    assert_eq!(rules_of(&json(&o)).iter().filter(|r| *r == "KAR001").count(), 30);
+    assert_eq!(
+        rules_of(&json(&o))
+            .iter()
+            .filter(|r| *r == "KAR001")
+            .count(),
+        30
+    );
 }
 
 #[test]
@@ -522,16 +709,25 @@ fn ungrouped_ingresses_list_a_bounded_number_of_related_locations() {
         ));
     }
     write(&d.join("ingresses.yaml"), &text);
-    let o = run_in(&d, &["check", ".", "--format", "json", "--select", "ING001"], &[]);
+    let o = run_in(
+        &d,
+        &["check", ".", "--format", "json", "--select", "ING001"],
+        &[],
+    );
     let v = json(&o);
     let findings = v["findings"].as_array().cloned().unwrap_or_default();
     assert!(findings.len() >= 244, "{}", findings.len());
-    let related: usize = findings.iter().map(|f| f["related"].as_array().map_or(0, Vec::len)).sum();
+    let related: usize = findings
+        .iter()
+        .map(|f| f["related"].as_array().map_or(0, Vec::len))
+        .sum();
     assert!(related <= findings.len() * 6, "{related} related entries");
     assert!(
         findings[0]["related"]
             .as_array()
-            .is_some_and(|r| r.iter().any(|l| l["message"].as_str().is_some_and(|m| m.contains("more ungrouped")))),
+            .is_some_and(|r| r.iter().any(|l| l["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("more ungrouped")))),
         "{}",
         findings[0]
     );
@@ -550,7 +746,11 @@ fn no_input_file_exits_2_and_nothing_to_analyse_is_a_warning() {
             }
             let o = run_in(&d, &args, &[]);
             assert_eq!(code(&o), 2, "{args:?}: {}", both(&o));
-            assert!(err(&o).contains("no input file") && err(&o).contains(dir), "{}", err(&o));
+            assert!(
+                err(&o).contains("no input file") && err(&o).contains(dir),
+                "{}",
+                err(&o)
+            );
         }
     }
     // Plain Deployments: checked, but the user is told nothing EKS-specific was there.
@@ -562,17 +762,30 @@ fn no_input_file_exits_2_and_nothing_to_analyse_is_a_warning() {
     assert_eq!(code(&o), 0, "{}", both(&o));
     let text = out(&o);
     assert!(
-        text.contains("warning: nothing eksplane analyses in the inputs: read 1 file (Deployment x1)")
-            && text.contains("missing: cluster facts"),
+        text.contains(
+            "warning: nothing eksplane analyses in the inputs: read 1 file (Deployment x1)"
+        ) && text.contains("missing: cluster facts"),
         "{text}"
     );
     let o = run_in(&d, &["check", "plain", "--format", "json"], &[]);
     let v = json(&o);
     let w = v["warnings"][0].as_str().unwrap_or_default();
-    assert!(w.contains("Deployment x1") && w.contains("node sources"), "{v}");
-    assert!(err(&o).contains("warning: nothing eksplane analyses"), "{}", err(&o));
+    assert!(
+        w.contains("Deployment x1") && w.contains("node sources"),
+        "{v}"
+    );
+    assert!(
+        err(&o).contains("warning: nothing eksplane analyses"),
+        "{}",
+        err(&o)
+    );
     // The example platform has plenty: no such warning.
-    let v = json(&run(&["check", "examples/platform-prod", "--format", "json"]));
+    let v = json(&run(&[
+        "check",
+        "examples/platform-prod",
+        "--format",
+        "json",
+    ]));
     assert!(v.get("warnings").is_none(), "{v}");
 }
 
@@ -594,15 +807,27 @@ fn completions_for_every_shell_and_version_with_commit_and_data_dates() {
     let v = out(&o);
     let first = v.lines().next().unwrap_or_default();
     // `eksplane 0.1.0 (<commit> <date>)`, or `(unknown commit)` without git.
-    assert!(first.starts_with(&format!("eksplane {} (", env!("CARGO_PKG_VERSION"))), "{v}");
-    let inside = first.split('(').nth(1).unwrap_or_default().trim_end_matches(')');
+    assert!(
+        first.starts_with(&format!("eksplane {} (", env!("CARGO_PKG_VERSION"))),
+        "{v}"
+    );
+    let inside = first
+        .split('(')
+        .nth(1)
+        .unwrap_or_default()
+        .trim_end_matches(')');
     let commit = inside.split(' ').next().unwrap_or_default();
     assert!(
         inside == "unknown commit"
             || (commit.len() >= 7 && commit.chars().all(|c| c.is_ascii_hexdigit())),
         "{v}"
     );
-    for what in ["instance catalog: generated 20", "on-demand prices", "trunk ENI limits", "EKS version calendar"] {
+    for what in [
+        "instance catalog: generated 20",
+        "on-demand prices",
+        "trunk ENI limits",
+        "EKS version calendar",
+    ] {
         assert!(v.contains(what), "{what}: {v}");
     }
     // -V: the one line.
@@ -616,7 +841,8 @@ fn completions_for_every_shell_and_version_with_commit_and_data_dates() {
 /// README: the exit-code table names every command.
 #[test]
 fn readme_exit_code_table_covers_every_command() {
-    let readme = std::fs::read_to_string(root().join("README.md")).unwrap_or_else(|e| panic!("{e}"));
+    let readme =
+        std::fs::read_to_string(root().join("README.md")).unwrap_or_else(|e| panic!("{e}"));
     let table: BTreeMap<String, String> = readme
         .split("## Exit codes")
         .nth(1)
@@ -643,7 +869,9 @@ fn readme_exit_code_table_covers_every_command() {
     assert!(commands.len() >= 12, "{commands:?}");
     for c in commands {
         assert!(
-            table.keys().any(|k| k == &c || k.starts_with(&format!("{c} "))),
+            table
+                .keys()
+                .any(|k| k == &c || k.starts_with(&format!("{c} "))),
             "README's exit-code table lacks {c}: {table:?}"
         );
     }
@@ -681,8 +909,11 @@ fn pre_commit_hook_checks_staged_yaml() {
     let d = tmp("pre-commit");
     let hooks = d.join("hooks");
     std::fs::create_dir_all(&hooks).unwrap_or_else(|e| panic!("{e}"));
-    std::fs::copy(root().join(".pre-commit-hooks.yaml"), hooks.join(".pre-commit-hooks.yaml"))
-        .unwrap_or_else(|e| panic!("{e}"));
+    std::fs::copy(
+        root().join(".pre-commit-hooks.yaml"),
+        hooks.join(".pre-commit-hooks.yaml"),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
     git(&hooks, &["init", "-q"]);
     git(&hooks, &["add", "."]);
     git(&hooks, &["commit", "-qm", "hooks"]);
@@ -775,4 +1006,117 @@ fn github_actions_example_runs_as_written() {
     )
     .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(sarif["version"], "2.1.0");
+}
+
+/// The top-level bullets (with their continuation lines) of a README's
+/// "## Known issues" section.
+fn known_issues(readme: &str) -> Option<Vec<String>> {
+    let start = readme.find("\n## Known issues")?;
+    let body = &readme[start + 1..];
+    let body = body[body.find('\n').map_or(body.len(), |i| i + 1)..].to_string();
+    let end = body.find("\n## ").unwrap_or(body.len());
+    let mut bullets: Vec<String> = Vec::new();
+    let mut in_list = false;
+    for line in body[..end].lines() {
+        if let Some(rest) = line.strip_prefix("- ") {
+            bullets.push(rest.to_string());
+            in_list = true;
+        } else if in_list && line.starts_with(' ') {
+            if let Some(last) = bullets.last_mut() {
+                last.push(' ');
+                last.push_str(line.trim());
+            }
+        } else if in_list && !line.trim().is_empty() {
+            // A paragraph after the list ends it.
+            break;
+        }
+    }
+    Some(bullets)
+}
+
+fn rule_ids(text: &str) -> Vec<String> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    for i in 0..b.len().saturating_sub(5) {
+        let word_start = i == 0 || !b[i - 1].is_ascii_alphanumeric();
+        let word_end = b.get(i + 6).is_none_or(|c| !c.is_ascii_alphanumeric());
+        if word_start
+            && word_end
+            && b[i..i + 3].iter().all(u8::is_ascii_uppercase)
+            && b[i + 3..i + 6].iter().all(u8::is_ascii_digit)
+        {
+            out.push(text[i..i + 6].to_string());
+        }
+    }
+    out
+}
+
+/// Issue 15 item 7: every example README's known issues are found by
+/// `check`, each by the rules it names, on the objects it names; judged as of
+/// the date the example pins in its `.eksplane.yaml`.
+#[test]
+fn every_known_issue_in_an_example_readme_is_found_by_check() {
+    let mut checked = 0;
+    let examples = std::fs::read_dir(root().join("examples")).unwrap_or_else(|e| panic!("{e}"));
+    for e in examples.flatten() {
+        let dir = e.path();
+        let Ok(readme) = std::fs::read_to_string(dir.join("README.md")) else {
+            continue;
+        };
+        let Some(bullets) = known_issues(&readme) else {
+            continue;
+        };
+        assert!(
+            !bullets.is_empty(),
+            "{}: empty known-issues list",
+            dir.display()
+        );
+        let o = Command::new(env!("CARGO_BIN_EXE_eksplane"))
+            .args(["check", &s(&dir), "--format", "json"])
+            .current_dir(root())
+            .env_remove("EKSPLANE_TODAY")
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(code(&o) <= 1, "{}: {}", dir.display(), err(&o));
+        let v = json(&o);
+        let findings = v["findings"].as_array().cloned().unwrap_or_default();
+        for b in &bullets {
+            let ids = rule_ids(b);
+            assert!(
+                !ids.is_empty(),
+                "{}: a known issue names no rule that finds it: {b}",
+                dir.display()
+            );
+            let names: Vec<&str> = b.split('`').skip(1).step_by(2).collect();
+            for id in &ids {
+                let of_rule: Vec<&serde_json::Value> = findings
+                    .iter()
+                    .filter(|f| f["rule"] == id.as_str())
+                    .collect();
+                assert!(
+                    !of_rule.is_empty(),
+                    "{}: {id} is claimed but not found: {b}",
+                    dir.display()
+                );
+            }
+            let about = findings.iter().any(|f| {
+                ids.iter().any(|id| f["rule"] == id.as_str()) && {
+                    let hay = format!(
+                        "{} {} {}",
+                        f["message"].as_str().unwrap_or_default(),
+                        f["object"].as_str().unwrap_or_default(),
+                        f["location"]["file"].as_str().unwrap_or_default()
+                    );
+                    names.iter().any(|n| hay.contains(n))
+                }
+            });
+            assert!(
+                about,
+                "{}: no finding of {ids:?} mentions any of {names:?}: {b}",
+                dir.display()
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 10, "{checked} known issues checked");
 }

@@ -240,7 +240,9 @@ pub fn nothing_to_analyse(p: &Platform, files: usize) -> Option<String> {
         || !p.ingress_class_params.is_empty()
         || p.ingress_classes.iter().any(|c| c.is_alb())
         || alb_ingress
-        || p.service_accounts.iter().any(|s| s.irsa_role_arn().is_some())
+        || p.service_accounts
+            .iter()
+            .any(|s| s.irsa_role_arn().is_some())
         || !p.network_plans.is_empty();
     if eks_specific {
         return None;

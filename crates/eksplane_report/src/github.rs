@@ -18,7 +18,9 @@ fn command(s: Severity) -> &'static str {
 
 /// Escapes a message (actions/toolkit `escapeData`).
 pub fn escape_data(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 /// Escapes a property value (actions/toolkit `escapeProperty`).

@@ -100,8 +100,10 @@ pub fn limit_similar(findings: &[Finding], limit: Option<usize>) -> (Vec<&Findin
         std::collections::HashMap::new();
     let mut order: Vec<(eksplane_diagnostics::RuleId, String)> = Vec::new();
     let mut shown = Vec::new();
-    let mut extra: std::collections::HashMap<(eksplane_diagnostics::RuleId, String), (Severity, usize)> =
-        std::collections::HashMap::new();
+    let mut extra: std::collections::HashMap<
+        (eksplane_diagnostics::RuleId, String),
+        (Severity, usize),
+    > = std::collections::HashMap::new();
     for f in findings {
         let key = (f.rule, pattern(f));
         let n = seen.entry(key.clone()).or_insert(0);

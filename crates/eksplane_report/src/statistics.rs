@@ -43,7 +43,11 @@ pub fn counts(report: &Report<'_>) -> Vec<RuleCount> {
 pub fn render(report: &Report<'_>) -> String {
     let rows = counts(report);
     let mut out = String::new();
-    let w = rows.iter().map(|r| r.count.to_string().len()).max().unwrap_or(1);
+    let w = rows
+        .iter()
+        .map(|r| r.count.to_string().len())
+        .max()
+        .unwrap_or(1);
     let n = rows.iter().map(|r| r.name.len()).max().unwrap_or(0);
     for r in &rows {
         let line = format!(

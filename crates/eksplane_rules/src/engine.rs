@@ -198,7 +198,10 @@ pub fn run(
 
     for entries in by_object.values() {
         for e in entries.iter().filter(|e| {
-            !e.used && opts.rules.is_none_or(|only| only.iter().any(|id| id.as_str() == e.rule))
+            !e.used
+                && opts
+                    .rules
+                    .is_none_or(|only| only.iter().any(|id| id.as_str() == e.rule))
         }) {
             kept.push(unused(
                 format!(
@@ -216,7 +219,9 @@ pub fn run(
             };
             // A rule that did not run (`--select`/`--ignore`) cannot be
             // judged unused.
-            let ran = opts.rules.is_none_or(|only| only.iter().any(|r| r.as_str() == id));
+            let ran = opts
+                .rules
+                .is_none_or(|only| only.iter().any(|r| r.as_str() == id));
             if !ignore_used[i] && ran {
                 kept.push(unused(
                     format!("ignore entry for {} matches no finding", e.value.rule.value),

@@ -140,7 +140,10 @@ impl Rule {
 pub fn suggest(key: &str) -> Option<&'static Rule> {
     let key = key.trim();
     let upper = key.to_ascii_uppercase();
-    let letters: String = upper.chars().take_while(|c| c.is_ascii_alphabetic()).collect();
+    let letters: String = upper
+        .chars()
+        .take_while(|c| c.is_ascii_alphabetic())
+        .collect();
     let digits: String = upper[letters.len()..]
         .chars()
         .filter(|c| c.is_ascii_digit())
@@ -279,11 +282,18 @@ mod tests {
         assert_eq!(id("KRA001"), Some("KAR001"));
         assert_eq!(id("zzzzzzzzzz"), None);
         assert!(unknown_rule_message("KAR01").contains("did you mean KAR001"));
-        assert_eq!(select("kar").map(|v| v.len()).ok(), Some(all().iter().filter(|r| r.id.area() == "KAR").count()));
+        assert_eq!(
+            select("kar").map(|v| v.len()).ok(),
+            Some(all().iter().filter(|r| r.id.area() == "KAR").count())
+        );
         assert!(select("KAR01").is_err_and(|e| e.contains("KAR001")));
         // The anchor is the lower-cased id: docs/rules.md's `## KAR001` heading.
         let r = find("KAR001").unwrap_or_else(|| panic!("KAR001"));
-        assert!(r.doc_url().ends_with("/docs/rules.md#kar001"), "{}", r.doc_url());
+        assert!(
+            r.doc_url().ends_with("/docs/rules.md#kar001"),
+            "{}",
+            r.doc_url()
+        );
         assert!(docs_markdown().contains("\n## KAR001\n"));
     }
 }

@@ -46,10 +46,13 @@ pub fn run(args: CheckArgs, color: ColorChoice) -> anyhow::Result<ExitCode> {
             output::note(&format!("using configuration {}", path.display()));
         }
     }
-    let config_today = config
-        .as_ref()
-        .and_then(|c| c.today.as_ref())
-        .map(|t| (t.value.clone(), loaded.db.name(t.span.file).to_string(), t.span.start.line));
+    let config_today = config.as_ref().and_then(|c| c.today.as_ref()).map(|t| {
+        (
+            t.value.clone(),
+            loaded.db.name(t.span.file).to_string(),
+            t.span.start.line,
+        )
+    });
     // One platform per cluster: a directory of several ClusterConfigs is
     // several clusters, each checked alone.
     let parts = eksplane_load::split_clusters(&loaded);
@@ -105,15 +108,15 @@ pub fn run(args: CheckArgs, color: ColorChoice) -> anyhow::Result<ExitCode> {
         CheckFormat::Json => json::render(&report),
         CheckFormat::Sarif => sarif::render(&report, &eksplane_rules::all()),
     };
-    let plain = matches!(
-        args.format,
-        CheckFormat::Concise | CheckFormat::Grouped
-    ) || (args.statistics && args.format != CheckFormat::Json);
+    let plain = matches!(args.format, CheckFormat::Concise | CheckFormat::Grouped)
+        || (args.statistics && args.format != CheckFormat::Json);
     output::emit_as(&text, args.output.as_deref(), plain)?;
     // Nothing to analyse is said on standard error too when the report
     // itself goes to a file or a machine format.
-    if !matches!(args.format, CheckFormat::Human | CheckFormat::Concise | CheckFormat::Grouped)
-        || !output::to_stdout(args.output.as_deref())
+    if !matches!(
+        args.format,
+        CheckFormat::Human | CheckFormat::Concise | CheckFormat::Grouped
+    ) || !output::to_stdout(args.output.as_deref())
     {
         for w in &warnings {
             output::warning(w);

@@ -58,11 +58,7 @@ pub fn run(a: IpPlanArgs) -> anyhow::Result<ExitCode> {
             output::write_file(&path, &svg)?;
         }
     }
-    output::emit_as(
-        &text,
-        a.output.as_deref(),
-        a.format == IpPlanFormat::Human,
-    )?;
+    output::emit_as(&text, a.output.as_deref(), a.format == IpPlanFormat::Human)?;
     Ok(ExitCode::from(if p.cluster.meets_target {
         EXIT_CLEAN
     } else {

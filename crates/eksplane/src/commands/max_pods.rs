@@ -108,10 +108,6 @@ pub fn run(a: MaxPodsArgs) -> anyhow::Result<ExitCode> {
         MaxPodsFormat::Json => render_json(&v),
         MaxPodsFormat::Csv => render_csv(&v),
     };
-    output::emit_as(
-        &text,
-        a.output.as_deref(),
-        a.format == MaxPodsFormat::Table,
-    )?;
+    output::emit_as(&text, a.output.as_deref(), a.format == MaxPodsFormat::Table)?;
     Ok(ExitCode::from(EXIT_CLEAN))
 }

@@ -93,8 +93,7 @@ pub fn report_load_findings(loaded: &Loaded) -> bool {
         notes: &[],
         warnings: &[],
     };
-    let text =
-        eksplane_report::human::render(
+    let text = eksplane_report::human::render(
         &report,
         eksplane_report::human::HumanOptions {
             color: crate::output::stderr_color(),

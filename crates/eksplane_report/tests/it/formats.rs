@@ -34,6 +34,7 @@ fn human_output_of_platform_prod() {
         human::HumanOptions {
             color: true,
             verbose: false,
+            similar_limit: None,
         },
     );
     assert!(coloured.contains('\u{1b}'), "colour when asked");
