@@ -862,7 +862,10 @@ fn readme_exit_code_table_covers_every_command() {
         .nth(1)
         .unwrap_or_default()
         .lines()
+        .skip(1)
         .take_while(|l| !l.trim().is_empty())
+        // Wrapped descriptions continue deeper than the two-space indent.
+        .filter(|l| !l.starts_with("   "))
         .filter_map(|l| l.split_whitespace().next().map(str::to_string))
         .filter(|c| c != "help")
         .collect();

@@ -2,6 +2,7 @@ use crate::declare_rule;
 use eksplane_diagnostics::{Finding, Fix};
 use eksplane_facts::Facts;
 use eksplane_model::KubeObject;
+use eksplane_source::PathSeg;
 
 declare_rule! {
     /// ## What it does
@@ -43,7 +44,7 @@ declare_rule! {
 fn check(facts: &Facts<'_>) -> Vec<Finding> {
     let mut out = Vec::new();
     for c in &facts.platform.node_classes {
-        for t in &c.spec.ami_selector_terms {
+        for (i, t) in c.spec.ami_selector_terms.iter().enumerate() {
             let Some(alias) = t.value.alias.as_deref() else {
                 continue;
             };
@@ -57,11 +58,16 @@ fn check(facts: &Facts<'_>) -> Vec<Finding> {
                          EKS publishes replaces its nodes through drift, untested and on AWS's schedule",
                         c.name()
                     ),
-                    t.span,
+                    c.origin.locate_path(&[
+                        PathSeg::Key("spec"),
+                        PathSeg::Key("amiSelectorTerms"),
+                        PathSeg::Index(i),
+                        PathSeg::Key("alias"),
+                    ]),
                 )
                 .fix(
                     Fix::new(format!(
-                        "pin a {family} release tested in a lower environment (`aws ssm get-parameters-by-path --path /aws/service/eks/optimized-ami/` lists them) and bump it deliberately"
+                        "pin the {family} release tested in a lower environment (`aws ssm get-parameters-by-path --path /aws/service/eks/optimized-ami/` lists them) and bump it deliberately"
                     ))
                     .with_snippet(format!(
                         "spec:\n  amiSelectorTerms:\n    - alias: {family}@vYYYYMMDD\n"
