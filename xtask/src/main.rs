@@ -15,6 +15,11 @@
 //! Each written file records its sources and the generation date in a header.
 //! `--check` regenerates in memory and fails if a committed file differs
 //! (ignoring the `generated:` date line).
+//!
+//! `cargo xtask man [--check]` writes the man pages, `docs/man/eksplane.1` and
+//! one `eksplane-COMMAND.1` per subcommand, from the binary's clap
+//! definitions (clap_mangen); `--check` fails if a committed page is stale
+//! (a test runs it).
 
 #![allow(
     clippy::print_stdout,
@@ -33,11 +38,40 @@ fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("gen-data") => gen_data(&args[1..]),
+        Some("man") => man(args.get(1).map(String::as_str) == Some("--check")),
         _ => {
-            eprintln!("usage: cargo xtask gen-data [--shared DIR] [--moto-json FILE] [--check]");
+            eprintln!(
+                "usage: cargo xtask gen-data [--shared DIR] [--moto-json FILE] [--check]\n       cargo xtask man [--check]"
+            );
             std::process::exit(2);
         }
     }
+}
+
+mod man;
+
+/// Writes (or with `check`, compares) the man pages in `docs/man/`.
+fn man(check: bool) -> Result<()> {
+    let dir = workspace_root().join("docs/man");
+    let pages = man::pages()?;
+    if check {
+        let stale = man::stale(&dir, &pages);
+        if !stale.is_empty() {
+            bail!(
+                "man pages out of date: {}; run `cargo xtask man`",
+                stale.join(", ")
+            );
+        }
+        println!("{} man pages up to date", pages.len());
+        return Ok(());
+    }
+    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    for (name, text) in &pages {
+        std::fs::write(dir.join(name), text)
+            .with_context(|| format!("writing {}", dir.join(name).display()))?;
+    }
+    println!("wrote {} man pages to {}", pages.len(), dir.display());
+    Ok(())
 }
 
 fn workspace_root() -> PathBuf {

@@ -46,6 +46,18 @@ pub enum Command {
     /// The instance catalog: import describe-instance-types output, show a type.
     #[command(subcommand)]
     Catalog(CatalogCommand),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions(CompletionsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+    /// Write the script to this file instead of stdout (written whole or not at all).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -81,9 +93,21 @@ pub struct InspectArgs {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum CheckFormat {
+    /// Each finding with its source lines underlined, the fix and the rule's
+    /// documentation link (`human` is an alias).
+    #[value(name = "full", alias = "human")]
     Human,
+    /// One line per finding: `file:line:col: RULE [severity] message`.
+    Concise,
+    /// Findings grouped under their file.
+    Grouped,
+    /// The versioned JSON document (docs/findings.schema.json).
     Json,
+    /// SARIF 2.1.0 (GitHub code scanning).
     Sarif,
+    /// GitHub Actions workflow commands (`::warning file=...::`): annotations
+    /// on the pull request.
+    Github,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -98,13 +122,30 @@ pub enum FailOn {
 pub struct CheckArgs {
     #[command(flatten)]
     pub input: InputArgs,
-    #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
+    /// How to print the findings (`--format` is an alias).
+    #[arg(long = "output-format", visible_alias = "format", value_enum, default_value_t = CheckFormat::Human)]
     pub format: CheckFormat,
+    /// Print the number of findings per rule instead of the findings (a JSON
+    /// array with `--output-format json`).
+    #[arg(long)]
+    pub statistics: bool,
+    /// Run only these rules: ids (`KAR001`), names (`node-pool-without-limits`)
+    /// or areas (`KAR`), comma-separated or repeated.
+    #[arg(long, value_name = "RULE", value_delimiter = ',')]
+    pub select: Vec<String>,
+    /// Do not run these rules: ids, names or areas, comma-separated or repeated.
+    #[arg(long, value_name = "RULE", value_delimiter = ',')]
+    pub ignore: Vec<String>,
+    /// Print every finding: without it, past 10 findings of one rule with the
+    /// same message on different objects the rest are counted in one line.
+    #[arg(long)]
+    pub show_all: bool,
     /// Exit 1 when a finding at or above this severity remains.
     #[arg(long, value_enum, default_value_t = FailOn::Warning)]
     pub fail_on: FailOn,
-    /// Configuration file (ignores, severity overrides). Default: `.eksplane.yaml`
-    /// in the current directory, else in the first input directory that has one.
+    /// Configuration file (ignores, severity overrides, the date to judge as
+    /// of). Default: the nearest `.eksplane.yaml` or `eksplane.yaml` walking up
+    /// from each input, else from the current directory.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// Also list suppressed findings and the configuration used.
@@ -120,7 +161,7 @@ pub struct CheckArgs {
     #[command(flatten)]
     pub catalog: CatalogArg,
     #[command(flatten)]
-    pub fix: crate::commands::fix::FixArgs,
+    pub fix: FixArgs,
 }
 
 #[derive(Debug, Args)]
@@ -454,4 +495,35 @@ pub struct MigratePodIdentityArgs {
     /// Write the output to this file instead of stdout (written whole or not at all).
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
+}
+
+/// `check --fix`, `--diff`, `--unsafe-fixes` (applied by the binary's `commands::fix`).
+#[derive(Debug, Args, Default, Clone)]
+pub struct FixArgs {
+    /// Apply the safe fixes to the input files (each written atomically),
+    /// then check again and report what remains.
+    #[arg(long)]
+    pub fix: bool,
+    /// Print the fixes as a unified diff and write nothing (exit 1 when there
+    /// is a change to make).
+    #[arg(long)]
+    pub diff: bool,
+    /// Also apply unsafe fixes: exact edits that change what runs (node rolls
+    /// through Karpenter drift, new load balancers). Implies --fix unless
+    /// --diff is given.
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+    /// Fixes applied by earlier passes (rule -> count): a fix can make
+    /// another possible (a NodePool copy made from a class another fix
+    /// changes), so `--fix` runs until a pass applies nothing.
+    #[arg(skip)]
+    pub applied_before: std::collections::BTreeMap<String, usize>,
+    #[arg(skip)]
+    pub pass: u32,
+}
+
+impl FixArgs {
+    pub fn requested(&self) -> bool {
+        self.fix || self.diff || self.unsafe_fixes
+    }
 }

@@ -9,7 +9,11 @@
 //!     reason: capped by SCP   # optional, shown in --verbose
 //! severity:
 //!   ING002: error             # info | warning | error | off
+//! today: 2026-01-15           # optional: judge support windows as of this date
 //! ```
+//!
+//! Rules are named by id (`KAR001`) or name (`node-pool-without-limits`)
+//! everywhere, case-insensitive.
 
 use crate::finding::{Finding, RuleId, Severity};
 use eksplane_source::{Span, Spanned};
@@ -23,6 +27,11 @@ pub struct Config {
     pub ignore: Vec<Spanned<IgnoreEntry>>,
     #[serde(default)]
     pub severity: BTreeMap<String, Spanned<String>>,
+    /// The date to judge support windows as of (`YYYY-MM-DD`), for examples
+    /// and repositories whose verdict must not move with the calendar.
+    /// `--today` and `EKSPLANE_TODAY` win over it.
+    #[serde(default)]
+    pub today: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
@@ -44,8 +53,13 @@ pub struct SeverityOverride {
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ConfigError {
-    #[error("unknown rule id {rule:?} in .eksplane.yaml")]
-    UnknownRule { rule: String, span: Span },
+    /// `hint` is the resolver's message (with a suggestion when one is close).
+    #[error("{hint}")]
+    UnknownRule {
+        rule: String,
+        hint: String,
+        span: Span,
+    },
     #[error("unknown severity {value:?} for {rule}: use info, warning, error or off")]
     BadSeverity {
         rule: String,
@@ -71,58 +85,77 @@ pub struct Suppressed {
     pub reason: String,
 }
 
+/// What [`Config::validate`] made of a configuration.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Validated {
+    pub overrides: Vec<SeverityOverride>,
+    /// The rule id each `ignore` entry names (by index), `None` when unknown.
+    pub ignore_rules: Vec<Option<String>>,
+    pub errors: Vec<ConfigError>,
+}
+
 impl Config {
-    /// Checks rule ids and severities against the known rules.
-    pub fn validate(
-        &self,
-        known: &dyn Fn(&str) -> bool,
-    ) -> (Vec<SeverityOverride>, Vec<ConfigError>) {
-        let mut errors = Vec::new();
-        let mut out = Vec::new();
+    /// Resolves rule ids and names (`resolve` gives the id, or the message
+    /// for an unknown key) and parses severities; every problem is returned,
+    /// not only the first.
+    pub fn validate(&self, resolve: &dyn Fn(&str) -> Result<String, String>) -> Validated {
+        let mut v = Validated::default();
         for e in &self.ignore {
-            if !known(&e.value.rule.value) {
-                errors.push(ConfigError::UnknownRule {
-                    rule: e.value.rule.value.clone(),
-                    span: e.value.rule.span,
-                });
+            match resolve(&e.value.rule.value) {
+                Ok(id) => v.ignore_rules.push(Some(id)),
+                Err(hint) => {
+                    v.ignore_rules.push(None);
+                    v.errors.push(ConfigError::UnknownRule {
+                        rule: e.value.rule.value.clone(),
+                        hint,
+                        span: e.value.rule.span,
+                    });
+                }
             }
         }
         for (rule, sev) in &self.severity {
-            if !known(rule) {
-                errors.push(ConfigError::UnknownRule {
-                    rule: rule.clone(),
-                    span: sev.span,
-                });
-                continue;
-            }
+            let id = match resolve(rule) {
+                Ok(id) => id,
+                Err(hint) => {
+                    v.errors.push(ConfigError::UnknownRule {
+                        rule: rule.clone(),
+                        hint,
+                        span: sev.span,
+                    });
+                    continue;
+                }
+            };
             let parsed = if sev.value.eq_ignore_ascii_case("off") {
                 Some(None)
             } else {
                 Severity::parse(&sev.value).map(Some)
             };
             match parsed {
-                Some(severity) => out.push(SeverityOverride {
-                    rule: rule.clone(),
+                Some(severity) => v.overrides.push(SeverityOverride {
+                    rule: id,
                     severity,
                     span: sev.span,
                 }),
-                None => errors.push(ConfigError::BadSeverity {
+                None => v.errors.push(ConfigError::BadSeverity {
                     rule: rule.clone(),
                     value: sev.value.clone(),
                     span: sev.span,
                 }),
             }
         }
-        (out, errors)
+        v
     }
 }
 
 impl IgnoreEntry {
-    /// Whether this entry suppresses a finding whose primary file is `file`.
+    /// Whether this entry suppresses a finding whose primary file is `file`
+    /// (the entry's rule written as an id).
     pub fn matches(&self, rule: RuleId, object: Option<&str>, file: &str) -> bool {
-        if self.rule.value != rule.as_str() {
-            return false;
-        }
+        self.rule.value.eq_ignore_ascii_case(rule.as_str()) && self.matches_target(object, file)
+    }
+
+    /// Whether the entry's `object` and `path` (when given) fit a finding.
+    pub fn matches_target(&self, object: Option<&str>, file: &str) -> bool {
         if let Some(o) = &self.object
             && object != Some(o.as_str())
         {

@@ -214,3 +214,64 @@ impl<'a> Facts<'a> {
             .get_or_init(|| capacity::pools(self.platform, self.catalog))
     }
 }
+
+/// When the inputs hold nothing eksplane analyses -- no cluster facts (eksctl
+/// ClusterConfig, `describe-cluster`), no node source (NodePool, node
+/// groups) and no other EKS-specific object (aws-node, aws-auth,
+/// EC2NodeClass, ENIConfig, SecurityGroupPolicy, ALB Ingresses and classes,
+/// IRSA ServiceAccounts, AWS CLI snapshots, NetworkPlans) -- the warning to
+/// print: what was read and what was missing. A clean result on such inputs
+/// is not an all-clear.
+pub fn nothing_to_analyse(p: &Platform, files: usize) -> Option<String> {
+    let alb_ingress = p.ingresses.iter().any(|i| {
+        i.class_name() == Some("alb")
+            || i.metadata
+                .annotations
+                .keys()
+                .any(|k| k.starts_with("alb.ingress.kubernetes.io/"))
+    });
+    let eks_specific = !p.cluster_configs.is_empty()
+        || !p.aws.is_empty()
+        || !p.node_pools.is_empty()
+        || !p.node_classes.is_empty()
+        || p.aws_node.is_some()
+        || p.aws_auth.is_some()
+        || !p.eni_configs.is_empty()
+        || !p.security_group_policies.is_empty()
+        || !p.ingress_class_params.is_empty()
+        || p.ingress_classes.iter().any(|c| c.is_alb())
+        || alb_ingress
+        || p.service_accounts
+            .iter()
+            .any(|s| s.irsa_role_arn().is_some())
+        || !p.network_plans.is_empty();
+    if eks_specific {
+        return None;
+    }
+    let inv = p.inventory();
+    let mut kinds: Vec<String> = inv
+        .kubernetes
+        .iter()
+        .chain(inv.opaque.iter())
+        .map(|(k, n)| format!("{k} x{n}"))
+        .collect();
+    let read = if kinds.is_empty() {
+        "no Kubernetes object".to_string()
+    } else {
+        let more = kinds.len().saturating_sub(10);
+        kinds.truncate(10);
+        let mut s = kinds.join(", ");
+        if more > 0 {
+            s.push_str(&format!(" and {more} more kinds"));
+        }
+        s
+    };
+    Some(format!(
+        "nothing eksplane analyses in the inputs: read {files} file{} ({read}); missing: cluster facts \
+         (eksctl ClusterConfig or `aws eks describe-cluster`), node sources (Karpenter NodePool, eksctl \
+         node group or `aws eks describe-nodegroup`) and EKS-specific objects (aws-node, aws-auth, \
+         EC2NodeClass, ENIConfig, SecurityGroupPolicy, ALB Ingresses, AWS CLI snapshots); only generic \
+         workload checks ran",
+        if files == 1 { "" } else { "s" }
+    ))
+}

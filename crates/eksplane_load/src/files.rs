@@ -42,14 +42,22 @@ pub fn expand_inputs(path: &Path) -> Result<Vec<PathBuf>, String> {
     Ok(out)
 }
 
+/// Reads every input's files. A file named by several inputs (`dir` and
+/// `dir/a.yaml`, the same directory twice, a path and a symlink to it) is read
+/// once, under the first name it was reached by.
 pub(crate) fn read_inputs(inputs: &[Input], ctx: &mut Ctx) -> Vec<(String, Vec<u8>)> {
     let mut out = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     for input in inputs {
         match input {
             Input::Stdin(bytes) => out.push(("<stdin>".to_string(), bytes.clone())),
             Input::Path(p) => match expand_inputs(p) {
                 Ok(files) => {
                     for f in files {
+                        let key = std::fs::canonicalize(&f).unwrap_or_else(|_| f.clone());
+                        if !seen.insert(key) {
+                            continue;
+                        }
                         let name = f.display().to_string();
                         match read_bounded(&f, ctx.limits.max_file_bytes) {
                             Ok(bytes) => out.push((name, bytes)),

@@ -338,20 +338,103 @@ pub(crate) fn with_node(mut origin: Origin, node: Node) -> Origin {
 }
 
 /// Reads `.eksplane.yaml` (or another config file) with positions. The file
-/// is added to `db` so findings about it point into it.
+/// is added to `db` so findings about it point into it. The first problem
+/// only; [`load_config_all`] reports every one.
 pub fn load_config(db: &mut SourceDb, name: &str, text: &str) -> Result<Config, Box<Finding>> {
+    let (config, mut errors) = load_config_all(db, name, text);
+    if errors.is_empty() {
+        Ok(config)
+    } else {
+        Err(Box::new(errors.swap_remove(0)))
+    }
+}
+
+/// Reads a configuration file, reporting every problem at once (each
+/// `ignore` entry, `severity` value and top-level key on its own, with its
+/// position), and keeping the parts that are valid.
+pub fn load_config_all(db: &mut SourceDb, name: &str, text: &str) -> (Config, Vec<Finding>) {
     let id = db.add(name.to_string(), text);
     let parsed = parse_file(id, text, &Limits::default());
     if let Some(e) = parsed.error {
-        return Err(Box::new(source_error(&e)));
+        return (Config::default(), vec![source_error(&e)]);
     }
-    match parsed.documents.into_iter().find(|d| !d.root.is_null()) {
-        None => Ok(Config::default()),
-        Some(d) => decode::<Config>(&d.root).map_err(|e| {
-            let mut f = decode_error("configuration", &e);
-            f.rule = input::INVALID_CONFIG;
-            f.title = "Invalid eksplane configuration".into();
-            Box::new(f)
-        }),
+    let Some(d) = parsed.documents.into_iter().find(|d| !d.root.is_null()) else {
+        return (Config::default(), Vec::new());
+    };
+    if let Ok(c) = decode::<Config>(&d.root) {
+        return (c, Vec::new());
     }
+    let mut config = Config::default();
+    let mut errors = Vec::new();
+    let bad = |e: &DecodeError| {
+        let mut f = decode_error("configuration", e);
+        f.rule = input::INVALID_CONFIG;
+        f.title = "Invalid eksplane configuration".into();
+        f
+    };
+    let Some(entries) = d.root.as_map() else {
+        if let Err(e) = decode::<Config>(&d.root) {
+            errors.push(bad(&e));
+        }
+        return (config, errors);
+    };
+    for (k, v) in entries {
+        match k.as_str() {
+            Some("ignore") => match v.as_seq() {
+                Some(items) => {
+                    for item in items {
+                        match decode(item) {
+                            Ok(e) => config.ignore.push(e),
+                            Err(e) => errors.push(bad(&e)),
+                        }
+                    }
+                }
+                None => match decode(v) {
+                    Ok(list) => config.ignore = list,
+                    Err(e) => errors.push(bad(&e)),
+                },
+            },
+            Some("severity") => match v.as_map() {
+                Some(pairs) => {
+                    for (rk, rv) in pairs {
+                        match (rk.as_str(), decode(rv)) {
+                            (Some(rule), Ok(sev)) => {
+                                config.severity.insert(rule.to_string(), sev);
+                            }
+                            (_, Err(e)) => errors.push(bad(&e)),
+                            (None, Ok(_)) => errors.push(bad(&DecodeError {
+                                span: rk.span,
+                                path: ".severity".into(),
+                                message: "a severity key must be a rule id or name".into(),
+                            })),
+                        }
+                    }
+                }
+                None => {
+                    if let Err(e) = decode::<std::collections::BTreeMap<String, String>>(v) {
+                        errors.push(bad(&e));
+                    }
+                }
+            },
+            Some("today") => match decode(v) {
+                Ok(t) => config.today = t,
+                Err(e) => errors.push(bad(&e)),
+            },
+            other => errors.push(bad(&DecodeError {
+                span: k.span,
+                path: String::new(),
+                message: format!(
+                    "unknown key {:?}: expected ignore, severity or today",
+                    other.unwrap_or("?")
+                ),
+            })),
+        }
+    }
+    if errors.is_empty() {
+        // Decoding the whole failed but no part did: report the whole's error.
+        if let Err(e) = decode::<Config>(&d.root) {
+            errors.push(bad(&e));
+        }
+    }
+    (config, errors)
 }

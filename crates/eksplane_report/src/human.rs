@@ -1,7 +1,7 @@
 //! Human output: each finding with the source lines it points at, underlined,
 //! its related locations, and the fix. Colour only when the caller asks.
 
-use crate::{Counts, Report, display_path};
+use crate::{Counts, Report, display_path, doc_url, elided_line, limit_similar};
 use annotate_snippets::renderer::DecorStyle;
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 use eksplane_diagnostics::{Finding, Location, Severity};
@@ -13,6 +13,9 @@ pub struct HumanOptions {
     pub color: bool,
     /// Also list suppressed findings and where they were suppressed.
     pub verbose: bool,
+    /// Past this many findings of one rule with the same message on
+    /// different objects, count the rest in one line (`None`: print all).
+    pub similar_limit: Option<usize>,
 }
 
 fn level(s: Severity) -> Level<'static> {
@@ -137,6 +140,11 @@ pub fn render_finding(f: &Finding, db: &SourceDb, renderer: &Renderer) -> String
             Level::HELP.secondary_title(fix_text.as_str()),
         ));
     }
+    if let Some(url) = doc_url(f) {
+        groups.push(Group::with_title(
+            Level::NOTE.secondary_title(format!("{}: {url}", f.rule)),
+        ));
+    }
     renderer.render(&groups).to_string()
 }
 
@@ -157,9 +165,17 @@ pub fn render(report: &Report<'_>, opts: HumanOptions) -> String {
     }
     .decor_style(DecorStyle::Ascii);
     let mut out = String::new();
-    for f in report.findings {
+    let (shown, elided) = limit_similar(report.findings, opts.similar_limit);
+    for f in shown {
         out.push_str(&render_finding(f, report.db, &renderer));
         out.push_str("\n\n");
+    }
+    for e in &elided {
+        out.push_str(&elided_line(e));
+        out.push('\n');
+    }
+    if !elided.is_empty() {
+        out.push('\n');
     }
     if opts.verbose {
         for s in report.suppressed {
@@ -189,6 +205,12 @@ pub fn render(report: &Report<'_>, opts: HumanOptions) -> String {
         let _ = writeln!(out, "note [{}] {}{at}: {}", n.kind, n.area, n.message);
     }
     if !report.notes.is_empty() {
+        out.push('\n');
+    }
+    for w in report.warnings {
+        let _ = writeln!(out, "warning: {w}");
+    }
+    if !report.warnings.is_empty() {
         out.push('\n');
     }
     out.push_str(&summary(report));

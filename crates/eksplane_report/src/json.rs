@@ -21,6 +21,10 @@ pub struct Document<'a> {
     /// What the run could not judge or assumed (missing inputs, kinds not
     /// analysed, defaults taken): no finding under a note is an all-clear.
     pub notes: Vec<JsonNote<'a>>,
+    /// Warnings about the run itself: inputs with nothing eksplane analyses
+    /// (what was read and what was missing).
+    #[serde(skip_serializing_if = "no_warnings")]
+    pub warnings: &'a [String],
 }
 
 #[derive(Debug, Serialize)]
@@ -100,6 +104,10 @@ pub struct JsonSuppressed<'a> {
     pub reason: &'a str,
 }
 
+fn no_warnings(w: &&[String]) -> bool {
+    w.is_empty()
+}
+
 pub(crate) fn location(db: &eksplane_source::SourceDb, l: &Location) -> JsonLocation {
     let s = l.span;
     let pos = !s.is_detached();
@@ -168,6 +176,7 @@ pub fn document<'a>(report: &Report<'a>) -> Document<'a> {
                 location: n.span.map(|sp| location(report.db, &Location::new(sp))),
             })
             .collect(),
+        warnings: report.warnings,
     }
 }
 

@@ -54,6 +54,7 @@ fn rule_descriptor(r: &Rule) -> Value {
         "shortDescription": { "text": r.title },
         "fullDescription": { "text": r.docs.summary() },
         "help": { "text": r.docs.text(), "markdown": r.docs.text() },
+        "helpUri": r.doc_url(),
         "defaultConfiguration": { "level": level(r.severity) },
         "properties": { "tags": [r.id.area()] }
     })
@@ -143,7 +144,11 @@ impl Serialize for SarifRun<'_, '_> {
             "invocations",
             &json!([{
                 "executionSuccessful": true,
-                "toolExecutionNotifications": report.notes.iter().map(|n| {
+                "toolExecutionNotifications": report.warnings.iter().map(|w| json!({
+                    "level": "warning",
+                    "descriptor": { "id": "inputs" },
+                    "message": { "text": w },
+                })).chain(report.notes.iter().map(|n| {
                     let mut v = json!({
                         "level": "note",
                         "descriptor": { "id": format!("{}/{}", n.kind, n.area) },
@@ -153,7 +158,7 @@ impl Serialize for SarifRun<'_, '_> {
                         v["locations"] = json!([{ "physicalLocation": physical(report.db, &Location::new(sp)) }]);
                     }
                     v
-                }).collect::<Vec<_>>(),
+                })).collect::<Vec<_>>(),
             }]),
         )?;
         m.serialize_entry("results", &SarifResults(self.0))?;

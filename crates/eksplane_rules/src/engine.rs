@@ -23,6 +23,17 @@ pub struct CheckOptions<'a> {
     /// The date to judge as of (support windows); date-dependent rules are
     /// silent without one. The binary passes today's date.
     pub today: Option<eksplane_aws_data::eks_versions::Date>,
+    /// Run only these rules (`--select`/`--ignore`); every rule when `None`.
+    /// Loader and configuration findings are always kept.
+    pub rules: Option<&'a std::collections::BTreeSet<eksplane_diagnostics::RuleId>>,
+}
+
+/// A rule id or name as its id, or the message for an unknown one (with a
+/// suggestion when one is close).
+pub fn resolve_rule(key: &str) -> Result<String, String> {
+    find(key.trim())
+        .map(|r| r.id.as_str().to_string())
+        .ok_or_else(|| crate::registry::unknown_rule_message(key.trim()))
 }
 
 #[derive(Debug, Default)]
@@ -81,41 +92,34 @@ pub fn run(
     let facts = Facts::new(platform, catalog);
     crate::context::with_today(opts.today, || {
         for rule in &rules {
-            if rule.runs() {
+            if rule.runs() && opts.rules.is_none_or(|only| only.contains(&rule.id)) {
                 rules_run += 1;
                 findings.extend(run_rule(rule, &facts));
             }
         }
     });
     let notes = facts.notes();
-    let known = |id: &str| find(id).is_some();
 
     // Annotation suppressions, by object.
     let mut by_object: BTreeMap<String, Vec<AnnotationIgnore>> = BTreeMap::new();
     let mut config_findings = Vec::new();
     for o in platform.kube_objects() {
         if let Some(a) = o.meta().annotation(IGNORE_ANNOTATION) {
-            let entries = a
-                .value
-                .split(',')
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(|r| AnnotationIgnore {
-                    rule: r.to_ascii_uppercase(),
-                    span: a.span,
-                    used: false,
-                })
-                .collect::<Vec<_>>();
-            for e in &entries {
-                if !known(&e.rule) {
-                    config_findings.push(invalid_config(
+            let mut entries = Vec::new();
+            for r in a.value.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+                match resolve_rule(r) {
+                    Ok(id) => entries.push(AnnotationIgnore {
+                        rule: id,
+                        span: a.span,
+                        used: false,
+                    }),
+                    Err(hint) => config_findings.push(invalid_config(
                         format!(
-                            "annotation {IGNORE_ANNOTATION} on {} names unknown rule {:?}",
-                            o.object_ref(),
-                            e.rule
+                            "annotation {IGNORE_ANNOTATION} on {}: {hint}",
+                            o.object_ref()
                         ),
-                        e.span,
-                    ));
+                        a.span,
+                    )),
                 }
             }
             by_object
@@ -128,15 +132,17 @@ pub fn run(
     // Config: overrides and ignores.
     let mut overrides = BTreeMap::new();
     let mut ignore_used = Vec::new();
+    let mut ignore_rules = Vec::new();
     if let Some(cfg) = opts.config {
-        let (ovs, errors) = cfg.validate(&known);
-        for e in errors {
+        let v = cfg.validate(&resolve_rule);
+        for e in v.errors {
             config_findings.push(invalid_config(e.to_string(), e.span()));
         }
-        for o in ovs {
-            overrides.insert(o.rule.to_ascii_uppercase(), o.severity);
+        for o in v.overrides {
+            overrides.insert(o.rule, o.severity);
         }
         ignore_used = vec![false; cfg.ignore.len()];
+        ignore_rules = v.ignore_rules;
     }
 
     let mut kept = Vec::new();
@@ -158,7 +164,9 @@ pub fn run(
         if let Some(cfg) = opts.config {
             let file = db.name(f.primary.span.file);
             for (i, e) in cfg.ignore.iter().enumerate() {
-                if e.value.matches(f.rule, f.object.as_deref(), file) {
+                if ignore_rules.get(i).and_then(Option::as_deref) == Some(f.rule.as_str())
+                    && e.value.matches_target(f.object.as_deref(), file)
+                {
                     ignore_used[i] = true;
                     suppressed.push(Suppressed {
                         finding: f,
@@ -189,7 +197,12 @@ pub fn run(
     }
 
     for entries in by_object.values() {
-        for e in entries.iter().filter(|e| !e.used && known(&e.rule)) {
+        for e in entries.iter().filter(|e| {
+            !e.used
+                && opts
+                    .rules
+                    .is_none_or(|only| only.iter().any(|id| id.as_str() == e.rule))
+        }) {
             kept.push(unused(
                 format!(
                     "{IGNORE_ANNOTATION} lists {} but no such finding is on this object",
@@ -201,7 +214,15 @@ pub fn run(
     }
     if let Some(cfg) = opts.config {
         for (i, e) in cfg.ignore.iter().enumerate() {
-            if !ignore_used[i] && known(&e.value.rule.value) {
+            let Some(id) = ignore_rules.get(i).and_then(Option::as_deref) else {
+                continue;
+            };
+            // A rule that did not run (`--select`/`--ignore`) cannot be
+            // judged unused.
+            let ran = opts
+                .rules
+                .is_none_or(|only| only.iter().any(|r| r.as_str() == id));
+            if !ignore_used[i] && ran {
                 kept.push(unused(
                     format!("ignore entry for {} matches no finding", e.value.rule.value),
                     e.span,

@@ -13,5 +13,9 @@ pub mod rules;
 /// The facts layer, re-exported for callers that reach it through the rules.
 pub use eksplane_facts::{capacity, ip_inputs};
 
-pub use engine::{CheckOptions, CheckResult, ClusterInput, IGNORE_ANNOTATION, run, run_clusters};
-pub use registry::{Rule, RuleDocs, all, docs_markdown, find};
+pub use engine::{
+    CheckOptions, CheckResult, ClusterInput, IGNORE_ANNOTATION, resolve_rule, run, run_clusters,
+};
+pub use registry::{
+    DOCS_URL, Rule, RuleDocs, all, docs_markdown, find, select, suggest, unknown_rule_message,
+};

@@ -122,6 +122,97 @@ pub fn find(key: &str) -> Option<&'static Rule> {
         .find(|r| r.id.as_str().eq_ignore_ascii_case(key) || r.name.eq_ignore_ascii_case(key))
 }
 
+/// Where `docs/rules.md` is published: the workspace's `repository` URL.
+/// Each rule has an anchor there ([`Rule::doc_url`]).
+pub const DOCS_URL: &str = concat!(env!("CARGO_PKG_REPOSITORY"), "/blob/main/docs/rules.md");
+
+impl Rule {
+    /// The rule's section of the published `docs/rules.md`
+    /// (`.../docs/rules.md#kar001`).
+    pub fn doc_url(&self) -> String {
+        format!("{DOCS_URL}#{}", self.id.as_str().to_ascii_lowercase())
+    }
+}
+
+/// The rule a mistyped id or name most likely means: the same area and
+/// number written differently (`KAR01`, `kar-1` -> KAR001), else an id or
+/// name a few edits away. `None` when nothing is close.
+pub fn suggest(key: &str) -> Option<&'static Rule> {
+    let key = key.trim();
+    let upper = key.to_ascii_uppercase();
+    let letters: String = upper
+        .chars()
+        .take_while(|c| c.is_ascii_alphabetic())
+        .collect();
+    let digits: String = upper[letters.len()..]
+        .chars()
+        .filter(|c| c.is_ascii_digit())
+        .collect();
+    if !letters.is_empty()
+        && let Ok(n) = digits.parse::<u32>()
+        && let Some(r) = all().into_iter().find(|r| {
+            r.id.area() == letters && r.id.as_str()[letters.len()..].parse::<u32>().ok() == Some(n)
+        })
+    {
+        return Some(r);
+    }
+    let lower = key.to_ascii_lowercase();
+    all()
+        .into_iter()
+        .flat_map(|r| {
+            [
+                (edit_distance(&upper, r.id.as_str()), r.id.as_str().len(), r),
+                (edit_distance(&lower, r.name), r.name.len(), r),
+            ]
+        })
+        .filter(|(d, len, _)| *d <= (len / 3).max(1))
+        .min_by_key(|(d, _, r)| (*d, r.id))
+        .map(|(_, _, r)| r)
+}
+
+/// "unknown rule `X`; did you mean `Y` (name)?" for a key no rule matches.
+pub fn unknown_rule_message(key: &str) -> String {
+    match suggest(key) {
+        Some(r) => format!("unknown rule {key:?}: did you mean {} ({})?", r.id, r.name),
+        None => format!("unknown rule {key:?} (`eksplane rules` lists them)"),
+    }
+}
+
+/// The rules a selector names: an id (`KAR001`), a name
+/// (`node-pool-without-limits`), an area (`KAR`) or `ALL`, case-insensitive;
+/// an error with a suggestion otherwise.
+pub fn select(key: &str) -> Result<Vec<&'static Rule>, String> {
+    if let Some(r) = find(key) {
+        return Ok(vec![r]);
+    }
+    let upper = key.trim().to_ascii_uppercase();
+    let rules: Vec<&'static Rule> = all()
+        .into_iter()
+        .filter(|r| upper == "ALL" || r.id.area() == upper)
+        .collect();
+    if rules.is_empty() {
+        Err(unknown_rule_message(key))
+    } else {
+        Ok(rules)
+    }
+}
+
+/// Levenshtein distance over bytes (ids and names are ASCII).
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b = b.as_bytes();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.bytes().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(ca != *cb))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
 /// `docs/rules.md`: every rule's documentation, generated from the doc
 /// comments (a test keeps the committed file in step).
 pub fn docs_markdown() -> String {
@@ -180,5 +271,29 @@ mod tests {
                 assert!(r.docs.section(s).is_some(), "{id} lacks ## {s}");
             }
         }
+    }
+
+    #[test]
+    fn near_misses_suggest_the_rule() {
+        let id = |k: &str| suggest(k).map(|r| r.id.as_str());
+        assert_eq!(id("KAR01"), Some("KAR001"));
+        assert_eq!(id("kar1"), Some("KAR001"));
+        assert_eq!(id("node-pool-without-limit"), Some("KAR001"));
+        assert_eq!(id("KRA001"), Some("KAR001"));
+        assert_eq!(id("zzzzzzzzzz"), None);
+        assert!(unknown_rule_message("KAR01").contains("did you mean KAR001"));
+        assert_eq!(
+            select("kar").map(|v| v.len()).ok(),
+            Some(all().iter().filter(|r| r.id.area() == "KAR").count())
+        );
+        assert!(select("KAR01").is_err_and(|e| e.contains("KAR001")));
+        // The anchor is the lower-cased id: docs/rules.md's `## KAR001` heading.
+        let r = find("KAR001").unwrap_or_else(|| panic!("KAR001"));
+        assert!(
+            r.doc_url().ends_with("/docs/rules.md#kar001"),
+            "{}",
+            r.doc_url()
+        );
+        assert!(docs_markdown().contains("\n## KAR001\n"));
     }
 }

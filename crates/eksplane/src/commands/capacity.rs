@@ -30,7 +30,11 @@ pub fn run(a: CapacityArgs) -> anyhow::Result<ExitCode> {
         ),
         CapacityFormat::Json => render_json(&v),
     };
-    output::emit(&text, a.output.as_deref())?;
+    output::emit_as(
+        &text,
+        a.output.as_deref(),
+        a.format == CapacityFormat::Human,
+    )?;
     Ok(ExitCode::from(if input_error {
         EXIT_BAD_INPUT
     } else if v.has_problems() {

@@ -148,8 +148,7 @@ fn import(a: CatalogImportArgs) -> anyhow::Result<ExitCode> {
         merged.extend(c);
     }
     let text = merged.to_catalog_text(&header);
-    output::write_atomic(&a.output, &text)
-        .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", a.output.display()))?;
+    output::emit(&text, Some(&a.output))?;
     output::note(&format!(
         "wrote {}: {} instance types from {} file(s){}",
         a.output.display(),
@@ -168,7 +167,7 @@ fn show(a: CatalogShowArgs) -> anyhow::Result<ExitCode> {
     let (cat, desc) = load(&a.catalog)?;
     let t = find(&cat, &a.instance_type, &desc)?;
     let text = eksplane_report::catalog::render_instance_type(t);
-    output::emit(&text, None)?;
+    output::emit_human(&text, None)?;
     Ok(ExitCode::from(EXIT_CLEAN))
 }
 

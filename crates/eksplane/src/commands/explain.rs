@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 pub fn run(args: ExplainArgs) -> anyhow::Result<ExitCode> {
     let Some(rule) = eksplane_rules::find(&args.rule) else {
-        anyhow::bail!("no rule {:?}; `eksplane rules` lists them", args.rule);
+        anyhow::bail!("{}", eksplane_rules::unknown_rule_message(&args.rule));
     };
     let text = format!(
         "# {} {}: {}\n\nDefault severity: {}\n\n{}\n",
@@ -14,6 +14,6 @@ pub fn run(args: ExplainArgs) -> anyhow::Result<ExitCode> {
         rule.severity,
         rule.docs.text().trim_end()
     );
-    output::emit(&text, None)?;
+    output::emit_human(&text, None)?;
     Ok(ExitCode::SUCCESS)
 }

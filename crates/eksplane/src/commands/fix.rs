@@ -5,45 +5,15 @@
 use crate::cli::{CheckArgs, ColorChoice};
 use crate::commands::{EXIT_CLEAN, EXIT_FINDINGS};
 use crate::output;
-use clap::Args;
 use eksplane_diagnostics::{Finding, Fix};
 use eksplane_source::SourceDb;
-use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::ExitCode;
 
-#[derive(Debug, Args, Default, Clone)]
-pub struct FixArgs {
-    /// Apply the safe fixes to the input files (each written atomically),
-    /// then check again and report what remains.
-    #[arg(long)]
-    pub fix: bool,
-    /// Print the fixes as a unified diff and write nothing (exit 1 when there
-    /// is a change to make).
-    #[arg(long)]
-    pub diff: bool,
-    /// Also apply unsafe fixes: exact edits that change what runs (node rolls
-    /// through Karpenter drift, new load balancers). Implies --fix unless
-    /// --diff is given.
-    #[arg(long)]
-    pub unsafe_fixes: bool,
-    /// Fixes applied by earlier passes (rule -> count): a fix can make
-    /// another possible (a NodePool copy made from a class another fix
-    /// changes), so `--fix` runs until a pass applies nothing.
-    #[arg(skip)]
-    pub applied_before: BTreeMap<String, usize>,
-    #[arg(skip)]
-    pub pass: u32,
-}
+pub use crate::cli::FixArgs;
 
 /// Passes `--fix` makes at most (each applies at least one fix).
 const MAX_PASSES: u32 = 10;
-
-impl FixArgs {
-    pub fn requested(&self) -> bool {
-        self.fix || self.diff || self.unsafe_fixes
-    }
-}
 
 /// Refuses standard input before it is read: there is no file to write.
 pub fn reject_stdin(args: &CheckArgs) -> anyhow::Result<()> {

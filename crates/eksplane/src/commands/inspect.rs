@@ -20,7 +20,11 @@ pub fn run(args: InspectArgs, color: ColorChoice) -> anyhow::Result<ExitCode> {
             s
         }
     };
-    output::emit(&text, args.output.as_deref())?;
+    output::emit_as(
+        &text,
+        args.output.as_deref(),
+        args.format == InspectFormat::Human,
+    )?;
     // Input problems go to stderr so the inventory stays clean.
     if !loaded.findings.is_empty() {
         let report = Report {
@@ -28,13 +32,15 @@ pub fn run(args: InspectArgs, color: ColorChoice) -> anyhow::Result<ExitCode> {
             suppressed: &[],
             db: &loaded.db,
             notes: &[],
+            warnings: &[],
         };
-        let c = output::color_enabled(color, false);
+        let _ = color;
+        let c = output::stderr_color();
         output::note(&human::render(
             &report,
             human::HumanOptions {
                 color: c,
-                verbose: false,
+                ..Default::default()
             },
         ));
     }

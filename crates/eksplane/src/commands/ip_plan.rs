@@ -55,11 +55,10 @@ pub fn run(a: IpPlanArgs) -> anyhow::Result<ExitCode> {
             .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", dir.display()))?;
         for (name, svg) in render_svgs(&p) {
             let path = dir.join(name);
-            output::write_atomic(&path, &svg)
-                .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+            output::write_file(&path, &svg)?;
         }
     }
-    output::emit(&text, a.output.as_deref())?;
+    output::emit_as(&text, a.output.as_deref(), a.format == IpPlanFormat::Human)?;
     Ok(ExitCode::from(if p.cluster.meets_target {
         EXIT_CLEAN
     } else {

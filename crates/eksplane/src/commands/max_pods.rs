@@ -42,7 +42,7 @@ pub fn run(a: MaxPodsArgs) -> anyhow::Result<ExitCode> {
         anyhow::bail!("{}", unknown.join("\n"));
     }
     if !a.node_pool.is_empty() {
-        let loaded = load_paths(&a.node_pool);
+        let loaded = load_paths(&a.node_pool)?;
         if report_load_findings(&loaded) {
             return Ok(ExitCode::from(EXIT_BAD_INPUT));
         }
@@ -108,6 +108,6 @@ pub fn run(a: MaxPodsArgs) -> anyhow::Result<ExitCode> {
         MaxPodsFormat::Json => render_json(&v),
         MaxPodsFormat::Csv => render_csv(&v),
     };
-    output::emit(&text, a.output.as_deref())?;
+    output::emit_as(&text, a.output.as_deref(), a.format == MaxPodsFormat::Table)?;
     Ok(ExitCode::from(EXIT_CLEAN))
 }

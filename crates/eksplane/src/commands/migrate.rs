@@ -60,7 +60,7 @@ fn access_entries(a: MigrateAccessArgs) -> anyhow::Result<ExitCode> {
         MigrateFormat::Terraform => render::render_access_terraform(&plan),
         MigrateFormat::Json => render::render_access_json(&plan, &loaded.db),
     };
-    output::emit(&text, a.output.as_deref())?;
+    output::emit_as(&text, a.output.as_deref(), a.format == MigrateFormat::Human)?;
     if plan.refused() {
         for pr in plan.proof.iter().filter(|p| p.blocks()) {
             output::error(&format!(
@@ -87,7 +87,7 @@ fn pod_identity(a: MigratePodIdentityArgs) -> anyhow::Result<ExitCode> {
         MigrateFormat::Terraform => render::render_pod_identity_terraform(&plan),
         MigrateFormat::Json => render::render_pod_identity_json(&plan, &loaded.db),
     };
-    output::emit(&text, a.output.as_deref())?;
+    output::emit_as(&text, a.output.as_deref(), a.format == MigrateFormat::Human)?;
     Ok(ExitCode::from(EXIT_CLEAN))
 }
 

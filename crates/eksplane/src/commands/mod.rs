@@ -3,6 +3,7 @@
 mod capacity;
 mod catalog;
 mod check;
+mod completions;
 mod explain;
 pub(crate) mod fix;
 mod inspect;
@@ -31,10 +32,13 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Upgrade(a) => upgrade::run(a),
         Command::Migrate(c) => migrate::run(c),
         Command::Catalog(c) => catalog::run(c),
+        Command::Completions(a) => completions::run(a),
     }
 }
 
-/// Reads the inputs (`-` is stdin, read once).
+/// Reads the inputs (`-` is stdin, read once). No input file at all (an
+/// empty directory, one without `.yaml`/`.yml`/`.json` files) is bad usage:
+/// checking nothing must not look like a clean result.
 pub fn load_inputs(args: &InputArgs) -> anyhow::Result<Loaded> {
     let mut inputs = Vec::new();
     let mut stdin_read = false;
@@ -51,13 +55,30 @@ pub fn load_inputs(args: &InputArgs) -> anyhow::Result<Loaded> {
             inputs.push(Input::Path(p.clone()));
         }
     }
-    Ok(eksplane_load::load(&inputs, LoadOptions::default()))
+    let loaded = eksplane_load::load(&inputs, LoadOptions::default());
+    require_files(&args.paths, &loaded)?;
+    Ok(loaded)
 }
 
 /// Reads inputs from these paths (no stdin).
-pub fn load_paths(paths: &[std::path::PathBuf]) -> Loaded {
+pub fn load_paths(paths: &[std::path::PathBuf]) -> anyhow::Result<Loaded> {
     let inputs: Vec<Input> = paths.iter().map(|p| Input::Path(p.clone())).collect();
-    eksplane_load::load(&inputs, LoadOptions::default())
+    let loaded = eksplane_load::load(&inputs, LoadOptions::default());
+    require_files(paths, &loaded)?;
+    Ok(loaded)
+}
+
+/// Fails when the inputs hold no file to read (and no read error explains
+/// why): exit 2 naming the paths.
+fn require_files(paths: &[std::path::PathBuf], loaded: &Loaded) -> anyhow::Result<()> {
+    if loaded.stats.files == 0 && loaded.findings.is_empty() {
+        let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+        anyhow::bail!(
+            "no input file: {} holds no .yaml, .yml or .json file (hidden files and directories are skipped)",
+            names.join(", ")
+        );
+    }
+    Ok(())
 }
 
 /// Prints the load findings (input problems) to stderr as `check` renders
@@ -71,9 +92,15 @@ pub fn report_load_findings(loaded: &Loaded) -> bool {
         suppressed: &[],
         db: &loaded.db,
         notes: &[],
+        warnings: &[],
     };
-    let text =
-        eksplane_report::human::render(&report, eksplane_report::human::HumanOptions::default());
+    let text = eksplane_report::human::render(
+        &report,
+        eksplane_report::human::HumanOptions {
+            color: crate::output::stderr_color(),
+            ..Default::default()
+        },
+    );
     crate::output::note(text.trim_end());
     loaded
         .findings

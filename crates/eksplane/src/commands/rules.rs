@@ -39,6 +39,6 @@ pub fn run(args: RulesArgs) -> anyhow::Result<ExitCode> {
             s
         }
     };
-    output::emit(&text, None)?;
+    output::emit_as(&text, None, args.format == ListFormat::Human)?;
     Ok(ExitCode::SUCCESS)
 }

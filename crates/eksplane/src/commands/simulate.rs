@@ -26,15 +26,18 @@ pub fn run(a: SimulateArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::from(EXIT_BAD_INPUT));
     };
     if let Some(html) = &a.report {
-        output::write_atomic(html, &render_html(&v))
-            .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", html.display()))?;
+        output::write_file(html, &render_html(&v))?;
     }
     let text = match a.format {
         SimulateFormat::Human => render_human(&v),
         SimulateFormat::Json => render_json(&v),
         SimulateFormat::Csv => render_series_csv(&v),
     };
-    output::emit(&text, a.output.as_deref())?;
+    output::emit_as(
+        &text,
+        a.output.as_deref(),
+        a.format == SimulateFormat::Human,
+    )?;
     let trouble = v.summary.pods_stuck_without_ip > 0 || !v.summary.unschedulable.is_empty();
     Ok(ExitCode::from(if trouble {
         EXIT_FINDINGS
@@ -63,7 +66,11 @@ fn compare(a: &SimulateArgs) -> anyhow::Result<ExitCode> {
         SimulateFormat::Json => render_compare_json(&variants),
         _ => render_compare_human(&variants),
     };
-    output::emit(&text, a.output.as_deref())?;
+    output::emit_as(
+        &text,
+        a.output.as_deref(),
+        a.format == SimulateFormat::Human,
+    )?;
     Ok(ExitCode::from(EXIT_CLEAN))
 }
 

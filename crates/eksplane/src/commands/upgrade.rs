@@ -46,7 +46,7 @@ pub fn run(a: UpgradeArgs) -> anyhow::Result<ExitCode> {
         UpgradeFormat::Markdown => render_markdown(&p, &loaded.db),
         UpgradeFormat::Json => render_json(&p, &loaded.db),
     };
-    output::emit(&text, a.output.as_deref())?;
+    output::emit_as(&text, a.output.as_deref(), a.format == UpgradeFormat::Human)?;
     Ok(ExitCode::from(if p.is_blocked() {
         EXIT_FINDINGS
     } else {

@@ -24,6 +24,7 @@ fn human_output_of_platform_prod() {
         suppressed: &r.suppressed,
         db: &l.db,
         notes: &r.notes,
+        warnings: &[],
     };
     let text = human::render(&report, human::HumanOptions::default());
     assert!(!text.contains('\u{1b}'), "no colour unless asked");
@@ -33,6 +34,7 @@ fn human_output_of_platform_prod() {
         human::HumanOptions {
             color: true,
             verbose: false,
+            similar_limit: None,
         },
     );
     assert!(coloured.contains('\u{1b}'), "colour when asked");
@@ -46,6 +48,7 @@ fn json_output_of_platform_prod_matches_its_schema() {
         suppressed: &r.suppressed,
         db: &l.db,
         notes: &r.notes,
+        warnings: &[],
     };
     let text = json::render(&report);
     insta::assert_snapshot!(text);
@@ -73,6 +76,7 @@ fn sarif_output_is_valid_sarif_2_1_0() {
             suppressed: &r.suppressed,
             db: &l.db,
             notes: &r.notes,
+            warnings: &[],
         };
         let doc = sarif::log(&report, &eksplane_rules::all());
         assert_valid(&v, &doc, name);
@@ -87,6 +91,7 @@ fn sarif_output_is_valid_sarif_2_1_0() {
         suppressed: &r.suppressed,
         db: &l.db,
         notes: &r.notes,
+        warnings: &[],
     };
     let doc = sarif::log(&report, &eksplane_rules::all());
     let first = &doc["runs"][0]["results"][0];
@@ -117,6 +122,7 @@ fn platform_good_has_no_warnings() {
         suppressed: &r.suppressed,
         db: &l.db,
         notes: &r.notes,
+        warnings: &[],
     };
     let text = human::render(&report, human::HumanOptions::default());
     assert!(

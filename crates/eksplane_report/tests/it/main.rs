@@ -23,6 +23,10 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
     };
     for e in entries.flatten() {
         let p = e.path();
+        // Hidden entries (`.eksplane.yaml`) are not inputs, as the CLI skips them.
+        if e.file_name().to_string_lossy().starts_with('.') {
+            continue;
+        }
         if p.is_dir() {
             walk(&p, out);
         } else if matches!(

@@ -21,6 +21,7 @@ fn truncated_examples_never_panic() {
                 suppressed: &r.suppressed,
                 db: &l.db,
                 notes: &r.notes,
+                warnings: &[],
             };
             let _ = human::render(&report, human::HumanOptions::default());
             let _ = json::render(&report);

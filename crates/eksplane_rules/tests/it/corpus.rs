@@ -44,6 +44,7 @@ fn check_dir(root: &std::path::Path, rel: &str) -> (String, Vec<String>) {
             config: None,
             catalog: None,
             today: Some(TODAY),
+            rules: None,
         },
     );
     let prefix = format!("{}/", root.display());
@@ -51,7 +52,9 @@ fn check_dir(root: &std::path::Path, rel: &str) -> (String, Vec<String>) {
     let mut input_errors = Vec::new();
     for f in &r.findings {
         let at = loaded.db.display(f.primary.span).replace(&prefix, "");
-        let msg: String = f.message.chars().take(160).collect();
+        // Messages may name other files by the path the loader read them
+        // from: shown relative to the corpus, as locations are.
+        let msg: String = f.message.replace(&prefix, "").chars().take(160).collect();
         let cluster = f
             .cluster
             .as_deref()

@@ -39,6 +39,7 @@ pub fn check_with(files: &[(&str, &str)], config: Option<&str>) -> (Loaded, Chec
             config: cfg.as_ref(),
             catalog: None,
             today: Some(TODAY),
+            rules: None,
         },
     );
     (loaded, result)

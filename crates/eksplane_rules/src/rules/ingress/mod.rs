@@ -1,5 +1,6 @@
 //! Ingress with the AWS Load Balancer Controller.
 
+pub mod deprecated_ingress_class_annotation;
 pub mod https_without_certificate;
 pub mod ingress_group_conflict;
 pub mod ingress_without_group;
@@ -17,4 +18,5 @@ pub(crate) static RULES: &[&Rule] = &[
     &invalid_listen_ports::RULE,
     &ingress_group_conflict::RULE,
     &internet_facing_without_healthcheck_path::RULE,
+    &deprecated_ingress_class_annotation::RULE,
 ];

@@ -1,5 +1,6 @@
 //! Node lifecycle with Karpenter: NodePools and EC2NodeClasses.
 
+pub mod ami_alias_unpinned;
 pub mod consolidation_without_pdb;
 pub mod imds_not_hardened;
 pub mod missing_node_class;
@@ -21,4 +22,5 @@ pub(crate) static RULES: &[&Rule] = &[
     &missing_node_class::RULE,
     &imds_not_hardened::RULE,
     &no_cost_allocation_tags::RULE,
+    &ami_alias_unpinned::RULE,
 ];
