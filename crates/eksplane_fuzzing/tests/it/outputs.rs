@@ -97,13 +97,16 @@ fn key_value(line: &str) -> Option<(&str, &str, &str)> {
     })
 }
 
+/// Files as the loader takes them: (name, bytes).
+type Files = Vec<(String, Vec<u8>)>;
+
 /// The example's YAML with every value of [`KEYS`] replaced by a hostile
 /// string (distinct per value: `strings[i % n]` plus the index); the map
 /// from each original value to its replacement.
 fn hostile_files(
     files: &[(String, String)],
     strings: &[String],
-) -> (Vec<(String, Vec<u8>)>, BTreeMap<String, String>) {
+) -> (Files, BTreeMap<String, String>) {
     let mut map: BTreeMap<String, String> = BTreeMap::new();
     let mut out = Vec::new();
     for (name, text) in files {
@@ -297,7 +300,7 @@ proptest! {
         serde_json::from_str::<serde_json::Value>(&json).unwrap_or_else(|e| panic!("{e}"));
         let svgs = eksplane_report::ipplan::render_svgs(&plan);
         prop_assert_eq!(svgs.len(), 2);
-        for (i, (file, svg)) in svgs.iter().enumerate() {
+        for (file, svg) in &svgs {
             prop_assert!(
                 !file.contains(['/', '\\']) && !file.starts_with('.') && file.ends_with(".svg"),
                 "{file:?} is not a plain file name"
