@@ -23,6 +23,9 @@ const LAYERS: &[(&str, u32)] = &[
     ("eksplane_migrate", 4),
     ("eksplane_report", 5),
     ("eksplane", 6),
+    // Fuzz targets as library functions: read inputs through every crate,
+    // depended on by nothing but fuzz/ and its own tests.
+    ("eksplane_fuzzing", 6),
 ];
 
 /// The workspace crates named in `[dependencies]` (not dev-dependencies:

@@ -151,6 +151,15 @@ pub fn load_texts<'a>(files: impl IntoIterator<Item = (&'a str, &'a str)>) -> Lo
     finish(ctx)
 }
 
+/// Loads in-memory files (name, bytes) as read from disk: for fuzzing and
+/// embedding. The bytes go through the same checks as a file's (size, NUL,
+/// UTF-8) under `opts`' limits.
+pub fn load_bytes_files(files: Vec<(String, Vec<u8>)>, opts: LoadOptions) -> Loaded {
+    let mut ctx = Ctx::new(opts.limits);
+    load_files(&mut ctx, files);
+    finish(ctx)
+}
+
 /// Kustomization files first (they say which files are patches), then the
 /// others in the order given.
 fn load_files(ctx: &mut Ctx, files: Vec<(String, Vec<u8>)>) {
@@ -179,10 +188,15 @@ fn finish(mut ctx: Ctx) -> Loaded {
 fn load_bytes(ctx: &mut Ctx, name: String, bytes: Vec<u8>) {
     ctx.stats.files += 1;
     let next = eksplane_source::FileId(ctx.db.len() as u32 + 1);
+    // A file that is not UTF-8 is kept lossily, so that the error's line
+    // (where the first bad byte is) exists in the database and can be shown.
+    let lossy = std::str::from_utf8(&bytes)
+        .is_err()
+        .then(|| String::from_utf8_lossy(&bytes).into_owned());
     let id = match text_from_bytes(next, bytes, &ctx.limits) {
         Ok(t) => ctx.db.add(name, t),
         Err(e) => {
-            ctx.db.add(name, "");
+            ctx.db.add(name, lossy.unwrap_or_default());
             ctx.findings.push(source_error(&e));
             return;
         }

@@ -1,7 +1,7 @@
 //! Human output: each finding with the source lines it points at, underlined,
 //! its related locations, and the fix. Colour only when the caller asks.
 
-use crate::{Counts, Report, display_path, doc_url, elided_line, limit_similar};
+use crate::{Counts, Report, display_path, doc_url, elided_line, limit_similar, printable};
 use annotate_snippets::renderer::DecorStyle;
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 use eksplane_diagnostics::{Finding, Location, Severity};
@@ -50,7 +50,7 @@ fn window(db: &SourceDb, span: Span) -> Option<(String, usize, std::ops::Range<u
     let last = (span.end.line + CONTEXT).min(file.line_count() as u32);
     let mut text = String::new();
     for l in first..=last {
-        text.push_str(file.line(l).unwrap_or(""));
+        text.push_str(&printable(file.line(l).unwrap_or("")));
         text.push('\n');
     }
     let base = file.offset(eksplane_source::Pos::new(first, 1));
@@ -65,7 +65,7 @@ fn window(db: &SourceDb, span: Span) -> Option<(String, usize, std::ops::Range<u
 }
 
 fn location_line(db: &SourceDb, loc: &Location) -> String {
-    let name = display_path(db.name(loc.span.file));
+    let name = printable(&display_path(db.name(loc.span.file))).into_owned();
     if loc.span.is_detached() {
         name
     } else {
@@ -75,7 +75,7 @@ fn location_line(db: &SourceDb, loc: &Location) -> String {
 
 /// Renders one finding.
 pub fn render_finding(f: &Finding, db: &SourceDb, renderer: &Renderer) -> String {
-    let title = f.message.clone();
+    let title = printable(&f.message).into_owned();
     let mut group = Group::with_title(level(f.severity).primary_title(title).id(f.rule.as_str()));
     let mut texts = Vec::new();
     let primary = window(db, f.primary.span);
@@ -83,9 +83,9 @@ pub fn render_finding(f: &Finding, db: &SourceDb, renderer: &Renderer) -> String
         texts.push((
             text.clone(),
             *line,
-            display_path(db.name(f.primary.span.file)),
+            printable(&display_path(db.name(f.primary.span.file))).into_owned(),
             range.clone(),
-            f.title.clone(),
+            printable(&f.title).into_owned(),
             true,
         ));
     }
@@ -94,9 +94,9 @@ pub fn render_finding(f: &Finding, db: &SourceDb, renderer: &Renderer) -> String
             texts.push((
                 text,
                 line,
-                display_path(db.name(r.span.file)),
+                printable(&display_path(db.name(r.span.file))).into_owned(),
                 range,
-                r.message.clone().unwrap_or_default(),
+                printable(r.message.as_deref().unwrap_or_default()).into_owned(),
                 false,
             ));
         }
@@ -122,20 +122,21 @@ pub fn render_finding(f: &Finding, db: &SourceDb, renderer: &Renderer) -> String
     }
     if let Some(obj) = &f.object {
         groups.push(Group::with_title(
-            Level::NOTE.secondary_title(format!("object: {obj}")),
+            Level::NOTE.secondary_title(format!("object: {}", printable(obj))),
         ));
     }
     if let Some(c) = &f.cluster {
         groups.push(Group::with_title(
-            Level::NOTE.secondary_title(format!("cluster: {c}")),
+            Level::NOTE.secondary_title(format!("cluster: {}", printable(c))),
         ));
     }
     let fix_text;
     if let Some(fix) = &f.fix {
-        fix_text = match &fix.snippet {
+        fix_text = printable(&match &fix.snippet {
             Some(s) => format!("{}\n{}", fix.description, indent(s, "    ")),
             None => fix.description.clone(),
-        };
+        })
+        .into_owned();
         groups.push(Group::with_title(
             Level::HELP.secondary_title(fix_text.as_str()),
         ));
@@ -190,7 +191,7 @@ pub fn render(report: &Report<'_>, opts: HumanOptions) -> String {
                 } else {
                     location_line(report.db, &Location::new(s.by))
                 },
-                s.reason
+                printable(&s.reason)
             );
         }
         if !report.suppressed.is_empty() {
@@ -202,7 +203,13 @@ pub fn render(report: &Report<'_>, opts: HumanOptions) -> String {
             .span
             .map(|sp| format!(" ({})", location_line(report.db, &Location::new(sp))))
             .unwrap_or_default();
-        let _ = writeln!(out, "note [{}] {}{at}: {}", n.kind, n.area, n.message);
+        let _ = writeln!(
+            out,
+            "note [{}] {}{at}: {}",
+            n.kind,
+            n.area,
+            printable(&n.message)
+        );
     }
     if !report.notes.is_empty() {
         out.push('\n');

@@ -766,7 +766,8 @@ pub fn render_text(v: &InventoryView) -> String {
             );
         }
     }
-    s
+    // Names come from the inputs: no control character reaches the terminal.
+    crate::printable(&s).into_owned()
 }
 
 impl NodeSourceSummary {

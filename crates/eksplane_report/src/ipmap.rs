@@ -82,10 +82,7 @@ const MARGIN: u32 = 16;
 const MAX_COLUMNS: u32 = 64;
 
 fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+    crate::markup_escape(s)
 }
 
 /// The SVG document for one subnet.

@@ -313,8 +313,36 @@ fn block(b: BlockState) -> MapBlock {
     }
 }
 
+/// A subnet's SVG file name: its id with every character but ASCII letters,
+/// digits, `-` and `_` replaced by `_` (an id comes from the inputs: `../x`
+/// or `a/b` must not name a file outside the `--svg` directory), and a
+/// number added when two ids come out the same.
+fn svg_file_name(id: &str, taken: &mut std::collections::BTreeSet<String>) -> String {
+    let mut stem: String = id
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if stem.is_empty() {
+        stem.push_str("subnet");
+    }
+    let mut name = format!("{stem}.svg");
+    let mut n = 2;
+    while !taken.insert(name.clone()) {
+        name = format!("{stem}-{n}.svg");
+        n += 1;
+    }
+    name
+}
+
 /// One SVG per subnet: (file name, document).
 pub fn render_svgs(plan: &Plan) -> Vec<(String, String)> {
+    let mut taken = std::collections::BTreeSet::new();
     plan.subnets
         .iter()
         .map(|p| {
@@ -341,7 +369,7 @@ pub fn render_svgs(plan: &Plan) -> Vec<(String, String)> {
                 },
                 blocks: p.blocks.iter().copied().map(block).collect(),
             };
-            (format!("{}.svg", p.subnet_id), render_svg(&map))
+            (svg_file_name(&p.subnet_id, &mut taken), render_svg(&map))
         })
         .collect()
 }

@@ -167,6 +167,47 @@ impl Counts {
     }
 }
 
+/// `s` with every control character but newline and tab replaced by `?`
+/// (one `?` per byte, so byte offsets into it still hold): a value from the
+/// inputs must not drive the reader's terminal (an ESC sequence in a name
+/// would recolour, move the cursor or retitle the window).
+pub(crate) fn printable(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if c.is_control() && c != '\n' && c != '\t' {
+            out.extend(std::iter::repeat_n('?', c.len_utf8()));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// `s` as text in HTML or SVG (element content or a double-quoted
+/// attribute): `&`, `<`, `>`, `"` and `'` escaped, and every character XML
+/// 1.0 does not allow even as a reference (C0 controls but tab, newline and
+/// carriage return; U+FFFE, U+FFFF) replaced by U+FFFD, so an SVG holding a
+/// name with an ESC byte still parses.
+pub(crate) fn markup_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            '\t' | '\n' | '\r' => out.push(c),
+            c if (c as u32) < 0x20 || c == '\u{fffe}' || c == '\u{ffff}' => out.push('\u{fffd}'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// A file name as a relative, forward-slash path (stable across machines).
 pub(crate) fn display_path(name: &str) -> String {
     let n = name.replace('\\', "/");

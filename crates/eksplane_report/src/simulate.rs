@@ -595,10 +595,7 @@ pub fn render_series_csv(v: &SimView) -> String {
 // ---------------------------------------------------------------- HTML ----
 
 fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+    crate::markup_escape(s)
 }
 
 /// Tableau 10: distinct hues that stay apart for colour-blind readers

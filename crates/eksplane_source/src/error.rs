@@ -39,6 +39,21 @@ pub enum SourceError {
 }
 
 impl SourceError {
+    pub(crate) fn span_mut(&mut self) -> &mut Span {
+        match self {
+            SourceError::Io { span, .. }
+            | SourceError::Binary { span, .. }
+            | SourceError::FileTooLarge { span, .. }
+            | SourceError::DocumentTooLarge { span, .. }
+            | SourceError::Syntax { span, .. }
+            | SourceError::TooDeep { span, .. }
+            | SourceError::AliasBomb { span, .. }
+            | SourceError::TooManyNodes { span, .. }
+            | SourceError::UnrenderedTemplate { span, .. }
+            | SourceError::UnknownAlias { span, .. } => span,
+        }
+    }
+
     pub fn span(&self) -> Span {
         match self {
             SourceError::Io { span, .. }

@@ -409,7 +409,65 @@ pub(crate) fn parse_str(file: FileId, text: &str, limits: &Limits, _origin: Pos)
         shifted = Some(reindent_lines(text, &shifts));
     }
     mark_templates(file, text, &mut out);
+    clamp_to_text(&mut out, text);
     out
+}
+
+/// Keeps every position inside the text: the parser ends a collection that
+/// runs to the end of a file without a final newline one line past it (and
+/// reports some errors there), which would name a line the file does not
+/// have. Such a position becomes the end of the text, or of its line.
+fn clamp_to_text(out: &mut ParsedFile, text: &str) {
+    let widths: Vec<u32> = text
+        .split('\n')
+        // As `SourceFile::line` shows a line: without its `\r`s.
+        .map(|l| l.trim_end_matches('\r').chars().count() as u32 + 1)
+        .collect();
+    let clamp = |p: &mut Pos| {
+        if p.line == 0 {
+            return;
+        }
+        match widths.get(p.line as usize - 1) {
+            Some(w) => p.col = p.col.min(*w),
+            None => {
+                p.line = widths.len() as u32;
+                p.col = widths.last().copied().unwrap_or(1);
+            }
+        }
+    };
+    let clamp_span = |s: &mut Span| {
+        clamp(&mut s.start);
+        clamp(&mut s.end);
+    };
+    fn walk(n: &mut Node, f: &dyn Fn(&mut Span)) {
+        f(&mut n.span);
+        match &mut n.kind {
+            NodeKind::Scalar(_) => {}
+            NodeKind::Seq(items) => items.iter_mut().for_each(|i| walk(i, f)),
+            NodeKind::Map(entries) => {
+                for (k, v) in entries {
+                    walk(k, f);
+                    walk(v, f);
+                }
+            }
+        }
+    }
+    for d in &mut out.documents {
+        walk(&mut d.root, &clamp_span);
+        for k in &mut d.duplicate_keys {
+            clamp_span(&mut k.first);
+            clamp_span(&mut k.second);
+        }
+        if let Some(s) = &mut d.unrendered_template {
+            clamp_span(s);
+        }
+        if let Some(h) = &mut d.helm_source {
+            clamp_span(&mut h.span);
+        }
+    }
+    if let Some(e) = &mut out.error {
+        clamp_span(e.span_mut());
+    }
 }
 
 /// The text with `shifts[line]` spaces inserted at the start of each line.

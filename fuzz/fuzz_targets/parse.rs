@@ -1,0 +1,5 @@
+#![no_main]
+//! `cargo fuzz run parse`: see fuzz/README.md; the logic and its invariants
+//! are `eksplane_fuzzing::parse` (crates/eksplane_fuzzing/src/targets.rs).
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| eksplane_fuzzing::parse(data));
