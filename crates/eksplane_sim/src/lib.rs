@@ -28,7 +28,7 @@ pub mod spot;
 pub mod workload;
 
 pub use engine::{Simulation, simulate};
-pub use inputs::{SimError, SimInputs};
+pub use inputs::{SimError, SimInputs, Unmodelled};
 pub use result::{Event, EventKind, Sample, SimResult, Summary, Unschedulable, WorkloadEvictions};
 pub use workload::{JobArrivals, ReplicaCurve, Rollout, WorkloadCurve, WorkloadSpec};
 

@@ -53,6 +53,9 @@ pub struct Summary {
     pub evictions: Vec<WorkloadEvictions>,
     /// What in the inputs the run did not model (`SimInputs::notes`).
     pub notes: Vec<String>,
+    /// Constraints of workloads the run did not model, or modelled in part
+    /// (`SimInputs::unmodelled`).
+    pub unmodelled: Vec<crate::inputs::Unmodelled>,
     /// Spot interruptions (two-minute notices) over the run.
     pub spot_interruptions: u32,
     /// The price model: on-demand source and the Spot model.

@@ -8,6 +8,7 @@ use eksplane_sim::{
 };
 use std::path::Path;
 
+mod constraints;
 mod disruption;
 
 fn platform(texts: &[(&str, &str)]) -> Platform {
