@@ -59,6 +59,9 @@ pub struct SimSummaryView {
     pub evictions: Vec<eksplane_sim::WorkloadEvictions>,
     /// What the run did not model: shown in every output.
     pub notes: Vec<String>,
+    /// Workload constraints not modelled or modelled in part, per workload:
+    /// shown in every output.
+    pub unmodelled: Vec<eksplane_sim::Unmodelled>,
     pub spot_interruptions: u32,
     /// Where prices come from.
     pub price_model: String,
@@ -357,6 +360,25 @@ pub fn render_human(v: &SimView) -> String {
             let _ = writeln!(out, "  - {n}");
         }
     }
+    if !s.unmodelled.is_empty() {
+        out.push_str("\nWorkload constraints not simulated, or in part\n");
+        let rows = s
+            .unmodelled
+            .iter()
+            .map(|u| vec![u.workload.clone(), u.constraint.clone(), u.treatment.clone()])
+            .collect();
+        Table {
+            headers: vec![
+                ("WORKLOAD", Align::Left),
+                ("CONSTRAINT", Align::Left),
+                ("WHAT THE RUN DOES", Align::Left),
+            ],
+            groups: vec![],
+            rows,
+            indent: "  ",
+        }
+        .render(&mut out);
+    }
 
     if !s.node_hours_by_type.is_empty() {
         out.push_str("\nNode-hours by instance type\n");
@@ -439,6 +461,7 @@ struct SummaryDoc<'a> {
     nodes_disrupted: &'a BTreeMap<String, u32>,
     evictions: &'a [eksplane_sim::WorkloadEvictions],
     notes: &'a [String],
+    unmodelled: &'a [eksplane_sim::Unmodelled],
     spot_interruptions: u32,
     price_model: &'a str,
 }
@@ -522,6 +545,7 @@ pub fn render_json(v: &SimView) -> String {
             nodes_disrupted: &s.nodes_disrupted,
             evictions: &s.evictions,
             notes: &s.notes,
+            unmodelled: &s.unmodelled,
             spot_interruptions: s.spot_interruptions,
             price_model: &s.price_model,
         },
@@ -1322,6 +1346,20 @@ pub fn render_html(v: &SimView) -> String {
         o.push_str("</ul>\n");
     }
 
+    if !s.unmodelled.is_empty() {
+        o.push_str("<h2>Workload constraints not simulated, or in part</h2>\n<table><tr><th>workload</th><th>constraint</th><th>what the run does</th></tr>");
+        for u in &s.unmodelled {
+            let _ = write!(
+                o,
+                "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+                esc(&u.workload),
+                esc(&u.constraint),
+                esc(&u.treatment)
+            );
+        }
+        o.push_str("</table>\n");
+    }
+
     if !s.unschedulable.is_empty() {
         o.push_str(
             "<h2>Unschedulable workloads</h2>\n<table><tr><th>workload</th><th>why</th></tr>",
@@ -1434,6 +1472,13 @@ pub fn render_compare_human(variants: &[(String, SimView)]) -> String {
         for note in &v.summary.notes {
             let _ = writeln!(out, "  note ({n}): {note}");
         }
+        for u in &v.summary.unmodelled {
+            let _ = writeln!(
+                out,
+                "  not simulated ({n}): {}: {}: {}",
+                u.workload, u.constraint, u.treatment
+            );
+        }
     }
     out
 }
@@ -1498,6 +1543,7 @@ pub fn view(
             nodes_disrupted: s.nodes_disrupted.clone(),
             evictions: s.evictions.clone(),
             notes: s.notes.clone(),
+            unmodelled: s.unmodelled.clone(),
             spot_interruptions: s.spot_interruptions,
             price_model: s.price_model.clone(),
         },

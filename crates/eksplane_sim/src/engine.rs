@@ -309,6 +309,11 @@ pub struct Simulation<'a> {
     /// Pods per workload packed into NodeClaims of the current pass (the
     /// pod-affinity "first pod" rule looks here too).
     in_claims: Vec<u32>,
+    /// The highest hourly price of the nodes alive, when, and the pods per
+    /// workload (not deleted) then: the peak the packing bound is for.
+    peak_rate: f64,
+    peak_at: u64,
+    peak_demand: Vec<u32>,
 }
 
 fn count_in(counts: &[u32], shapes: &[usize]) -> u32 {
@@ -393,6 +398,9 @@ impl<'a> Simulation<'a> {
             cluster_state: 0,
             consolidated_state: None,
             in_claims: vec![0; n],
+            peak_rate: 0.0,
+            peak_at: 0,
+            peak_demand: Vec::new(),
         }
     }
 
@@ -1788,9 +1796,11 @@ impl<'a> Simulation<'a> {
             }
         }
         let mut alive = 0u32;
+        let mut rate = 0.0;
         let mut by_type: BTreeMap<String, u32> = BTreeMap::new();
         for n in self.nodes.iter().filter(|n| n.alive) {
             alive += 1;
+            rate += n.usd_per_hour;
             let pool = &inp.pools[n.pool];
             let ty = &pool.types[n.ty];
             let cost = n.usd_per_hour * dt / 3600.0;
@@ -1851,6 +1861,11 @@ impl<'a> Simulation<'a> {
                     .or_insert(0.0) += cost * (1.0 - shared).max(0.0);
             }
         }
+        if rate > self.peak_rate {
+            self.peak_rate = rate;
+            self.peak_at = t;
+            self.peak_demand.clone_from(&self.alive_by_shape);
+        }
         self.pending_seconds += f64::from(pending) * dt;
         self.stuck_seconds += f64::from(stuck) * dt;
         self.max_pending = self.max_pending.max(pending);
@@ -1908,8 +1923,110 @@ impl<'a> Simulation<'a> {
         }
     }
 
+    /// The LP lower bound for the pods of the peak (`bound.rs`) against the
+    /// nodes' hourly price then; `Err` says why there is none.
+    pub fn packing_bound(&self) -> Result<Option<crate::bound::PackingBound>, String> {
+        use crate::bound::{Class, Offering, PackingBound, lower_bound};
+        let inp = self.inp;
+        if self.peak_rate <= 0.0 {
+            return Ok(None);
+        }
+        // Offerings: (pool, type, capacity type) at the cheapest zone.
+        let mut offerings: Vec<Offering> = Vec::new();
+        let mut index: BTreeMap<(usize, usize, usize), usize> = BTreeMap::new();
+        for (pi, pool) in inp.pools.iter().enumerate() {
+            for (ti, ty) in pool.types.iter().enumerate() {
+                for ct in 0..CAPACITY_TYPES.len() {
+                    let price = (0..inp.zones.len())
+                        .filter(|z| ty.offerings & (1 << (z * 2 + ct)) != 0)
+                        .map(|z| self.offering_price(ty, z, ct))
+                        .reduce(f64::min);
+                    let Some(price) = price else { continue };
+                    index.insert((pi, ti, ct), offerings.len());
+                    offerings.push(Offering {
+                        name: format!("{}/{}/{}", pool.name, ty.name, CAPACITY_TYPES[ct]),
+                        cpu_millis: ty.cpu_millis,
+                        memory_bytes: ty.memory_bytes,
+                        pods: ty.pods,
+                        usd_per_hour: price,
+                    });
+                }
+            }
+        }
+        // Classes: workloads that may use the same offerings.
+        let mut classes: Vec<Class> = Vec::new();
+        let mut by_sig: BTreeMap<Vec<usize>, usize> = BTreeMap::new();
+        let (mut pods, mut left_out) = (0u64, 0u64);
+        for (s, &n) in self.peak_demand.iter().enumerate() {
+            if n == 0 {
+                continue;
+            }
+            let sh = &inp.shapes[s];
+            let mut sig = Vec::new();
+            for (pi, pool) in inp.pools.iter().enumerate() {
+                if sh.pool_block[pi].is_some() {
+                    continue;
+                }
+                for (ti, ty) in pool.types.iter().enumerate() {
+                    if sh.cpu_millis > ty.cpu_millis
+                        || sh.memory_bytes > ty.memory_bytes
+                        || ty.pods == 0
+                    {
+                        continue;
+                    }
+                    for ct in 0..CAPACITY_TYPES.len() {
+                        let any = (0..inp.zones.len())
+                            .any(|z| sh.compat[pi][ti] & (1 << (z * 2 + ct)) != 0);
+                        if any && let Some(&o) = index.get(&(pi, ti, ct)) {
+                            sig.push(o);
+                        }
+                    }
+                }
+            }
+            if sig.is_empty() {
+                left_out += u64::from(n);
+                continue;
+            }
+            pods += u64::from(n);
+            let k = *by_sig.entry(sig.clone()).or_insert_with(|| {
+                classes.push(Class {
+                    cpu_millis: 0,
+                    memory_bytes: 0,
+                    pods: 0,
+                    offerings: sig,
+                });
+                classes.len() - 1
+            });
+            let c = &mut classes[k];
+            c.cpu_millis += sh.cpu_millis * u64::from(n);
+            c.memory_bytes += sh.memory_bytes * u64::from(n);
+            c.pods += u64::from(n);
+        }
+        let b = lower_bound(&offerings, &classes).map_err(|e| e.to_string())?;
+        let within = if b.usd_per_hour > 0.0 {
+            100.0 * (self.peak_rate - b.usd_per_hour) / b.usd_per_hour
+        } else {
+            0.0
+        };
+        Ok(Some(PackingBound {
+            t_seconds: self.peak_at,
+            pods,
+            pods_left_out: left_out,
+            provisioned_usd_per_hour: self.peak_rate,
+            bound_usd_per_hour: b.usd_per_hour,
+            within_percent: within,
+            classes: classes.len(),
+            offerings_used: b.offerings_used,
+            offerings_given: b.offerings_given,
+        }))
+    }
+
     pub fn finish(self) -> SimResult {
         let inp = self.inp;
+        let (packing, packing_error) = match self.packing_bound() {
+            Ok(p) => (p, None),
+            Err(e) => (None, Some(format!("no packing bound: {e}"))),
+        };
         let unschedulable = self
             .unschedulable
             .iter()
@@ -1940,8 +2057,9 @@ impl<'a> Simulation<'a> {
                 nodes_launched: self.nodes_launched,
                 nodes_deleted: self.nodes_deleted,
                 nodes_disrupted: self.disrupted,
-                notes: inp.notes.clone(),
+                notes: inp.notes.iter().cloned().chain(packing_error).collect(),
                 unmodelled: inp.unmodelled.clone(),
+                packing,
                 spot_interruptions: self.spot_interruptions,
                 price_model: format!(
                     "on-demand: the embedded catalog's Linux prices for {} (a catalog from --catalog may carry others); {}",

@@ -12,11 +12,13 @@
 //! - [`engine`]: the time loop: kube-scheduler filter + score, Karpenter
 //!   provisioning, CNI address allocation per node, emptiness consolidation,
 //!   cost.
+//! - [`bound`]: the LP lower bound on the cost of the peak.
 //! - [`claims`]: a provisioning pass's NodeClaims indexed by remaining room.
 //! - [`disruption`]: Karpenter's budgets, reasons, disruption cost; PDBs.
 //! - [`spot`]: the Spot price model and seeded interruptions.
 //! - [`result`]: the serialisable result.
 
+pub mod bound;
 pub mod claims;
 pub mod disruption;
 pub mod engine;

@@ -56,6 +56,9 @@ pub struct Summary {
     /// Constraints of workloads the run did not model, or modelled in part
     /// (`SimInputs::unmodelled`).
     pub unmodelled: Vec<crate::inputs::Unmodelled>,
+    /// The nodes' hourly price at its peak against the LP lower bound for
+    /// the pods of that moment (`bound.rs`); `None` without nodes.
+    pub packing: Option<crate::bound::PackingBound>,
     /// Spot interruptions (two-minute notices) over the run.
     pub spot_interruptions: u32,
     /// The price model: on-demand source and the Spot model.

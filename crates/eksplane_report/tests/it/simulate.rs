@@ -78,7 +78,12 @@ fn small_run() -> SimView {
                 beyond_pdb: 0,
                 pdbs: Vec::new(),
             }],
-            notes: vec!["shop/web: topology spread on example.com/rack is not simulated".into()],
+            notes: vec!["no node subnets in the inputs: IP addresses are not simulated".into()],
+            unmodelled: vec![eksplane_sim::Unmodelled {
+                workload: "shop/web".into(),
+                constraint: "topology spread on example.com/rack (DoNotSchedule)".into(),
+                treatment: "ignored: only zone and hostname domains are simulated".into(),
+            }],
             spot_interruptions: 1,
             price_model:
                 "on-demand: the embedded catalog's Linux prices; Spot prices: on-demand x 0.35"

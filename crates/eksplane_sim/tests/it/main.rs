@@ -8,6 +8,7 @@ use eksplane_sim::{
 };
 use std::path::Path;
 
+mod bound;
 mod constraints;
 mod disruption;
 
