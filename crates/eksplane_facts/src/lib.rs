@@ -8,6 +8,7 @@
 //! settings are computed once however many rules read them.
 
 pub mod capacity;
+pub mod costs;
 pub mod identity;
 pub mod ip_inputs;
 pub mod nodes;

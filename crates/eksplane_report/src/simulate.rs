@@ -62,6 +62,8 @@ pub struct SimSummaryView {
     /// Workload constraints not modelled or modelled in part, per workload:
     /// shown in every output.
     pub unmodelled: Vec<eksplane_sim::Unmodelled>,
+    /// The nodes' hourly price at its peak against the LP lower bound.
+    pub packing: Option<eksplane_sim::bound::PackingBound>,
     pub spot_interruptions: u32,
     /// Where prices come from.
     pub price_model: String,
@@ -84,6 +86,30 @@ pub struct SampleView {
     pub subnet_free_prefixes: BTreeMap<String, u32>,
     /// Cumulative cost from the start to `t_seconds`.
     pub cost_usd: f64,
+}
+
+/// "provisioned cost is within X% of the bound", with the figures behind it.
+fn packing_sentence(b: &eksplane_sim::bound::PackingBound) -> String {
+    format!(
+        "provisioned cost is within {:.1}% of the bound: at its peak ({}) the nodes cost {}/h; no packing of those {} pods onto the allowed instance types costs less than {}/h (LP relaxation: fractional nodes and pods, topology and NodePool limits dropped; {} pod classes, {} of {} offerings after dominance{})",
+        finite(b.within_percent).max(0.0),
+        clock(b.t_seconds),
+        usd4(b.provisioned_usd_per_hour),
+        group(b.pods),
+        usd4(b.bound_usd_per_hour),
+        b.classes,
+        b.offerings_used,
+        b.offerings_given,
+        if b.pods_left_out > 0 {
+            format!("; {} pods no type can hold left out", group(b.pods_left_out))
+        } else {
+            String::new()
+        }
+    )
+}
+
+fn usd4(x: f64) -> String {
+    format!("${:.4}", finite(x))
 }
 
 /// A cost split as an HTML table, largest first, with each share of the total.
@@ -311,6 +337,9 @@ pub fn render_human(v: &SimView) -> String {
     if !s.price_model.is_empty() {
         let _ = writeln!(out, "\nPrices: {}", s.price_model);
     }
+    if let Some(b) = &s.packing {
+        let _ = writeln!(out, "\nPacking: {}", packing_sentence(b));
+    }
     if !s.nodes_disrupted.is_empty() {
         let parts: Vec<String> = s
             .nodes_disrupted
@@ -462,8 +491,25 @@ struct SummaryDoc<'a> {
     evictions: &'a [eksplane_sim::WorkloadEvictions],
     notes: &'a [String],
     unmodelled: &'a [eksplane_sim::Unmodelled],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    packing: Option<PackingDoc>,
     spot_interruptions: u32,
     price_model: &'a str,
+}
+
+/// The packing bound in the document, rounded for stable digits.
+#[derive(Serialize)]
+struct PackingDoc {
+    t_seconds: u64,
+    pods: u64,
+    pods_left_out: u64,
+    provisioned_usd_per_hour: f64,
+    bound_usd_per_hour: f64,
+    within_percent: f64,
+    classes: usize,
+    offerings_used: usize,
+    offerings_given: usize,
+    summary: String,
 }
 
 #[derive(Serialize)]
@@ -546,6 +592,18 @@ pub fn render_json(v: &SimView) -> String {
             evictions: &s.evictions,
             notes: &s.notes,
             unmodelled: &s.unmodelled,
+            packing: s.packing.as_ref().map(|b| PackingDoc {
+                t_seconds: b.t_seconds,
+                pods: b.pods,
+                pods_left_out: b.pods_left_out,
+                provisioned_usd_per_hour: fixed(b.provisioned_usd_per_hour),
+                bound_usd_per_hour: fixed(b.bound_usd_per_hour),
+                within_percent: (finite(b.within_percent) * 100.0).round() / 100.0,
+                classes: b.classes,
+                offerings_used: b.offerings_used,
+                offerings_given: b.offerings_given,
+                summary: packing_sentence(b),
+            }),
             spot_interruptions: s.spot_interruptions,
             price_model: &s.price_model,
         },
@@ -1338,6 +1396,13 @@ pub fn render_html(v: &SimView) -> String {
     if !s.price_model.is_empty() {
         let _ = writeln!(o, "<p class=\"prices\">Prices: {}</p>", esc(&s.price_model));
     }
+    if let Some(b) = &s.packing {
+        let _ = writeln!(
+            o,
+            "<h2>Packing</h2>\n<p class=\"packing\">{}</p>",
+            esc(&packing_sentence(b))
+        );
+    }
     if !s.notes.is_empty() {
         o.push_str("<h2>Not simulated</h2>\n<ul>");
         for n in &s.notes {
@@ -1402,6 +1467,13 @@ fn compare_rows(variants: &[(String, SimView)]) -> Vec<(&'static str, Vec<String
     };
     vec![
         ("total cost", col(&|s| usd(s.total_cost_usd))),
+        (
+            "peak cost vs LP bound",
+            col(&|s| match &s.packing {
+                Some(b) => format!("+{:.1}%", finite(b.within_percent).max(0.0)),
+                None => "-".to_string(),
+            }),
+        ),
         ("peak nodes", col(&|s| group(s.peak_nodes.into()))),
         (
             "pending pod-seconds",
@@ -1544,6 +1616,7 @@ pub fn view(
             evictions: s.evictions.clone(),
             notes: s.notes.clone(),
             unmodelled: s.unmodelled.clone(),
+            packing: s.packing.clone(),
             spot_interruptions: s.spot_interruptions,
             price_model: s.price_model.clone(),
         },

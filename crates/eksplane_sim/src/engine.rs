@@ -1815,22 +1815,34 @@ impl<'a> Simulation<'a> {
             let acpu = (ty.cpu_millis + pool.daemon_cpu_millis).max(1) as f64;
             let amem = (ty.memory_bytes + pool.daemon_memory_bytes).max(1) as f64;
             let mut shared = 0.0;
+            let mut split: Vec<(usize, f64)> = Vec::new();
             for &(ns, c, m) in n.ns_req.iter().chain(pool.daemon_by_namespace.iter()) {
                 if c == 0 && m == 0 {
                     continue;
                 }
-                let share = request_share(c, m, acpu, amem, &mut shared);
+                split.push((ns, request_share(c, m, acpu, amem, &mut shared)));
+            }
+            // Idle shared out pro rata (split cost allocation's option), or
+            // kept as `(idle)`.
+            let scale = if inp.share_idle && shared > 0.0 {
+                1.0 / shared
+            } else {
+                1.0
+            };
+            for (ns, share) in split {
                 *self
                     .cost_by_ns
                     .entry(inp.namespaces[ns].clone())
-                    .or_insert(0.0) += cost * share;
+                    .or_insert(0.0) += cost * share * scale;
             }
             *self.cost_by_ns.entry("(idle)".to_string()).or_insert(0.0) +=
-                cost * (1.0 - shared).max(0.0);
-            // The same split by the value of one pod label (EKS split cost
-            // allocation groups by labels the same way), when asked.
+                cost * (1.0 - shared * scale).max(0.0);
+            // The same split by the value of one label (EKS split cost
+            // allocation groups by labels the same way), when asked: the
+            // pod's label, else its Namespace's.
             if let Some(key) = &inp.chargeback_label {
                 let mut shared = 0.0;
+                let mut split: Vec<(String, f64)> = Vec::new();
                 for (sidx, &count) in n.counts.iter().enumerate() {
                     if count == 0 {
                         continue;
@@ -1845,20 +1857,30 @@ impl<'a> Simulation<'a> {
                     let value = sh
                         .labels
                         .get(key)
+                        .or_else(|| {
+                            inp.namespace_labels
+                                .get(sh.namespace)
+                                .and_then(|l| l.get(key))
+                        })
                         .map_or_else(|| format!("({key} unset)"), |v| format!("{key}={v}"));
-                    *self.cost_by_label.entry(value).or_insert(0.0) += cost * share;
+                    split.push((value, share));
                 }
                 for &(_, c, m) in &pool.daemon_by_namespace {
                     let share = request_share(c, m, acpu, amem, &mut shared);
-                    *self
-                        .cost_by_label
-                        .entry("(daemonsets)".to_string())
-                        .or_insert(0.0) += cost * share;
+                    split.push(("(daemonsets)".to_string(), share));
+                }
+                let scale = if inp.share_idle && shared > 0.0 {
+                    1.0 / shared
+                } else {
+                    1.0
+                };
+                for (value, share) in split {
+                    *self.cost_by_label.entry(value).or_insert(0.0) += cost * share * scale;
                 }
                 *self
                     .cost_by_label
                     .entry("(idle)".to_string())
-                    .or_insert(0.0) += cost * (1.0 - shared).max(0.0);
+                    .or_insert(0.0) += cost * (1.0 - shared * scale).max(0.0);
             }
         }
         if rate > self.peak_rate {
@@ -2060,6 +2082,20 @@ impl<'a> Simulation<'a> {
                 notes: inp.notes.iter().cloned().chain(packing_error).collect(),
                 unmodelled: inp.unmodelled.clone(),
                 packing,
+                idle_shared: inp.share_idle,
+                beyond_ec2: inp
+                    .beyond_ec2
+                    .iter()
+                    .map(|b| crate::result::CostBeyondEc2 {
+                        item: b.item.clone(),
+                        quantity: b.quantity,
+                        usd_per_hour_each: b.usd_per_hour_each,
+                        usd: f64::from(b.quantity) * b.usd_per_hour_each
+                            * self.opts.duration_seconds as f64
+                            / 3600.0,
+                        source: b.source.clone(),
+                    })
+                    .collect(),
                 spot_interruptions: self.spot_interruptions,
                 price_model: format!(
                     "on-demand: the embedded catalog's Linux prices for {} (a catalog from --catalog may carry others); {}",

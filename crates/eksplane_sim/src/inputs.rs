@@ -272,6 +272,26 @@ pub struct SimInputs {
     pub pdbs: Vec<crate::disruption::Pdb>,
     /// Constraints not modelled (or modelled in part), per workload.
     pub unmodelled: Vec<Unmodelled>,
+    /// Labels of each namespace's Namespace object (empty without one):
+    /// chargeback by label falls back to them when the pod lacks the key.
+    pub namespace_labels: Vec<BTreeMap<String, String>>,
+    /// Share each node's unrequested (idle) cost out to its tenants in
+    /// proportion to their requests, as EKS split cost allocation can.
+    pub share_idle: bool,
+    /// What the cluster costs beyond EC2 nodes, per hour
+    /// ([`SimInputs::price_beyond_ec2`]).
+    pub beyond_ec2: Vec<BeyondEc2>,
+}
+
+/// A cost beyond the EC2 nodes, billed per hour for the whole run.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct BeyondEc2 {
+    /// `EKS control plane (1.29, extended support)`, `Application Load Balancers`.
+    pub item: String,
+    pub quantity: u32,
+    pub usd_per_hour_each: f64,
+    /// How it was decided, with the price's source.
+    pub source: String,
 }
 
 fn quantity(q: &k8s_openapi::apimachinery::pkg::api::resource::Quantity) -> Option<Quantity> {
@@ -906,10 +926,10 @@ impl SimInputs {
                 ));
             }
             prefs.extend(anyway);
-            if !prefs.is_empty() {
+            for pref in &prefs {
                 note(
-                    format!("{} preferred term(s) and ScheduleAnyway spread(s)", prefs.len()),
-                    "Karpenter's provisioning and consolidation honour them and relax them one at a time; kube-scheduler's scoring of them on existing nodes is not simulated (it filters on required terms only)",
+                    pref.text().to_string(),
+                    "in part: Karpenter takes it as required and relaxes it when unsatisfiable; kube-scheduler's scoring of it is not simulated",
                 );
             }
             required[i] = req;
@@ -1008,6 +1028,22 @@ impl SimInputs {
             levels.push(req);
             shapes[i].levels = levels;
         }
+        let namespace_labels = namespaces
+            .iter()
+            .map(|n| {
+                p.namespaces
+                    .iter()
+                    .find(|ns| ns.name() == n)
+                    .map(|ns| {
+                        ns.metadata
+                            .labels
+                            .iter()
+                            .map(|(k, v)| (k.clone(), v.value.clone()))
+                            .collect()
+                    })
+                    .unwrap_or_default()
+            })
+            .collect();
         let pdbs = crate::disruption::pdbs(&p.pdbs, &pod_workloads);
         for (k, pdb) in pdbs.iter().enumerate() {
             for &s in &pdb.selects {
@@ -1029,7 +1065,43 @@ impl SimInputs {
             notes,
             chargeback_label: None,
             unmodelled,
+            namespace_labels,
+            share_idle: false,
+            beyond_ec2: Vec::new(),
         })
+    }
+
+    /// Prices what the cluster costs beyond EC2 on `on`: the EKS control
+    /// plane at its standard or extended-support rate by the cluster's
+    /// version, and one ALB per IngressGroup and per ungrouped ALB Ingress
+    /// (the count ING001 makes), each with its source
+    /// (`eksplane_facts::costs`).
+    pub fn price_beyond_ec2(&mut self, p: &Platform, on: eksplane_aws_data::eks_versions::Date) {
+        use eksplane_facts::costs;
+        let cp = costs::control_plane(p, on);
+        self.beyond_ec2 = vec![BeyondEc2 {
+            item: format!(
+                "EKS control plane ({}, {} support)",
+                cp.version,
+                if cp.extended { "extended" } else { "standard" }
+            ),
+            quantity: 1,
+            usd_per_hour_each: cp.usd_per_hour,
+            source: cp.basis,
+        }];
+        let albs = costs::alb_count(p);
+        if albs > 0 {
+            self.beyond_ec2.push(BeyondEc2 {
+                item: "Application Load Balancers (one per IngressGroup and per ungrouped Ingress)"
+                    .into(),
+                quantity: u32::try_from(albs).unwrap_or(u32::MAX),
+                usd_per_hour_each: costs::ALB_HOURLY_USD,
+                source: format!(
+                    "us-east-1 ALB-hour, LCUs not included ({})",
+                    costs::SRC_ELB_PRICING
+                ),
+            });
+        }
     }
 
     /// The shape index of `namespace/name`.

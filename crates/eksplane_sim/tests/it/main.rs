@@ -10,6 +10,7 @@ use std::path::Path;
 
 mod bound;
 mod constraints;
+mod costs;
 mod disruption;
 
 fn platform(texts: &[(&str, &str)]) -> Platform {
