@@ -64,6 +64,10 @@ pub struct SimSummaryView {
     pub unmodelled: Vec<eksplane_sim::Unmodelled>,
     /// The nodes' hourly price at its peak against the LP lower bound.
     pub packing: Option<eksplane_sim::bound::PackingBound>,
+    /// Costs beyond the EC2 nodes (control plane, ALBs), with sources.
+    pub beyond_ec2: Vec<eksplane_sim::CostBeyondEc2>,
+    /// Idle cost shared out to tenants pro rata.
+    pub idle_shared: bool,
     pub spot_interruptions: u32,
     /// Where prices come from.
     pub price_model: String,
@@ -337,6 +341,41 @@ pub fn render_human(v: &SimView) -> String {
     if !s.price_model.is_empty() {
         let _ = writeln!(out, "\nPrices: {}", s.price_model);
     }
+    if !s.beyond_ec2.is_empty() {
+        let others: f64 = s.beyond_ec2.iter().map(|b| finite(b.usd)).sum();
+        let _ = writeln!(
+            out,
+            "\nBeyond EC2 ({} with the nodes' {})",
+            usd(others + finite(s.total_cost_usd)),
+            usd(s.total_cost_usd)
+        );
+        let rows = s
+            .beyond_ec2
+            .iter()
+            .map(|b| {
+                vec![
+                    b.item.clone(),
+                    group(b.quantity.into()),
+                    format!("${:.4}", finite(b.usd_per_hour_each)),
+                    usd(b.usd),
+                    b.source.clone(),
+                ]
+            })
+            .collect();
+        Table {
+            headers: vec![
+                ("ITEM", Align::Left),
+                ("COUNT", Align::Right),
+                ("EACH /H", Align::Right),
+                ("COST", Align::Right),
+                ("SOURCE", Align::Left),
+            ],
+            groups: vec![],
+            rows,
+            indent: "  ",
+        }
+        .render(&mut out);
+    }
     if let Some(b) = &s.packing {
         let _ = writeln!(out, "\nPacking: {}", packing_sentence(b));
     }
@@ -429,13 +468,20 @@ pub fn render_human(v: &SimView) -> String {
     }
 
     if !s.cost_by_namespace.is_empty() {
-        out.push_str("\nChargeback by namespace (each node's cost split by requested share)\n");
+        out.push_str(if s.idle_shared {
+            "\nChargeback by namespace (each node's cost split by requested share, idle shared pro rata)\n"
+        } else {
+            "\nChargeback by namespace (each node's cost split by requested share)\n"
+        });
         chargeback_table(&mut out, &s.cost_by_namespace, "NAMESPACE");
     }
     if let Some(label) = &s.chargeback_label
         && !s.cost_by_label.is_empty()
     {
-        let _ = writeln!(out, "\nChargeback by pod label {label}");
+        let _ = writeln!(
+            out,
+            "\nChargeback by label {label} (the pod's, else its Namespace's)"
+        );
         chargeback_table(&mut out, &s.cost_by_label, "LABEL");
     }
 
@@ -493,8 +539,22 @@ struct SummaryDoc<'a> {
     unmodelled: &'a [eksplane_sim::Unmodelled],
     #[serde(skip_serializing_if = "Option::is_none")]
     packing: Option<PackingDoc>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    beyond_ec2: Vec<BeyondDoc<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    total_cost_with_beyond_ec2_usd: Option<f64>,
+    idle_shared: bool,
     spot_interruptions: u32,
     price_model: &'a str,
+}
+
+#[derive(Serialize)]
+struct BeyondDoc<'a> {
+    item: &'a str,
+    quantity: u32,
+    usd_per_hour_each: f64,
+    usd: f64,
+    source: &'a str,
 }
 
 /// The packing bound in the document, rounded for stable digits.
@@ -604,6 +664,21 @@ pub fn render_json(v: &SimView) -> String {
                 offerings_given: b.offerings_given,
                 summary: packing_sentence(b),
             }),
+            beyond_ec2: s
+                .beyond_ec2
+                .iter()
+                .map(|b| BeyondDoc {
+                    item: &b.item,
+                    quantity: b.quantity,
+                    usd_per_hour_each: fixed(b.usd_per_hour_each),
+                    usd: fixed(b.usd),
+                    source: &b.source,
+                })
+                .collect(),
+            total_cost_with_beyond_ec2_usd: (!s.beyond_ec2.is_empty()).then(|| {
+                fixed(s.total_cost_usd + s.beyond_ec2.iter().map(|b| finite(b.usd)).sum::<f64>())
+            }),
+            idle_shared: s.idle_shared,
             spot_interruptions: s.spot_interruptions,
             price_model: &s.price_model,
         },
@@ -1344,13 +1419,21 @@ pub fn render_html(v: &SimView) -> String {
             h
         );
     }
-    o.push_str("</table>\n</div>\n<div>\n<h2>Chargeback by namespace</h2>\n");
+    o.push_str(if s.idle_shared {
+        "</table>\n</div>\n<div>\n<h2>Chargeback by namespace (idle shared pro rata)</h2>\n"
+    } else {
+        "</table>\n</div>\n<div>\n<h2>Chargeback by namespace</h2>\n"
+    });
     chargeback_html(&mut o, &s.cost_by_namespace, "namespace");
     o.push_str("</div>\n</div>\n");
     if let Some(label) = &s.chargeback_label
         && !s.cost_by_label.is_empty()
     {
-        let _ = writeln!(o, "<h2>Chargeback by pod label {}</h2>", esc(label));
+        let _ = writeln!(
+            o,
+            "<h2>Chargeback by label {} (the pod's, else its Namespace's)</h2>",
+            esc(label)
+        );
         chargeback_html(&mut o, &s.cost_by_label, "value");
     }
 
@@ -1395,6 +1478,28 @@ pub fn render_html(v: &SimView) -> String {
     }
     if !s.price_model.is_empty() {
         let _ = writeln!(o, "<p class=\"prices\">Prices: {}</p>", esc(&s.price_model));
+    }
+    if !s.beyond_ec2.is_empty() {
+        let others: f64 = s.beyond_ec2.iter().map(|b| finite(b.usd)).sum();
+        let _ = writeln!(
+            o,
+            "<h2>Beyond EC2</h2>\n<p>{} with the nodes' {}.</p>",
+            usd(others + finite(s.total_cost_usd)),
+            usd(s.total_cost_usd)
+        );
+        o.push_str("<table><tr><th>item</th><th class=\"n\">count</th><th class=\"n\">each per hour</th><th class=\"n\">cost</th><th>source</th></tr>");
+        for b in &s.beyond_ec2 {
+            let _ = write!(
+                o,
+                "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">${:.4}</td><td class=\"n\">{}</td><td>{}</td></tr>",
+                esc(&b.item),
+                b.quantity,
+                finite(b.usd_per_hour_each),
+                usd(b.usd),
+                esc(&b.source)
+            );
+        }
+        o.push_str("</table>\n");
     }
     if let Some(b) = &s.packing {
         let _ = writeln!(
@@ -1467,6 +1572,12 @@ fn compare_rows(variants: &[(String, SimView)]) -> Vec<(&'static str, Vec<String
     };
     vec![
         ("total cost", col(&|s| usd(s.total_cost_usd))),
+        (
+            "cost with control plane and ALBs",
+            col(&|s| {
+                usd(s.total_cost_usd + s.beyond_ec2.iter().map(|b| finite(b.usd)).sum::<f64>())
+            }),
+        ),
         (
             "peak cost vs LP bound",
             col(&|s| match &s.packing {
@@ -1617,6 +1728,8 @@ pub fn view(
             notes: s.notes.clone(),
             unmodelled: s.unmodelled.clone(),
             packing: s.packing.clone(),
+            beyond_ec2: s.beyond_ec2.clone(),
+            idle_shared: s.idle_shared,
             spot_interruptions: s.spot_interruptions,
             price_model: s.price_model.clone(),
         },
