@@ -1114,7 +1114,57 @@ impl<'a> Simulation<'a> {
 
     // ---- Karpenter --------------------------------------------------------
 
+    /// Static NodePools (`spec.replicas`): Karpenter keeps that many nodes
+    /// of the pool, whatever the pods (karpenter.sh/docs/concepts/nodepools/,
+    /// `spec.replicas`, Karpenter >= 1.7): a node that goes (drift, expiry, interruption)
+    /// is launched again; consolidation never takes them.
+    fn keep_static(&mut self, t: u64) {
+        let inp = self.inp;
+        for (pi, pool) in inp.pools.iter().enumerate() {
+            let Some(want) = pool.replicas else {
+                continue;
+            };
+            if pool.types.is_empty() {
+                continue;
+            }
+            let have = self
+                .nodes
+                .iter()
+                .filter(|n| n.alive && n.pool == pi && n.disrupting.is_none())
+                .count() as u32;
+            if have >= want {
+                continue;
+            }
+            let mut per_zone = vec![0u32; inp.zones.len()];
+            for n in self.nodes.iter().filter(|n| n.alive) {
+                per_zone[n.zone] += 1;
+            }
+            for _ in have..want {
+                let mut c = Claim {
+                    pool: pi,
+                    types: (0..pool.types.len() as u32).collect(),
+                    mask: u64::MAX,
+                    cpu: 0,
+                    mem: 0,
+                    pods: 0,
+                    max_cpu: 0,
+                    max_mem: 0,
+                    max_pods: 0,
+                    max_capacity_cpu: 0,
+                    max_capacity_mem: 0,
+                    counts: Vec::new(),
+                    members: Vec::new(),
+                    pinned: Vec::new(),
+                    replaces: None,
+                };
+                c.refresh_max(pool);
+                self.launch(c, t, &mut per_zone);
+            }
+        }
+    }
+
     fn provision(&mut self, t: u64) {
+        self.keep_static(t);
         let inp = self.inp;
         let mut queue: Vec<u32> = self
             .pending
@@ -1736,6 +1786,11 @@ impl<'a> Simulation<'a> {
             self.nodes[ni].nominated = c.members.clone();
             let purpose = match &c.replaces {
                 Some(r) => format!("to replace {r}"),
+                None if pool.replicas.is_some() => format!(
+                    "as a replica of static nodepool {} ({} replicas)",
+                    pool.name,
+                    pool.replicas.unwrap_or(0)
+                ),
                 None => format!("for {} pods", c.members.len()),
             };
             let msg = format!(

@@ -303,6 +303,7 @@ impl Simulation<'_> {
         let inp = self.inp;
         let cands = self.candidates(t, |n| {
             n.residents.is_empty()
+                && inp.pools[n.pool].replicas.is_none()
                 && inp.pools[n.pool]
                     .consolidate_after_seconds
                     .is_some_and(|a| t.saturating_sub(n.last_pod_event) >= a)
@@ -356,6 +357,7 @@ impl Simulation<'_> {
         self.candidates(t, |n| {
             let p = &inp.pools[n.pool];
             !n.residents.is_empty()
+                && p.replicas.is_none()
                 && allowed[n.pool][2] > 0
                 && p.consolidation.consolidates_underutilized()
                 && p.consolidate_after_seconds

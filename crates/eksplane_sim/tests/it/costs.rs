@@ -137,3 +137,46 @@ fn control_plane_and_albs_are_priced_by_version_date_and_ingress_groups() {
         assert!(b[1].source.contains("elasticloadbalancing/pricing"));
     }
 }
+
+#[test]
+fn static_nodepool_keeps_its_replicas_and_is_never_consolidated() {
+    let pool = "apiVersion: karpenter.sh/v1
+kind: NodePool
+metadata: {name: fixed}
+spec:
+  replicas: 3
+  template:
+    spec:
+      nodeClassRef: {group: karpenter.k8s.aws, kind: EC2NodeClass, name: default}
+      requirements:
+        - {key: node.kubernetes.io/instance-type, operator: In, values: [m6i.large]}
+        - {key: topology.kubernetes.io/zone, operator: In, values: [us-east-1a, us-east-1b]}
+";
+    // Two small pods fit; a pod larger than m6i.large stays pending: a
+    // static pool provisions nothing for it.
+    let small = deployment("small", 2, "250m", "");
+    let big = deployment("big", 1, "4", "");
+    let p = platform(&[("pool.yaml", pool), ("small.yaml", &small), ("big.yaml", &big)]);
+    let inputs = SimInputs::new(&p, Catalog::embedded(), WorkloadSpec::default())
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(inputs.pools[0].replicas, Some(3));
+    let r = simulate(&inputs, &opts(3 * 3600));
+    assert_eq!(r.summary.nodes_launched, 3, "{:?}", r.events);
+    assert_eq!(r.summary.nodes_deleted, 0);
+    assert!(r.summary.nodes_disrupted.is_empty(), "{:?}", r.summary.nodes_disrupted);
+    let last = r.series.last().unwrap_or_else(|| panic!("no samples"));
+    assert_eq!(last.nodes_by_type.get("m6i.large"), Some(&3));
+    assert_eq!(last.running_pods, 2);
+    assert_eq!(last.pending_pods, 1);
+    let u = &r.summary.unschedulable;
+    assert!(
+        u.iter().any(|u| u.workload == "shop/big" && u.reason.contains("static NodePool")),
+        "{u:?}"
+    );
+    // 3 x m6i.large for 3 hours.
+    let price = Catalog::embedded()
+        .get("m6i.large")
+        .and_then(|t| t.on_demand_price_usd)
+        .unwrap_or(0.0);
+    assert!((r.summary.total_cost_usd - 9.0 * price).abs() < 1e-6, "{}", r.summary.total_cost_usd);
+}
