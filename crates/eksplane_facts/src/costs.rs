@@ -72,7 +72,9 @@ pub fn control_plane(p: &Platform, on: Date) -> ControlPlane {
         ),
         (Some(v), Some(Support::Ended(_) | Support::OlderThanTable { .. })) => (
             true,
-            format!("{v} is past the end of extended support on {on}: extended rate until EKS upgrades it"),
+            format!(
+                "{v} is past the end of extended support on {on}: extended rate until EKS upgrades it"
+            ),
         ),
     };
     let usd_per_hour = if extended {
@@ -85,7 +87,9 @@ pub fn control_plane(p: &Platform, on: Date) -> ControlPlane {
         extended,
         usd_per_hour,
         on,
-        basis: format!("{why}; ${usd_per_hour:.2}/h ({SRC_EKS_PRICING}; calendar {SRC_EKS_CALENDAR})"),
+        basis: format!(
+            "{why}; ${usd_per_hour:.2}/h ({SRC_EKS_PRICING}; calendar {SRC_EKS_CALENDAR})"
+        ),
     }
 }
 

@@ -105,7 +105,10 @@ fn packing_sentence(b: &eksplane_sim::bound::PackingBound) -> String {
         b.offerings_used,
         b.offerings_given,
         if b.pods_left_out > 0 {
-            format!("; {} pods no type can hold left out", group(b.pods_left_out))
+            format!(
+                "; {} pods no type can hold left out",
+                group(b.pods_left_out)
+            )
         } else {
             String::new()
         }
@@ -433,7 +436,13 @@ pub fn render_human(v: &SimView) -> String {
         let rows = s
             .unmodelled
             .iter()
-            .map(|u| vec![u.workload.clone(), u.constraint.clone(), u.treatment.clone()])
+            .map(|u| {
+                vec![
+                    u.workload.clone(),
+                    u.constraint.clone(),
+                    u.treatment.clone(),
+                ]
+            })
             .collect();
         Table {
             headers: vec![

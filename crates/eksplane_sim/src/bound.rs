@@ -142,7 +142,8 @@ pub fn lower_bound(offerings: &[Offering], classes: &[Class]) -> Result<Bound, B
         v
     };
     // f[c] = (offering, variable) for the offerings class c may use.
-    let mut rows: Vec<Vec<Vec<(microlp::Variable, f64)>>> = vec![vec![Vec::new(); 3]; offerings.len()];
+    let mut rows: Vec<Vec<Vec<(microlp::Variable, f64)>>> =
+        vec![vec![Vec::new(); 3]; offerings.len()];
     for c in &owned {
         let mut one = Vec::new();
         for &o in &c.offerings {

@@ -2145,7 +2145,8 @@ impl<'a> Simulation<'a> {
                         item: b.item.clone(),
                         quantity: b.quantity,
                         usd_per_hour_each: b.usd_per_hour_each,
-                        usd: f64::from(b.quantity) * b.usd_per_hour_each
+                        usd: f64::from(b.quantity)
+                            * b.usd_per_hour_each
                             * self.opts.duration_seconds as f64
                             / 3600.0,
                         source: b.source.clone(),

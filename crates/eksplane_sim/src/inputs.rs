@@ -766,7 +766,10 @@ impl SimInputs {
                 }
                 if c.node_taints_policy.as_deref() == Some("Honor") {
                     note(
-                        format!("topology spread on {}: nodeTaintsPolicy Honor", c.topology_key),
+                        format!(
+                            "topology spread on {}: nodeTaintsPolicy Honor",
+                            c.topology_key
+                        ),
                         "ignored: nodes count whatever their taints (the default, Ignore)",
                     );
                 }
@@ -812,10 +815,15 @@ impl SimInputs {
                     );
                 }
                 if t.match_label_keys.as_ref().is_some_and(|k| !k.is_empty())
-                    || t.mismatch_label_keys.as_ref().is_some_and(|k| !k.is_empty())
+                    || t.mismatch_label_keys
+                        .as_ref()
+                        .is_some_and(|k| !k.is_empty())
                 {
                     note(
-                        format!("{what} on {}: matchLabelKeys/mismatchLabelKeys", t.topology_key),
+                        format!(
+                            "{what} on {}: matchLabelKeys/mismatchLabelKeys",
+                            t.topology_key
+                        ),
                         "ignored: the label selector alone picks the pods",
                     );
                 }
@@ -828,7 +836,10 @@ impl SimInputs {
             // Required pod affinity.
             for t in aff
                 .and_then(|a| a.pod_affinity.as_ref())
-                .and_then(|a| a.required_during_scheduling_ignored_during_execution.as_ref())
+                .and_then(|a| {
+                    a.required_during_scheduling_ignored_during_execution
+                        .as_ref()
+                })
                 .into_iter()
                 .flatten()
             {
@@ -845,7 +856,10 @@ impl SimInputs {
             // Required pod anti-affinity.
             for t in aff
                 .and_then(|a| a.pod_anti_affinity.as_ref())
-                .and_then(|a| a.required_during_scheduling_ignored_during_execution.as_ref())
+                .and_then(|a| {
+                    a.required_during_scheduling_ignored_during_execution
+                        .as_ref()
+                })
                 .into_iter()
                 .flatten()
             {
@@ -865,56 +879,65 @@ impl SimInputs {
             }
             // Preferred terms, heaviest first within each kind, in
             // Karpenter's relaxation order.
-            let weighted = |terms: Option<&Vec<k8s_openapi::api::core::v1::WeightedPodAffinityTerm>>,
-                                anti: bool,
-                                note: &mut dyn FnMut(String, &str)|
-             -> Vec<Preference> {
-                let mut ts: Vec<&k8s_openapi::api::core::v1::WeightedPodAffinityTerm> =
-                    terms.into_iter().flatten().collect();
-                ts.sort_by(|a, b| b.weight.cmp(&a.weight));
-                let what = if anti {
-                    "preferred pod anti-affinity"
-                } else {
-                    "preferred pod affinity"
-                };
-                ts.into_iter()
-                    .filter_map(|t| {
-                        let (topology, selects, self_match) =
-                            term_of(&t.pod_affinity_term, note, what)?;
-                        let text = format!(
-                            "{what} on {} (weight {})",
-                            t.pod_affinity_term.topology_key, t.weight
-                        );
-                        Some(if anti {
-                            Preference::Anti(topology, selects, text)
-                        } else {
-                            Preference::Affinity(
-                                Affinity {
-                                    topology,
-                                    selects,
-                                    self_match,
-                                },
-                                text,
-                            )
+            let weighted =
+                |terms: Option<&Vec<k8s_openapi::api::core::v1::WeightedPodAffinityTerm>>,
+                 anti: bool,
+                 note: &mut dyn FnMut(String, &str)|
+                 -> Vec<Preference> {
+                    let mut ts: Vec<&k8s_openapi::api::core::v1::WeightedPodAffinityTerm> =
+                        terms.into_iter().flatten().collect();
+                    ts.sort_by(|a, b| b.weight.cmp(&a.weight));
+                    let what = if anti {
+                        "preferred pod anti-affinity"
+                    } else {
+                        "preferred pod affinity"
+                    };
+                    ts.into_iter()
+                        .filter_map(|t| {
+                            let (topology, selects, self_match) =
+                                term_of(&t.pod_affinity_term, note, what)?;
+                            let text = format!(
+                                "{what} on {} (weight {})",
+                                t.pod_affinity_term.topology_key, t.weight
+                            );
+                            Some(if anti {
+                                Preference::Anti(topology, selects, text)
+                            } else {
+                                Preference::Affinity(
+                                    Affinity {
+                                        topology,
+                                        selects,
+                                        self_match,
+                                    },
+                                    text,
+                                )
+                            })
                         })
-                    })
-                    .collect()
-            };
+                        .collect()
+                };
             prefs.extend(weighted(
-                aff.and_then(|a| a.pod_affinity.as_ref())
-                    .and_then(|a| a.preferred_during_scheduling_ignored_during_execution.as_ref()),
+                aff.and_then(|a| a.pod_affinity.as_ref()).and_then(|a| {
+                    a.preferred_during_scheduling_ignored_during_execution
+                        .as_ref()
+                }),
                 false,
                 &mut note,
             ));
             prefs.extend(weighted(
                 aff.and_then(|a| a.pod_anti_affinity.as_ref())
-                    .and_then(|a| a.preferred_during_scheduling_ignored_during_execution.as_ref()),
+                    .and_then(|a| {
+                        a.preferred_during_scheduling_ignored_during_execution
+                            .as_ref()
+                    }),
                 true,
                 &mut note,
             ));
             let mut node_terms: Vec<&k8s_openapi::api::core::v1::PreferredSchedulingTerm> = aff
                 .and_then(|a| a.node_affinity.as_ref())
-                .and_then(|a| a.preferred_during_scheduling_ignored_during_execution.as_ref())
+                .and_then(|a| {
+                    a.preferred_during_scheduling_ignored_during_execution
+                        .as_ref()
+                })
                 .into_iter()
                 .flatten()
                 .collect();

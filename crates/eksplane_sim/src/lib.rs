@@ -31,7 +31,9 @@ pub mod workload;
 
 pub use engine::{Simulation, simulate};
 pub use inputs::{BeyondEc2, SimError, SimInputs, Unmodelled};
-pub use result::{CostBeyondEc2, Event, EventKind, Sample, SimResult, Summary, Unschedulable, WorkloadEvictions};
+pub use result::{
+    CostBeyondEc2, Event, EventKind, Sample, SimResult, Summary, Unschedulable, WorkloadEvictions,
+};
 pub use workload::{JobArrivals, ReplicaCurve, Rollout, WorkloadCurve, WorkloadSpec};
 
 /// How a run is carried out.

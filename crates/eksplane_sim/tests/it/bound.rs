@@ -212,14 +212,23 @@ fn a_simulated_peak_is_within_a_stated_distance_of_its_bound() {
     let pool = POOL.replace("LIMITS", "");
     let dep = deployment("web", 40, "1", "");
     let p = platform(&[("pool.yaml", &pool), ("web.yaml", &dep)]);
-    let inputs =
-        eksplane_sim::SimInputs::new(&p, eksplane_aws_data::Catalog::embedded(), Default::default())
-            .unwrap_or_else(|e| panic!("{e}"));
+    let inputs = eksplane_sim::SimInputs::new(
+        &p,
+        eksplane_aws_data::Catalog::embedded(),
+        Default::default(),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
     let r = eksplane_sim::simulate(&inputs, &opts(900));
-    let b = r.summary.packing.unwrap_or_else(|| panic!("no bound: {:?}", r.summary.notes));
+    let b = r
+        .summary
+        .packing
+        .unwrap_or_else(|| panic!("no bound: {:?}", r.summary.notes));
     assert_eq!(b.pods, 40);
     assert!(b.bound_usd_per_hour > 0.0);
-    assert!(b.provisioned_usd_per_hour + 1e-9 >= b.bound_usd_per_hour, "{b:?}");
+    assert!(
+        b.provisioned_usd_per_hour + 1e-9 >= b.bound_usd_per_hour,
+        "{b:?}"
+    );
     let want = 100.0 * (b.provisioned_usd_per_hour - b.bound_usd_per_hour) / b.bound_usd_per_hour;
     assert!((b.within_percent - want).abs() < 1e-9);
 }

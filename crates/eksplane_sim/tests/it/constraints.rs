@@ -51,7 +51,11 @@ fn required_hostname_pod_affinity_puts_every_pod_beside_its_target() {
 ",
     );
     let (pl, unplaced) = placements(
-        &[("pool.yaml", &pool), ("cache.yaml", &cache), ("web.yaml", &web)],
+        &[
+            ("pool.yaml", &pool),
+            ("cache.yaml", &cache),
+            ("web.yaml", &web),
+        ],
         600,
     );
     assert_eq!(unplaced, 0, "{pl:?}");
@@ -259,7 +263,11 @@ fn min_values_keeps_three_families_and_refuses_a_pod_that_narrows_to_one() {
     let inputs = SimInputs::new(&p, Catalog::embedded(), WorkloadSpec::default())
         .unwrap_or_else(|e| panic!("{e}"));
     let r = simulate(&inputs, &opts(600));
-    assert!(r.summary.unschedulable.is_empty(), "{:?}", r.summary.unschedulable);
+    assert!(
+        r.summary.unschedulable.is_empty(),
+        "{:?}",
+        r.summary.unschedulable
+    );
     assert_eq!(r.series.last().map(|s| s.running_pods), Some(5));
 }
 

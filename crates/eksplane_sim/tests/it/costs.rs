@@ -42,12 +42,20 @@ fn chargeback_label_falls_back_to_the_namespace_label() {
         "metadata: {labels: {app: web, team: web-team}}",
     );
     let pool = POOL.replace("LIMITS", "");
-    let p = platform(&[("pool.yaml", &pool), ("web.yaml", &labelled), ("ns.yaml", NAMESPACE)]);
+    let p = platform(&[
+        ("pool.yaml", &pool),
+        ("web.yaml", &labelled),
+        ("ns.yaml", NAMESPACE),
+    ]);
     let mut inputs = SimInputs::new(&p, Catalog::embedded(), WorkloadSpec::default())
         .unwrap_or_else(|e| panic!("{e}"));
     inputs.chargeback_label = Some("team".into());
     let r = simulate(&inputs, &opts(1800));
-    assert!(r.summary.cost_by_label.contains_key("team=web-team"), "{:?}", r.summary.cost_by_label);
+    assert!(
+        r.summary.cost_by_label.contains_key("team=web-team"),
+        "{:?}",
+        r.summary.cost_by_label
+    );
     assert!(!r.summary.cost_by_label.contains_key("team=retail"));
 }
 
@@ -55,10 +63,21 @@ fn chargeback_label_falls_back_to_the_namespace_label() {
 fn idle_shared_pro_rata_leaves_nothing_idle_and_keeps_the_total() {
     let kept = run(false, &[("ns.yaml", NAMESPACE)]);
     let shared = run(true, &[("ns.yaml", NAMESPACE)]);
-    let idle = kept.summary.cost_by_namespace.get("(idle)").copied().unwrap_or(0.0);
+    let idle = kept
+        .summary
+        .cost_by_namespace
+        .get("(idle)")
+        .copied()
+        .unwrap_or(0.0);
     assert!(idle > 0.0, "{:?}", kept.summary.cost_by_namespace);
     assert!(
-        shared.summary.cost_by_namespace.get("(idle)").copied().unwrap_or(0.0) < 1e-9,
+        shared
+            .summary
+            .cost_by_namespace
+            .get("(idle)")
+            .copied()
+            .unwrap_or(0.0)
+            < 1e-9,
         "{:?}",
         shared.summary.cost_by_namespace
     );
@@ -70,7 +89,13 @@ fn idle_shared_pro_rata_leaves_nothing_idle_and_keeps_the_total() {
         assert!((lb - r.summary.total_cost_usd).abs() < 1e-6);
     }
     // Shop's share grows by its part of the idle cost.
-    let shop = |r: &SimResult| r.summary.cost_by_namespace.get("shop").copied().unwrap_or(0.0);
+    let shop = |r: &SimResult| {
+        r.summary
+            .cost_by_namespace
+            .get("shop")
+            .copied()
+            .unwrap_or(0.0)
+    };
     assert!(shop(&shared) > shop(&kept));
 }
 
@@ -156,21 +181,30 @@ spec:
     // static pool provisions nothing for it.
     let small = deployment("small", 2, "250m", "");
     let big = deployment("big", 1, "4", "");
-    let p = platform(&[("pool.yaml", pool), ("small.yaml", &small), ("big.yaml", &big)]);
+    let p = platform(&[
+        ("pool.yaml", pool),
+        ("small.yaml", &small),
+        ("big.yaml", &big),
+    ]);
     let inputs = SimInputs::new(&p, Catalog::embedded(), WorkloadSpec::default())
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(inputs.pools[0].replicas, Some(3));
     let r = simulate(&inputs, &opts(3 * 3600));
     assert_eq!(r.summary.nodes_launched, 3, "{:?}", r.events);
     assert_eq!(r.summary.nodes_deleted, 0);
-    assert!(r.summary.nodes_disrupted.is_empty(), "{:?}", r.summary.nodes_disrupted);
+    assert!(
+        r.summary.nodes_disrupted.is_empty(),
+        "{:?}",
+        r.summary.nodes_disrupted
+    );
     let last = r.series.last().unwrap_or_else(|| panic!("no samples"));
     assert_eq!(last.nodes_by_type.get("m6i.large"), Some(&3));
     assert_eq!(last.running_pods, 2);
     assert_eq!(last.pending_pods, 1);
     let u = &r.summary.unschedulable;
     assert!(
-        u.iter().any(|u| u.workload == "shop/big" && u.reason.contains("static NodePool")),
+        u.iter()
+            .any(|u| u.workload == "shop/big" && u.reason.contains("static NodePool")),
         "{u:?}"
     );
     // 3 x m6i.large for 3 hours.
@@ -178,5 +212,9 @@ spec:
         .get("m6i.large")
         .and_then(|t| t.on_demand_price_usd)
         .unwrap_or(0.0);
-    assert!((r.summary.total_cost_usd - 9.0 * price).abs() < 1e-6, "{}", r.summary.total_cost_usd);
+    assert!(
+        (r.summary.total_cost_usd - 9.0 * price).abs() < 1e-6,
+        "{}",
+        r.summary.total_cost_usd
+    );
 }
