@@ -801,7 +801,9 @@ impl<'a> Simulation<'a> {
                 Topology::Hostname => count_in(&n.counts, &a.selects) > 0,
                 Topology::Zone => self.zone_count(&a.selects, n.zone) > 0,
             };
-            if !here && !(a.self_match && !self.any_placed(&a.selects)) {
+            // The first pod of a self-matching term may go anywhere.
+            let first = a.self_match && !self.any_placed(&a.selects);
+            if !here && !first {
                 return false;
             }
         }
@@ -1500,10 +1502,8 @@ impl<'a> Simulation<'a> {
             return Err(Refusal::ForThePass);
         }
         for a in &cons.affinity {
-            if a.topology == Topology::Hostname
-                && c.count(&a.selects) == 0
-                && !(a.self_match && !self.any_placed(&a.selects))
-            {
+            let first = a.self_match && !self.any_placed(&a.selects);
+            if a.topology == Topology::Hostname && c.count(&a.selects) == 0 && !first {
                 return Err(Refusal::ForNow);
             }
         }
@@ -2013,7 +2013,7 @@ impl<'a> Simulation<'a> {
         let mut index: BTreeMap<(usize, usize, usize), usize> = BTreeMap::new();
         for (pi, pool) in inp.pools.iter().enumerate() {
             for (ti, ty) in pool.types.iter().enumerate() {
-                for ct in 0..CAPACITY_TYPES.len() {
+                for (ct, ct_name) in CAPACITY_TYPES.iter().enumerate() {
                     let price = (0..inp.zones.len())
                         .filter(|z| ty.offerings & (1 << (z * 2 + ct)) != 0)
                         .map(|z| self.offering_price(ty, z, ct))
@@ -2021,7 +2021,7 @@ impl<'a> Simulation<'a> {
                     let Some(price) = price else { continue };
                     index.insert((pi, ti, ct), offerings.len());
                     offerings.push(Offering {
-                        name: format!("{}/{}/{}", pool.name, ty.name, CAPACITY_TYPES[ct]),
+                        name: format!("{}/{}/{ct_name}", pool.name, ty.name),
                         cpu_millis: ty.cpu_millis,
                         memory_bytes: ty.memory_bytes,
                         pods: ty.pods,

@@ -886,7 +886,7 @@ impl SimInputs {
                  -> Vec<Preference> {
                     let mut ts: Vec<&k8s_openapi::api::core::v1::WeightedPodAffinityTerm> =
                         terms.into_iter().flatten().collect();
-                    ts.sort_by(|a, b| b.weight.cmp(&a.weight));
+                    ts.sort_by_key(|t| std::cmp::Reverse(t.weight));
                     let what = if anti {
                         "preferred pod anti-affinity"
                     } else {
@@ -941,7 +941,7 @@ impl SimInputs {
                 .into_iter()
                 .flatten()
                 .collect();
-            node_terms.sort_by(|a, b| b.weight.cmp(&a.weight));
+            node_terms.sort_by_key(|t| std::cmp::Reverse(t.weight));
             for t in node_terms {
                 prefs.push(Preference::Node(
                     t.preference.clone(),
