@@ -382,9 +382,19 @@ pub struct SimulateArgs {
     /// Do not remove empty nodes.
     #[arg(long)]
     pub no_consolidation: bool,
-    /// Also split chargeback by this pod label (e.g. `team`), besides the namespace.
+    /// Also split chargeback by this label (e.g. `team`), besides the
+    /// namespace: the pod's label, else its Namespace's.
     #[arg(long, value_name = "KEY")]
     pub chargeback_label: Option<String>,
+    /// Share each node's idle (unrequested) cost out to its tenants in
+    /// proportion to their requests, instead of reporting it as `(idle)`.
+    #[arg(long)]
+    pub share_idle: bool,
+    /// Price the EKS control plane (standard or extended support) as of this
+    /// date (YYYY-MM-DD). Default: the EKSPLANE_TODAY environment variable,
+    /// else the system clock.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub today: Option<String>,
     /// Run each PATH as its own platform variant (same --workload, seed and
     /// options) and print them side by side: cost, peak nodes, pending
     /// pod-seconds, pods stuck without IP, evictions, node churn.

@@ -9,6 +9,7 @@
 
 pub mod addons;
 pub mod capacity;
+pub mod costs;
 pub mod identity;
 pub mod ip_inputs;
 pub mod nodes;

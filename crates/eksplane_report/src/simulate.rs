@@ -59,6 +59,15 @@ pub struct SimSummaryView {
     pub evictions: Vec<eksplane_sim::WorkloadEvictions>,
     /// What the run did not model: shown in every output.
     pub notes: Vec<String>,
+    /// Workload constraints not modelled or modelled in part, per workload:
+    /// shown in every output.
+    pub unmodelled: Vec<eksplane_sim::Unmodelled>,
+    /// The nodes' hourly price at its peak against the LP lower bound.
+    pub packing: Option<eksplane_sim::bound::PackingBound>,
+    /// Costs beyond the EC2 nodes (control plane, ALBs), with sources.
+    pub beyond_ec2: Vec<eksplane_sim::CostBeyondEc2>,
+    /// Idle cost shared out to tenants pro rata.
+    pub idle_shared: bool,
     pub spot_interruptions: u32,
     /// Where prices come from.
     pub price_model: String,
@@ -81,6 +90,33 @@ pub struct SampleView {
     pub subnet_free_prefixes: BTreeMap<String, u32>,
     /// Cumulative cost from the start to `t_seconds`.
     pub cost_usd: f64,
+}
+
+/// "provisioned cost is within X% of the bound", with the figures behind it.
+fn packing_sentence(b: &eksplane_sim::bound::PackingBound) -> String {
+    format!(
+        "provisioned cost is within {:.1}% of the bound: at its peak ({}) the nodes cost {}/h; no packing of those {} pods onto the allowed instance types costs less than {}/h (LP relaxation: fractional nodes and pods, topology and NodePool limits dropped; {} pod classes, {} of {} offerings after dominance{})",
+        finite(b.within_percent).max(0.0),
+        clock(b.t_seconds),
+        usd4(b.provisioned_usd_per_hour),
+        group(b.pods),
+        usd4(b.bound_usd_per_hour),
+        b.classes,
+        b.offerings_used,
+        b.offerings_given,
+        if b.pods_left_out > 0 {
+            format!(
+                "; {} pods no type can hold left out",
+                group(b.pods_left_out)
+            )
+        } else {
+            String::new()
+        }
+    )
+}
+
+fn usd4(x: f64) -> String {
+    format!("${:.4}", finite(x))
 }
 
 /// A cost split as an HTML table, largest first, with each share of the total.
@@ -308,6 +344,44 @@ pub fn render_human(v: &SimView) -> String {
     if !s.price_model.is_empty() {
         let _ = writeln!(out, "\nPrices: {}", s.price_model);
     }
+    if !s.beyond_ec2.is_empty() {
+        let others: f64 = s.beyond_ec2.iter().map(|b| finite(b.usd)).sum();
+        let _ = writeln!(
+            out,
+            "\nBeyond EC2 ({} with the nodes' {})",
+            usd(others + finite(s.total_cost_usd)),
+            usd(s.total_cost_usd)
+        );
+        let rows = s
+            .beyond_ec2
+            .iter()
+            .map(|b| {
+                vec![
+                    b.item.clone(),
+                    group(b.quantity.into()),
+                    format!("${:.4}", finite(b.usd_per_hour_each)),
+                    usd(b.usd),
+                    b.source.clone(),
+                ]
+            })
+            .collect();
+        Table {
+            headers: vec![
+                ("ITEM", Align::Left),
+                ("COUNT", Align::Right),
+                ("EACH /H", Align::Right),
+                ("COST", Align::Right),
+                ("SOURCE", Align::Left),
+            ],
+            groups: vec![],
+            rows,
+            indent: "  ",
+        }
+        .render(&mut out);
+    }
+    if let Some(b) = &s.packing {
+        let _ = writeln!(out, "\nPacking: {}", packing_sentence(b));
+    }
     if !s.nodes_disrupted.is_empty() {
         let parts: Vec<String> = s
             .nodes_disrupted
@@ -357,6 +431,31 @@ pub fn render_human(v: &SimView) -> String {
             let _ = writeln!(out, "  - {n}");
         }
     }
+    if !s.unmodelled.is_empty() {
+        out.push_str("\nWorkload constraints not simulated, or in part\n");
+        let rows = s
+            .unmodelled
+            .iter()
+            .map(|u| {
+                vec![
+                    u.workload.clone(),
+                    u.constraint.clone(),
+                    u.treatment.clone(),
+                ]
+            })
+            .collect();
+        Table {
+            headers: vec![
+                ("WORKLOAD", Align::Left),
+                ("CONSTRAINT", Align::Left),
+                ("WHAT THE RUN DOES", Align::Left),
+            ],
+            groups: vec![],
+            rows,
+            indent: "  ",
+        }
+        .render(&mut out);
+    }
 
     if !s.node_hours_by_type.is_empty() {
         out.push_str("\nNode-hours by instance type\n");
@@ -378,13 +477,20 @@ pub fn render_human(v: &SimView) -> String {
     }
 
     if !s.cost_by_namespace.is_empty() {
-        out.push_str("\nChargeback by namespace (each node's cost split by requested share)\n");
+        out.push_str(if s.idle_shared {
+            "\nChargeback by namespace (each node's cost split by requested share, idle shared pro rata)\n"
+        } else {
+            "\nChargeback by namespace (each node's cost split by requested share)\n"
+        });
         chargeback_table(&mut out, &s.cost_by_namespace, "NAMESPACE");
     }
     if let Some(label) = &s.chargeback_label
         && !s.cost_by_label.is_empty()
     {
-        let _ = writeln!(out, "\nChargeback by pod label {label}");
+        let _ = writeln!(
+            out,
+            "\nChargeback by label {label} (the pod's, else its Namespace's)"
+        );
         chargeback_table(&mut out, &s.cost_by_label, "LABEL");
     }
 
@@ -439,8 +545,40 @@ struct SummaryDoc<'a> {
     nodes_disrupted: &'a BTreeMap<String, u32>,
     evictions: &'a [eksplane_sim::WorkloadEvictions],
     notes: &'a [String],
+    unmodelled: &'a [eksplane_sim::Unmodelled],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    packing: Option<PackingDoc>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    beyond_ec2: Vec<BeyondDoc<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    total_cost_with_beyond_ec2_usd: Option<f64>,
+    idle_shared: bool,
     spot_interruptions: u32,
     price_model: &'a str,
+}
+
+#[derive(Serialize)]
+struct BeyondDoc<'a> {
+    item: &'a str,
+    quantity: u32,
+    usd_per_hour_each: f64,
+    usd: f64,
+    source: &'a str,
+}
+
+/// The packing bound in the document, rounded for stable digits.
+#[derive(Serialize)]
+struct PackingDoc {
+    t_seconds: u64,
+    pods: u64,
+    pods_left_out: u64,
+    provisioned_usd_per_hour: f64,
+    bound_usd_per_hour: f64,
+    within_percent: f64,
+    classes: usize,
+    offerings_used: usize,
+    offerings_given: usize,
+    summary: String,
 }
 
 #[derive(Serialize)]
@@ -522,6 +660,34 @@ pub fn render_json(v: &SimView) -> String {
             nodes_disrupted: &s.nodes_disrupted,
             evictions: &s.evictions,
             notes: &s.notes,
+            unmodelled: &s.unmodelled,
+            packing: s.packing.as_ref().map(|b| PackingDoc {
+                t_seconds: b.t_seconds,
+                pods: b.pods,
+                pods_left_out: b.pods_left_out,
+                provisioned_usd_per_hour: fixed(b.provisioned_usd_per_hour),
+                bound_usd_per_hour: fixed(b.bound_usd_per_hour),
+                within_percent: (finite(b.within_percent) * 100.0).round() / 100.0,
+                classes: b.classes,
+                offerings_used: b.offerings_used,
+                offerings_given: b.offerings_given,
+                summary: packing_sentence(b),
+            }),
+            beyond_ec2: s
+                .beyond_ec2
+                .iter()
+                .map(|b| BeyondDoc {
+                    item: &b.item,
+                    quantity: b.quantity,
+                    usd_per_hour_each: fixed(b.usd_per_hour_each),
+                    usd: fixed(b.usd),
+                    source: &b.source,
+                })
+                .collect(),
+            total_cost_with_beyond_ec2_usd: (!s.beyond_ec2.is_empty()).then(|| {
+                fixed(s.total_cost_usd + s.beyond_ec2.iter().map(|b| finite(b.usd)).sum::<f64>())
+            }),
+            idle_shared: s.idle_shared,
             spot_interruptions: s.spot_interruptions,
             price_model: &s.price_model,
         },
@@ -1259,13 +1425,21 @@ pub fn render_html(v: &SimView) -> String {
             h
         );
     }
-    o.push_str("</table>\n</div>\n<div>\n<h2>Chargeback by namespace</h2>\n");
+    o.push_str(if s.idle_shared {
+        "</table>\n</div>\n<div>\n<h2>Chargeback by namespace (idle shared pro rata)</h2>\n"
+    } else {
+        "</table>\n</div>\n<div>\n<h2>Chargeback by namespace</h2>\n"
+    });
     chargeback_html(&mut o, &s.cost_by_namespace, "namespace");
     o.push_str("</div>\n</div>\n");
     if let Some(label) = &s.chargeback_label
         && !s.cost_by_label.is_empty()
     {
-        let _ = writeln!(o, "<h2>Chargeback by pod label {}</h2>", esc(label));
+        let _ = writeln!(
+            o,
+            "<h2>Chargeback by label {} (the pod's, else its Namespace's)</h2>",
+            esc(label)
+        );
         chargeback_html(&mut o, &s.cost_by_label, "value");
     }
 
@@ -1311,12 +1485,55 @@ pub fn render_html(v: &SimView) -> String {
     if !s.price_model.is_empty() {
         let _ = writeln!(o, "<p class=\"prices\">Prices: {}</p>", esc(&s.price_model));
     }
+    if !s.beyond_ec2.is_empty() {
+        let others: f64 = s.beyond_ec2.iter().map(|b| finite(b.usd)).sum();
+        let _ = writeln!(
+            o,
+            "<h2>Beyond EC2</h2>\n<p>{} with the nodes' {}.</p>",
+            usd(others + finite(s.total_cost_usd)),
+            usd(s.total_cost_usd)
+        );
+        o.push_str("<table><tr><th>item</th><th class=\"n\">count</th><th class=\"n\">each per hour</th><th class=\"n\">cost</th><th>source</th></tr>");
+        for b in &s.beyond_ec2 {
+            let _ = write!(
+                o,
+                "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">${:.4}</td><td class=\"n\">{}</td><td>{}</td></tr>",
+                esc(&b.item),
+                b.quantity,
+                finite(b.usd_per_hour_each),
+                usd(b.usd),
+                esc(&b.source)
+            );
+        }
+        o.push_str("</table>\n");
+    }
+    if let Some(b) = &s.packing {
+        let _ = writeln!(
+            o,
+            "<h2>Packing</h2>\n<p class=\"packing\">{}</p>",
+            esc(&packing_sentence(b))
+        );
+    }
     if !s.notes.is_empty() {
         o.push_str("<h2>Not simulated</h2>\n<ul>");
         for n in &s.notes {
             let _ = write!(o, "<li>{}</li>", esc(n));
         }
         o.push_str("</ul>\n");
+    }
+
+    if !s.unmodelled.is_empty() {
+        o.push_str("<h2>Workload constraints not simulated, or in part</h2>\n<table><tr><th>workload</th><th>constraint</th><th>what the run does</th></tr>");
+        for u in &s.unmodelled {
+            let _ = write!(
+                o,
+                "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+                esc(&u.workload),
+                esc(&u.constraint),
+                esc(&u.treatment)
+            );
+        }
+        o.push_str("</table>\n");
     }
 
     if !s.unschedulable.is_empty() {
@@ -1361,6 +1578,19 @@ fn compare_rows(variants: &[(String, SimView)]) -> Vec<(&'static str, Vec<String
     };
     vec![
         ("total cost", col(&|s| usd(s.total_cost_usd))),
+        (
+            "cost with control plane and ALBs",
+            col(&|s| {
+                usd(s.total_cost_usd + s.beyond_ec2.iter().map(|b| finite(b.usd)).sum::<f64>())
+            }),
+        ),
+        (
+            "peak cost vs LP bound",
+            col(&|s| match &s.packing {
+                Some(b) => format!("+{:.1}%", finite(b.within_percent).max(0.0)),
+                None => "-".to_string(),
+            }),
+        ),
         ("peak nodes", col(&|s| group(s.peak_nodes.into()))),
         (
             "pending pod-seconds",
@@ -1431,6 +1661,13 @@ pub fn render_compare_human(variants: &[(String, SimView)]) -> String {
         for note in &v.summary.notes {
             let _ = writeln!(out, "  note ({n}): {note}");
         }
+        for u in &v.summary.unmodelled {
+            let _ = writeln!(
+                out,
+                "  not simulated ({n}): {}: {}: {}",
+                u.workload, u.constraint, u.treatment
+            );
+        }
     }
     out
 }
@@ -1495,6 +1732,10 @@ pub fn view(
             nodes_disrupted: s.nodes_disrupted.clone(),
             evictions: s.evictions.clone(),
             notes: s.notes.clone(),
+            unmodelled: s.unmodelled.clone(),
+            packing: s.packing.clone(),
+            beyond_ec2: s.beyond_ec2.clone(),
+            idle_shared: s.idle_shared,
             spot_interruptions: s.spot_interruptions,
             price_model: s.price_model.clone(),
         },

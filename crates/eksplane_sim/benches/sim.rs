@@ -20,6 +20,10 @@
 //!     search and single-node consolidation simulate every candidate: the
 //!     worst case. And the same with 4,000 pods of 900m without anti-affinity
 //!     on m6i.large/xlarge, where candidates do consolidate.
+//! (e) The LP lower bound on the cost of the peak (`eksplane_sim::bound`)
+//!     after the first tick of (c): one class of pods over ~1,100 instance
+//!     types at 1k to 20k pods; and the same pods split into 8 classes by a
+//!     nodeSelector on the instance category.
 //! Run: `cargo bench -p eksplane_sim --bench sim` (`-- c` for (c) alone).
 #![allow(clippy::print_stdout)] // a bench binary reports its figures
 
@@ -420,6 +424,67 @@ spec:
     }
 }
 
+fn bench_e() {
+    const CATEGORIES: [&str; 7] = ["c", "m", "r", "t", "i", "x", "z"];
+    for count in [1_000usize, 5_000, 20_000] {
+        for split in [false, true] {
+            let mut text = karpenter_shape(count);
+            if split {
+                // Every Deployment gets a category: classes by where they may run.
+                let mut k = 0usize;
+                text = text
+                    .split("    spec:\n")
+                    .enumerate()
+                    .map(|(i, part)| {
+                        if i == 0 {
+                            part.to_string()
+                        } else if i == 1 {
+                            // The NodePool's template.
+                            format!("    spec:\n{part}")
+                        } else {
+                            k += 1;
+                            format!(
+                                "    spec:\n      nodeSelector: {{karpenter.k8s.aws/instance-category: {}}}\n{part}",
+                                CATEGORIES[k % CATEGORIES.len()]
+                            )
+                        }
+                    })
+                    .collect::<Vec<_>>()
+                    .join("");
+            }
+            let l = eksplane_load::load_texts([("bench.yaml", text.as_str())]);
+            let inputs =
+                match SimInputs::new(&l.platform, Catalog::embedded(), WorkloadSpec::default()) {
+                    Ok(i) => i,
+                    Err(e) => panic!("{e}"),
+                };
+            let mut sim = Simulation::new(&inputs, &SimOptions::default());
+            sim.tick();
+            let mut best = f64::MAX;
+            let mut last = None;
+            for _ in 0..3 {
+                let t0 = Instant::now();
+                let b = sim.packing_bound();
+                best = best.min(t0.elapsed().as_secs_f64());
+                last = Some(b);
+            }
+            match last {
+                Some(Ok(Some(b))) => println!(
+                    "(e) LP bound, {count} pods, {} classes: best of 3 {:.1} ms; {} of {} offerings after dominance; provisioned ${:.2}/h, bound ${:.2}/h, within {:.1}%",
+                    b.classes,
+                    best * 1e3,
+                    b.offerings_used,
+                    b.offerings_given,
+                    b.provisioned_usd_per_hour,
+                    b.bound_usd_per_hour,
+                    b.within_percent
+                ),
+                other => println!("(e) LP bound, {count} pods: {other:?}"),
+            }
+        }
+    }
+}
+
 fn main() {
     let only: Vec<String> = std::env::args()
         .skip(1)
@@ -445,5 +510,8 @@ fn main() {
     }
     if run("d") {
         bench_d();
+    }
+    if run("e") {
+        bench_e();
     }
 }

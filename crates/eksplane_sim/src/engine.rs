@@ -204,7 +204,9 @@ struct Claim {
     max_capacity_mem: u64,
     counts: Vec<(usize, u32)>,
     members: Vec<u32>,
-    pinned_zone: bool,
+    /// (shape, zone) of each pod whose zone constraint pinned the claim,
+    /// counted in `zone_counts` while the claim is packed.
+    pinned: Vec<(u32, u32)>,
     /// A disruption replacement: the nodes it replaces, for the event.
     replaces: Option<String>,
 }
@@ -304,6 +306,14 @@ pub struct Simulation<'a> {
     /// `ConsolidationState`), and the state consolidation last found nothing in.
     cluster_state: u64,
     consolidated_state: Option<u64>,
+    /// Pods per workload packed into NodeClaims of the current pass (the
+    /// pod-affinity "first pod" rule looks here too).
+    in_claims: Vec<u32>,
+    /// The highest hourly price of the nodes alive, when, and the pods per
+    /// workload (not deleted) then: the peak the packing bound is for.
+    peak_rate: f64,
+    peak_at: u64,
+    peak_demand: Vec<u32>,
 }
 
 fn count_in(counts: &[u32], shapes: &[usize]) -> u32 {
@@ -387,6 +397,10 @@ impl<'a> Simulation<'a> {
             spot_interruptions: 0,
             cluster_state: 0,
             consolidated_state: None,
+            in_claims: vec![0; n],
+            peak_rate: 0.0,
+            peak_at: 0,
+            peak_demand: Vec::new(),
         }
     }
 
@@ -423,6 +437,25 @@ impl<'a> Simulation<'a> {
                 .or_insert(0) += 1;
         }
         m
+    }
+
+    /// Each placed pod (bound or nominated) as (workload, node, zone), in
+    /// pod order.
+    pub fn placements(&self) -> Vec<(String, String, String)> {
+        self.pods
+            .iter()
+            .filter_map(|p| match p.state {
+                PodState::Nominated(n) | PodState::Bound { node: n, .. } => {
+                    let node = &self.nodes[n as usize];
+                    Some((
+                        self.inp.shapes[p.shape as usize].key.clone(),
+                        node.name.clone(),
+                        self.inp.zones[node.zone].clone(),
+                    ))
+                }
+                _ => None,
+            })
+            .collect()
     }
 
     /// Nodes chosen for disruption and not yet deleted.
@@ -725,27 +758,56 @@ impl<'a> Simulation<'a> {
 
     // ---- kube-scheduler ---------------------------------------------------
 
-    /// Whether a pod of `s` passes the filters on node `ni`; `zones`: the
+    /// Whether a pod of `s` passes the filters on node `ni` under the
+    /// constraints of level `lv` (`Shape::levels`); `zones`: the
     /// topology-spread zone domains (bitmask over zones); `host_mins`: per
     /// spread, the hostname minimum once computed (constant while one pod
     /// scans the nodes; the caller starts each pod with `None`s).
-    fn feasible(&self, s: usize, ni: usize, zones: u64, host_mins: &mut [Option<u32>]) -> bool {
+    fn feasible(
+        &self,
+        s: usize,
+        lv: usize,
+        ni: usize,
+        zones: u64,
+        host_mins: &mut [Option<u32>],
+    ) -> bool {
         let sh = &self.inp.shapes[s];
+        let cons = &sh.levels[lv.min(sh.levels.len().saturating_sub(1))];
+        let compat = cons.compat.as_ref().unwrap_or(&sh.compat);
         let n = &self.nodes[ni];
         let ty = &self.inp.pools[n.pool].types[n.ty];
-        if sh.compat[n.pool][n.ty] & n.bit == 0
+        if compat[n.pool][n.ty] & n.bit == 0
             || n.pods + 1 > ty.pods
             || n.used_cpu + sh.cpu_millis > ty.cpu_millis
             || n.used_mem + sh.memory_bytes > ty.memory_bytes
         {
             return false;
         }
-        if sh.anti_affinity.iter().any(|&a| n.counts[a] > 0)
+        if cons.anti_affinity.iter().any(|&a| n.counts[a] > 0)
             || sh.repelled_by.iter().any(|&r| n.counts[r] > 0)
+            || cons
+                .zone_anti_affinity
+                .iter()
+                .any(|&a| self.zone_counts[a][n.zone] > 0)
+            || sh
+                .zone_repelled_by
+                .iter()
+                .any(|&r| self.zone_counts[r][n.zone] > 0)
         {
             return false;
         }
-        for (k, sp) in sh.spreads.iter().enumerate() {
+        for a in &cons.affinity {
+            let here = match a.topology {
+                Topology::Hostname => count_in(&n.counts, &a.selects) > 0,
+                Topology::Zone => self.zone_count(&a.selects, n.zone) > 0,
+            };
+            // The first pod of a self-matching term may go anywhere.
+            let first = a.self_match && !self.any_placed(&a.selects);
+            if !here && !first {
+                return false;
+            }
+        }
+        for (k, sp) in cons.spreads.iter().enumerate() {
             let me = u32::from(sp.self_match);
             match sp.topology {
                 Topology::Zone => {
@@ -777,6 +839,14 @@ impl<'a> Simulation<'a> {
             }
         }
         true
+    }
+
+    /// Whether any pod of `selects` is placed on a node or packed into a
+    /// NodeClaim of the current pass (the pod-affinity "first pod" rule).
+    fn any_placed(&self, selects: &[usize]) -> bool {
+        selects
+            .iter()
+            .any(|&s| self.in_claims[s] > 0 || self.zone_counts[s].iter().any(|&c| c > 0))
     }
 
     fn zone_count(&self, selects: &[usize], z: usize) -> u32 {
@@ -849,7 +919,10 @@ impl<'a> Simulation<'a> {
                 still.push(pid);
                 continue;
             }
-            let zones = if self.inp.shapes[s]
+            let sh = &self.inp.shapes[s];
+            let lv = sh.levels.len().saturating_sub(1);
+            let zones = if sh
+                .required()
                 .spreads
                 .iter()
                 .any(|x| x.topology == Topology::Zone)
@@ -858,8 +931,7 @@ impl<'a> Simulation<'a> {
             } else {
                 0
             };
-            let sh = &self.inp.shapes[s];
-            let mut host_mins = vec![None; sh.spreads.len()];
+            let mut host_mins = vec![None; sh.required().spreads.len()];
             let mut best: Option<(u64, usize)> = None;
             let mut found = 0;
             let start = self.next_start % ready.len();
@@ -867,7 +939,7 @@ impl<'a> Simulation<'a> {
             for k in 0..ready.len() {
                 let ni = ready[(start + k) % ready.len()];
                 scanned = k + 1;
-                if !self.feasible(s, ni, zones, &mut host_mins) {
+                if !self.feasible(s, lv, ni, zones, &mut host_mins) {
                     continue;
                 }
                 found += 1;
@@ -1044,7 +1116,57 @@ impl<'a> Simulation<'a> {
 
     // ---- Karpenter --------------------------------------------------------
 
+    /// Static NodePools (`spec.replicas`): Karpenter keeps that many nodes
+    /// of the pool, whatever the pods (karpenter.sh/docs/concepts/nodepools/,
+    /// `spec.replicas`, Karpenter >= 1.7): a node that goes (drift, expiry, interruption)
+    /// is launched again; consolidation never takes them.
+    fn keep_static(&mut self, t: u64) {
+        let inp = self.inp;
+        for (pi, pool) in inp.pools.iter().enumerate() {
+            let Some(want) = pool.replicas else {
+                continue;
+            };
+            if pool.types.is_empty() {
+                continue;
+            }
+            let have = self
+                .nodes
+                .iter()
+                .filter(|n| n.alive && n.pool == pi && n.disrupting.is_none())
+                .count() as u32;
+            if have >= want {
+                continue;
+            }
+            let mut per_zone = vec![0u32; inp.zones.len()];
+            for n in self.nodes.iter().filter(|n| n.alive) {
+                per_zone[n.zone] += 1;
+            }
+            for _ in have..want {
+                let mut c = Claim {
+                    pool: pi,
+                    types: (0..pool.types.len() as u32).collect(),
+                    mask: u64::MAX,
+                    cpu: 0,
+                    mem: 0,
+                    pods: 0,
+                    max_cpu: 0,
+                    max_mem: 0,
+                    max_pods: 0,
+                    max_capacity_cpu: 0,
+                    max_capacity_mem: 0,
+                    counts: Vec::new(),
+                    members: Vec::new(),
+                    pinned: Vec::new(),
+                    replaces: None,
+                };
+                c.refresh_max(pool);
+                self.launch(c, t, &mut per_zone);
+            }
+        }
+    }
+
     fn provision(&mut self, t: u64) {
+        self.keep_static(t);
         let inp = self.inp;
         let mut queue: Vec<u32> = self
             .pending
@@ -1103,78 +1225,87 @@ impl<'a> Simulation<'a> {
                 }
                 m
             });
-            // 1. In-flight nodes.
-            let mut host_mins = vec![None; sh.spreads.len()];
-            if let Some(&ni) = inflight
-                .iter()
-                .find(|&&ni| self.feasible(s, ni, zones, &mut host_mins))
-            {
-                self.place(pid, ni);
-                self.pods[pid as usize].state = PodState::Nominated(ni as u32);
-                self.nodes[ni].nominated.push(pid);
-                continue;
-            }
-            // 2. Claims of this pass, first fit in creation order
-            // (scheduler.go `add` walks `newNodeClaims`). The room index
-            // skips claims without room; `cursor[s]` skips claims that
-            // refused this workload for a reason that lasts the pass.
-            let mut added = false;
-            let need = (sh.cpu_millis, sh.memory_bytes, 1);
-            let mut from = cursor[s];
-            let mut contiguous = true;
-            while let Some(i) = room.first_fitting(from, need) {
-                match self.claim_try(&mut claims[i], s, zones) {
-                    Ok(()) => {
-                        claims[i].members.push(pid);
-                        room.set(i, claims[i].room());
-                        if contiguous {
-                            cursor[s] = i;
-                        }
-                        added = true;
-                        break;
-                    }
-                    Err(Refusal::ForThePass) => {
-                        if contiguous {
-                            cursor[s] = i + 1;
-                        }
-                    }
-                    Err(Refusal::ForNow) => contiguous = false,
-                }
-                from = i + 1;
-            }
-            if added {
-                continue;
-            }
-            if contiguous {
-                cursor[s] = claims.len();
-            }
-            // 3. A new claim from the first pool that can take it.
+            // Karpenter's preferences: every level from the strictest, each
+            // relaxing one more preferred term (preferences.go `Relax`).
+            let levels = sh.levels.len().max(1);
             let mut reasons = Vec::new();
-            for pi in 0..inp.pools.len() {
-                match self.new_claim(pi, s, zones, &usage, &claims, &claims_in_pool) {
-                    Ok(mut c) => {
-                        if self.claim_try(&mut c, s, zones).is_ok() {
-                            c.members.push(pid);
-                            room.push(c.room());
-                            claims.push(c);
-                            claims_in_pool[pi] += 1;
+            let mut added = false;
+            'levels: for lv in 0..levels {
+                let last = lv + 1 == levels;
+                // 1. In-flight nodes.
+                let mut host_mins = vec![None; sh.levels.get(lv).map_or(0, |c| c.spreads.len())];
+                if let Some(&ni) = inflight
+                    .iter()
+                    .find(|&&ni| self.feasible(s, lv, ni, zones, &mut host_mins))
+                {
+                    self.place(pid, ni);
+                    self.pods[pid as usize].state = PodState::Nominated(ni as u32);
+                    self.nodes[ni].nominated.push(pid);
+                    added = true;
+                    break 'levels;
+                }
+                // 2. Claims of this pass, first fit in creation order
+                // (scheduler.go `add` walks `newNodeClaims`). The room index
+                // skips claims without room; `cursor[s]` skips claims that
+                // refused this workload (under its required constraints)
+                // for a reason that lasts the pass.
+                let need = (sh.cpu_millis, sh.memory_bytes, 1);
+                let mut from = if last { cursor[s] } else { 0 };
+                let mut contiguous = last;
+                while let Some(i) = room.first_fitting(from, need) {
+                    match self.claim_try(&mut claims[i], s, lv, zones) {
+                        Ok(()) => {
+                            claims[i].members.push(pid);
+                            room.set(i, claims[i].room());
+                            if contiguous {
+                                cursor[s] = i;
+                            }
                             added = true;
-                            break;
+                            break 'levels;
                         }
-                        reasons.push(format!(
-                            "{}: no instance type satisfies the pod's requirements and topology",
-                            inp.pools[pi].name
-                        ));
+                        Err(Refusal::ForThePass) => {
+                            if contiguous {
+                                cursor[s] = i + 1;
+                            }
+                        }
+                        Err(Refusal::ForNow) => contiguous = false,
                     }
-                    Err((reason, limit)) => {
-                        if limit && !self.limit_hit[pi] {
-                            self.limit_hit[pi] = true;
-                            self.event(
-                                EventKind::NodePoolLimit,
-                                format!("nodepool {}: {reason}", inp.pools[pi].name),
-                            );
+                    from = i + 1;
+                }
+                if contiguous {
+                    cursor[s] = claims.len();
+                }
+                // 3. A new claim from the first pool that can take it.
+                for pi in 0..inp.pools.len() {
+                    match self.new_claim(pi, s, lv, &usage, &claims, &claims_in_pool) {
+                        Ok(mut c) => {
+                            if self.claim_try(&mut c, s, lv, zones).is_ok() {
+                                c.members.push(pid);
+                                room.push(c.room());
+                                claims.push(c);
+                                claims_in_pool[pi] += 1;
+                                added = true;
+                                break 'levels;
+                            }
+                            if last {
+                                reasons.push(format!(
+                                    "{}: no instance type satisfies the pod's requirements and topology",
+                                    inp.pools[pi].name
+                                ));
+                            }
                         }
-                        reasons.push(format!("{}: {reason}", inp.pools[pi].name));
+                        Err((reason, limit)) => {
+                            if limit && !self.limit_hit[pi] {
+                                self.limit_hit[pi] = true;
+                                self.event(
+                                    EventKind::NodePoolLimit,
+                                    format!("nodepool {}: {reason}", inp.pools[pi].name),
+                                );
+                            }
+                            if last {
+                                reasons.push(format!("{}: {reason}", inp.pools[pi].name));
+                            }
+                        }
                     }
                 }
             }
@@ -1202,6 +1333,7 @@ impl<'a> Simulation<'a> {
         for n in self.nodes.iter().filter(|n| n.alive) {
             per_zone[n.zone] += 1;
         }
+        self.in_claims.iter_mut().for_each(|c| *c = 0);
         for c in claims {
             self.launch(c, t, &mut per_zone);
         }
@@ -1211,7 +1343,7 @@ impl<'a> Simulation<'a> {
         &self,
         pi: usize,
         s: usize,
-        _zones: u64,
+        lv: usize,
         usage: &[(u64, u64, u64)],
         claims: &[Claim],
         claims_in_pool: &[u64],
@@ -1222,6 +1354,20 @@ impl<'a> Simulation<'a> {
         if let Some(b) = &sh.pool_block[pi] {
             return Err((b.clone(), false));
         }
+        if pool.replicas.is_some() {
+            // A static NodePool keeps its replica count; Karpenter does
+            // not provision it for pending pods (karpenter.sh/docs/concepts/
+            // nodepools/ "Static NodePools").
+            return Err((
+                "static NodePool (spec.replicas): no nodes are provisioned for pending pods".into(),
+                false,
+            ));
+        }
+        let compat_rows = sh
+            .levels
+            .get(lv)
+            .and_then(|c| c.compat.as_ref())
+            .unwrap_or(&sh.compat);
         if pool.types.is_empty() {
             return Err(("no instance type the NodePool allows can be launched (requirements x catalog x offerings is empty)".into(), false));
         }
@@ -1248,7 +1394,7 @@ impl<'a> Simulation<'a> {
         let mut any_compat = false;
         let mut any_fit = false;
         for (ti, ty) in pool.types.iter().enumerate() {
-            let compat = sh.compat[pi][ti] != 0;
+            let compat = compat_rows[pi][ti] != 0;
             let fits = sh.cpu_millis <= ty.cpu_millis
                 && sh.memory_bytes <= ty.memory_bytes
                 && ty.pods >= 1;
@@ -1302,9 +1448,22 @@ impl<'a> Simulation<'a> {
             max_capacity_mem: 0,
             counts: Vec::new(),
             members: Vec::new(),
-            pinned_zone: false,
+            pinned: Vec::new(),
             replaces: None,
         };
+        if !min_values_met(pool, &c.types) {
+            return Err((
+                format!(
+                    "minValues not met: the instance types left cannot satisfy {}",
+                    pool.min_values
+                        .iter()
+                        .map(|m| format!("{} >= {}", m.key, m.min))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                false,
+            ));
+        }
         c.refresh_max(pool);
         if !c.types.iter().any(|&t| {
             let ty = &pool.types[t as usize];
@@ -1325,55 +1484,102 @@ impl<'a> Simulation<'a> {
     }
 
     /// `NodeClaim.Add` (nodeclaim.go): keeps the instance types that still
-    /// fit. Within a pass a claim only fills and narrows, so a refusal lasts
-    /// the pass unless it came from a zone spread, whose minimum moves as
-    /// other pods are placed.
-    fn claim_try(&mut self, c: &mut Claim, s: usize, zones: u64) -> Result<(), Refusal> {
+    /// fit, under the constraints of level `lv`. Within a pass a claim only
+    /// fills and narrows, so a refusal lasts the pass unless it came from a
+    /// zone constraint or a pod affinity, which other pods' placement moves.
+    fn claim_try(&mut self, c: &mut Claim, s: usize, lv: usize, zones: u64) -> Result<(), Refusal> {
         let inp = self.inp;
         let sh = &inp.shapes[s];
+        let cons = &sh.levels[lv.min(sh.levels.len().saturating_sub(1))];
         let pool = &inp.pools[c.pool];
         let (cpu, mem, pods) = (c.cpu + sh.cpu_millis, c.mem + sh.memory_bytes, c.pods + 1);
         if cpu > c.max_cpu || mem > c.max_mem || pods > c.max_pods {
             return Err(Refusal::ForThePass);
         }
-        if sh.anti_affinity.iter().any(|&a| c.count(&[a]) > 0)
+        if cons.anti_affinity.iter().any(|&a| c.count(&[a]) > 0)
             || sh.repelled_by.iter().any(|&r| c.count(&[r]) > 0)
         {
             return Err(Refusal::ForThePass);
         }
-        let zone_spread = sh.spreads.iter().any(|x| x.topology == Topology::Zone);
+        for a in &cons.affinity {
+            let first = a.self_match && !self.any_placed(&a.selects);
+            if a.topology == Topology::Hostname && c.count(&a.selects) == 0 && !first {
+                return Err(Refusal::ForNow);
+            }
+        }
+        let zone_bound = cons.zone_dependent() || !sh.zone_repelled_by.is_empty();
         let mut mask = c.mask;
         let mut pin: Option<usize> = None;
-        for sp in &sh.spreads {
-            let me = u32::from(sp.self_match);
-            match sp.topology {
-                Topology::Hostname => {
-                    // A new node's domain: the minimum is 0.
-                    if c.count(&sp.selects) + me > sp.max_skew {
-                        return Err(Refusal::ForThePass);
+        if zone_bound {
+            // Zones the pod's zone affinity and anti-affinity allow.
+            let mut allowed = 0u64;
+            for z in 0..inp.zones.len() {
+                if mask & (0b11 << (z * 2)) == 0 {
+                    continue;
+                }
+                let repelled = cons
+                    .zone_anti_affinity
+                    .iter()
+                    .chain(&sh.zone_repelled_by)
+                    .any(|&a| self.zone_counts[a][z] > 0);
+                let attracted = cons.affinity.iter().all(|a| {
+                    a.topology != Topology::Zone
+                        || self.zone_count(&a.selects, z) > 0
+                        || (a.self_match && !self.any_placed(&a.selects))
+                });
+                if !repelled && attracted {
+                    allowed |= 1 << z;
+                }
+            }
+            let spreads: Vec<&crate::inputs::Spread> = cons
+                .spreads
+                .iter()
+                .filter(|x| x.topology == Topology::Zone)
+                .collect();
+            let mut best: Option<(u32, usize)> = None;
+            for z in 0..inp.zones.len() {
+                if allowed & (1 << z) == 0 {
+                    continue;
+                }
+                // The zone with the fewest pods of the first zone spread
+                // that every zone spread's skew allows.
+                let mut fits = true;
+                let mut key = 0u32;
+                for (k, sp) in spreads.iter().enumerate() {
+                    if zones & (1 << z) == 0 {
+                        fits = false;
+                        break;
+                    }
+                    let me = u32::from(sp.self_match);
+                    let cz = self.zone_count(&sp.selects, z);
+                    if cz + me > self.zone_min(&sp.selects, zones) + sp.max_skew {
+                        fits = false;
+                        break;
+                    }
+                    if k == 0 {
+                        key = cz;
                     }
                 }
-                Topology::Zone => {
-                    let min = self.zone_min(&sp.selects, zones);
-                    let mut best: Option<(u32, usize)> = None;
-                    for z in 0..inp.zones.len() {
-                        if zones & (1 << z) == 0 || mask & (0b11 << (z * 2)) == 0 {
-                            continue;
-                        }
-                        let cz = self.zone_count(&sp.selects, z);
-                        if cz + me <= min + sp.max_skew && best.is_none_or(|(b, _)| cz < b) {
-                            best = Some((cz, z));
-                        }
-                    }
-                    let Some((_, z)) = best else {
-                        return Err(Refusal::ForNow);
-                    };
-                    mask &= 0b11 << (z * 2);
-                    pin = Some(z);
+                if fits && best.is_none_or(|(b, _)| key < b) {
+                    best = Some((key, z));
+                }
+            }
+            let Some((_, z)) = best else {
+                return Err(Refusal::ForNow);
+            };
+            mask &= 0b11 << (z * 2);
+            pin = Some(z);
+        }
+        for sp in &cons.spreads {
+            if sp.topology == Topology::Hostname {
+                // A new node's domain: the minimum is 0.
+                let me = u32::from(sp.self_match);
+                if c.count(&sp.selects) + me > sp.max_skew {
+                    return Err(Refusal::ForThePass);
                 }
             }
         }
-        let row = &sh.compat[c.pool];
+        let row = &cons.compat.as_ref().unwrap_or(&sh.compat)[c.pool];
         let keep = |t: &u32| {
             let ty = &pool.types[*t as usize];
             cpu <= ty.cpu_millis
@@ -1381,14 +1587,23 @@ impl<'a> Simulation<'a> {
                 && pods <= ty.pods
                 && row[*t as usize] & mask & ty.offerings != 0
         };
+        let refusal = if zone_bound {
+            Refusal::ForNow
+        } else {
+            Refusal::ForThePass
+        };
         if !c.types.iter().any(keep) {
-            return Err(if zone_spread {
-                Refusal::ForNow
-            } else {
-                Refusal::ForThePass
-            });
+            return Err(refusal);
         }
-        c.types.retain(keep);
+        if !pool.min_values.is_empty() {
+            let kept: Vec<u32> = c.types.iter().copied().filter(|t| keep(t)).collect();
+            if !min_values_met(pool, &kept) {
+                return Err(refusal);
+            }
+            c.types = kept;
+        } else {
+            c.types.retain(keep);
+        }
         let mut union = 0u64;
         for &t in &c.types {
             union |= row[t as usize];
@@ -1402,8 +1617,9 @@ impl<'a> Simulation<'a> {
             Some(x) => x.1 += 1,
             None => c.counts.push((s, 1)),
         }
+        self.in_claims[s] += 1;
         if let Some(z) = pin {
-            c.pinned_zone = true;
+            c.pinned.push((s as u32, z as u32));
             self.zone_counts[s][z] += 1;
         }
         Ok(())
@@ -1424,24 +1640,12 @@ impl<'a> Simulation<'a> {
         }
     }
 
-    /// Gives back the zone counts a claim's zone-spread pods took while it
+    /// Gives back the zone counts a claim's zone-pinned pods took while it
     /// was packed.
     fn unpin(&mut self, c: &Claim) {
-        let inp = self.inp;
-        if c.pinned_zone {
-            for &pid in &c.members {
-                let s = self.pods[pid as usize].shape as usize;
-                if !inp.shapes[s]
-                    .spreads
-                    .iter()
-                    .any(|x| x.topology == Topology::Zone)
-                {
-                    continue;
-                }
-                if let Some(z) = (0..inp.zones.len()).find(|z| c.mask & (0b11 << (z * 2)) != 0) {
-                    self.zone_counts[s][z] = self.zone_counts[s][z].saturating_sub(1);
-                }
-            }
+        for &(s, z) in &c.pinned {
+            let (s, z) = (s as usize, z as usize);
+            self.zone_counts[s][z] = self.zone_counts[s][z].saturating_sub(1);
         }
     }
 
@@ -1582,6 +1786,11 @@ impl<'a> Simulation<'a> {
             self.nodes[ni].nominated = c.members.clone();
             let purpose = match &c.replaces {
                 Some(r) => format!("to replace {r}"),
+                None if pool.replicas.is_some() => format!(
+                    "as a replica of static nodepool {} ({} replicas)",
+                    pool.name,
+                    pool.replicas.unwrap_or(0)
+                ),
                 None => format!("for {} pods", c.members.len()),
             };
             let msg = format!(
@@ -1642,9 +1851,11 @@ impl<'a> Simulation<'a> {
             }
         }
         let mut alive = 0u32;
+        let mut rate = 0.0;
         let mut by_type: BTreeMap<String, u32> = BTreeMap::new();
         for n in self.nodes.iter().filter(|n| n.alive) {
             alive += 1;
+            rate += n.usd_per_hour;
             let pool = &inp.pools[n.pool];
             let ty = &pool.types[n.ty];
             let cost = n.usd_per_hour * dt / 3600.0;
@@ -1659,22 +1870,34 @@ impl<'a> Simulation<'a> {
             let acpu = (ty.cpu_millis + pool.daemon_cpu_millis).max(1) as f64;
             let amem = (ty.memory_bytes + pool.daemon_memory_bytes).max(1) as f64;
             let mut shared = 0.0;
+            let mut split: Vec<(usize, f64)> = Vec::new();
             for &(ns, c, m) in n.ns_req.iter().chain(pool.daemon_by_namespace.iter()) {
                 if c == 0 && m == 0 {
                     continue;
                 }
-                let share = request_share(c, m, acpu, amem, &mut shared);
+                split.push((ns, request_share(c, m, acpu, amem, &mut shared)));
+            }
+            // Idle shared out pro rata (split cost allocation's option), or
+            // kept as `(idle)`.
+            let scale = if inp.share_idle && shared > 0.0 {
+                1.0 / shared
+            } else {
+                1.0
+            };
+            for (ns, share) in split {
                 *self
                     .cost_by_ns
                     .entry(inp.namespaces[ns].clone())
-                    .or_insert(0.0) += cost * share;
+                    .or_insert(0.0) += cost * share * scale;
             }
             *self.cost_by_ns.entry("(idle)".to_string()).or_insert(0.0) +=
-                cost * (1.0 - shared).max(0.0);
-            // The same split by the value of one pod label (EKS split cost
-            // allocation groups by labels the same way), when asked.
+                cost * (1.0 - shared * scale).max(0.0);
+            // The same split by the value of one label (EKS split cost
+            // allocation groups by labels the same way), when asked: the
+            // pod's label, else its Namespace's.
             if let Some(key) = &inp.chargeback_label {
                 let mut shared = 0.0;
+                let mut split: Vec<(String, f64)> = Vec::new();
                 for (sidx, &count) in n.counts.iter().enumerate() {
                     if count == 0 {
                         continue;
@@ -1689,21 +1912,36 @@ impl<'a> Simulation<'a> {
                     let value = sh
                         .labels
                         .get(key)
+                        .or_else(|| {
+                            inp.namespace_labels
+                                .get(sh.namespace)
+                                .and_then(|l| l.get(key))
+                        })
                         .map_or_else(|| format!("({key} unset)"), |v| format!("{key}={v}"));
-                    *self.cost_by_label.entry(value).or_insert(0.0) += cost * share;
+                    split.push((value, share));
                 }
                 for &(_, c, m) in &pool.daemon_by_namespace {
                     let share = request_share(c, m, acpu, amem, &mut shared);
-                    *self
-                        .cost_by_label
-                        .entry("(daemonsets)".to_string())
-                        .or_insert(0.0) += cost * share;
+                    split.push(("(daemonsets)".to_string(), share));
+                }
+                let scale = if inp.share_idle && shared > 0.0 {
+                    1.0 / shared
+                } else {
+                    1.0
+                };
+                for (value, share) in split {
+                    *self.cost_by_label.entry(value).or_insert(0.0) += cost * share * scale;
                 }
                 *self
                     .cost_by_label
                     .entry("(idle)".to_string())
-                    .or_insert(0.0) += cost * (1.0 - shared).max(0.0);
+                    .or_insert(0.0) += cost * (1.0 - shared * scale).max(0.0);
             }
+        }
+        if rate > self.peak_rate {
+            self.peak_rate = rate;
+            self.peak_at = t;
+            self.peak_demand.clone_from(&self.alive_by_shape);
         }
         self.pending_seconds += f64::from(pending) * dt;
         self.stuck_seconds += f64::from(stuck) * dt;
@@ -1762,8 +2000,110 @@ impl<'a> Simulation<'a> {
         }
     }
 
+    /// The LP lower bound for the pods of the peak (`bound.rs`) against the
+    /// nodes' hourly price then; `Err` says why there is none.
+    pub fn packing_bound(&self) -> Result<Option<crate::bound::PackingBound>, String> {
+        use crate::bound::{Class, Offering, PackingBound, lower_bound};
+        let inp = self.inp;
+        if self.peak_rate <= 0.0 {
+            return Ok(None);
+        }
+        // Offerings: (pool, type, capacity type) at the cheapest zone.
+        let mut offerings: Vec<Offering> = Vec::new();
+        let mut index: BTreeMap<(usize, usize, usize), usize> = BTreeMap::new();
+        for (pi, pool) in inp.pools.iter().enumerate() {
+            for (ti, ty) in pool.types.iter().enumerate() {
+                for (ct, ct_name) in CAPACITY_TYPES.iter().enumerate() {
+                    let price = (0..inp.zones.len())
+                        .filter(|z| ty.offerings & (1 << (z * 2 + ct)) != 0)
+                        .map(|z| self.offering_price(ty, z, ct))
+                        .reduce(f64::min);
+                    let Some(price) = price else { continue };
+                    index.insert((pi, ti, ct), offerings.len());
+                    offerings.push(Offering {
+                        name: format!("{}/{}/{ct_name}", pool.name, ty.name),
+                        cpu_millis: ty.cpu_millis,
+                        memory_bytes: ty.memory_bytes,
+                        pods: ty.pods,
+                        usd_per_hour: price,
+                    });
+                }
+            }
+        }
+        // Classes: workloads that may use the same offerings.
+        let mut classes: Vec<Class> = Vec::new();
+        let mut by_sig: BTreeMap<Vec<usize>, usize> = BTreeMap::new();
+        let (mut pods, mut left_out) = (0u64, 0u64);
+        for (s, &n) in self.peak_demand.iter().enumerate() {
+            if n == 0 {
+                continue;
+            }
+            let sh = &inp.shapes[s];
+            let mut sig = Vec::new();
+            for (pi, pool) in inp.pools.iter().enumerate() {
+                if sh.pool_block[pi].is_some() {
+                    continue;
+                }
+                for (ti, ty) in pool.types.iter().enumerate() {
+                    if sh.cpu_millis > ty.cpu_millis
+                        || sh.memory_bytes > ty.memory_bytes
+                        || ty.pods == 0
+                    {
+                        continue;
+                    }
+                    for ct in 0..CAPACITY_TYPES.len() {
+                        let any = (0..inp.zones.len())
+                            .any(|z| sh.compat[pi][ti] & (1 << (z * 2 + ct)) != 0);
+                        if any && let Some(&o) = index.get(&(pi, ti, ct)) {
+                            sig.push(o);
+                        }
+                    }
+                }
+            }
+            if sig.is_empty() {
+                left_out += u64::from(n);
+                continue;
+            }
+            pods += u64::from(n);
+            let k = *by_sig.entry(sig.clone()).or_insert_with(|| {
+                classes.push(Class {
+                    cpu_millis: 0,
+                    memory_bytes: 0,
+                    pods: 0,
+                    offerings: sig,
+                });
+                classes.len() - 1
+            });
+            let c = &mut classes[k];
+            c.cpu_millis += sh.cpu_millis * u64::from(n);
+            c.memory_bytes += sh.memory_bytes * u64::from(n);
+            c.pods += u64::from(n);
+        }
+        let b = lower_bound(&offerings, &classes).map_err(|e| e.to_string())?;
+        let within = if b.usd_per_hour > 0.0 {
+            100.0 * (self.peak_rate - b.usd_per_hour) / b.usd_per_hour
+        } else {
+            0.0
+        };
+        Ok(Some(PackingBound {
+            t_seconds: self.peak_at,
+            pods,
+            pods_left_out: left_out,
+            provisioned_usd_per_hour: self.peak_rate,
+            bound_usd_per_hour: b.usd_per_hour,
+            within_percent: within,
+            classes: classes.len(),
+            offerings_used: b.offerings_used,
+            offerings_given: b.offerings_given,
+        }))
+    }
+
     pub fn finish(self) -> SimResult {
         let inp = self.inp;
+        let (packing, packing_error) = match self.packing_bound() {
+            Ok(p) => (p, None),
+            Err(e) => (None, Some(format!("no packing bound: {e}"))),
+        };
         let unschedulable = self
             .unschedulable
             .iter()
@@ -1794,7 +2134,24 @@ impl<'a> Simulation<'a> {
                 nodes_launched: self.nodes_launched,
                 nodes_deleted: self.nodes_deleted,
                 nodes_disrupted: self.disrupted,
-                notes: inp.notes.clone(),
+                notes: inp.notes.iter().cloned().chain(packing_error).collect(),
+                unmodelled: inp.unmodelled.clone(),
+                packing,
+                idle_shared: inp.share_idle,
+                beyond_ec2: inp
+                    .beyond_ec2
+                    .iter()
+                    .map(|b| crate::result::CostBeyondEc2 {
+                        item: b.item.clone(),
+                        quantity: b.quantity,
+                        usd_per_hour_each: b.usd_per_hour_each,
+                        usd: f64::from(b.quantity)
+                            * b.usd_per_hour_each
+                            * self.opts.duration_seconds as f64
+                            / 3600.0,
+                        source: b.source.clone(),
+                    })
+                    .collect(),
                 spot_interruptions: self.spot_interruptions,
                 price_model: format!(
                     "on-demand: the embedded catalog's Linux prices for {} (a catalog from --catalog may carry others); {}",
@@ -1832,6 +2189,24 @@ fn request_share(c: u64, m: u64, acpu: f64, amem: f64, shared: &mut f64) -> f64 
     let share = share.min(1.0 - *shared).max(0.0);
     *shared += share;
     share
+}
+
+/// Whether `types` keep at least `minValues` distinct values of every
+/// such requirement of the pool.
+fn min_values_met(pool: &Pool, types: &[u32]) -> bool {
+    pool.min_values.iter().all(|m| {
+        let mut seen: Vec<u32> = Vec::new();
+        for &t in types {
+            let v = m.value_of.get(t as usize).copied().unwrap_or(u32::MAX);
+            if !seen.contains(&v) {
+                seen.push(v);
+                if seen.len() as u32 >= m.min {
+                    return true;
+                }
+            }
+        }
+        seen.len() as u32 >= m.min
+    })
 }
 
 fn shortage_text(e: Shortage, subnet: &str) -> String {

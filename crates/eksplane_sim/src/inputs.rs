@@ -60,6 +60,60 @@ pub struct Spread {
     pub self_match: bool,
 }
 
+/// Required pod affinity: the pod's node (hostname) or zone must already
+/// hold a pod of `selects`; when no such pod exists anywhere and the pod
+/// matches its own term, the first one may go anywhere (kube-scheduler's
+/// InterPodAffinity, kubernetes/kubernetes
+/// pkg/scheduler/framework/plugins/interpodaffinity/filtering.go;
+/// Karpenter's topology.go does the same for new NodeClaims).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Affinity {
+    pub topology: Topology,
+    pub selects: Vec<usize>,
+    pub self_match: bool,
+}
+
+/// The pod-to-pod and node constraints of one scheduling attempt.
+#[derive(Debug, Clone, Default)]
+pub struct Constraints {
+    /// Topology spread constraints honoured as `DoNotSchedule`.
+    pub spreads: Vec<Spread>,
+    /// Pod anti-affinity on `kubernetes.io/hostname`: workloads it repels.
+    pub anti_affinity: Vec<usize>,
+    /// Pod anti-affinity on `topology.kubernetes.io/zone`.
+    pub zone_anti_affinity: Vec<usize>,
+    /// Pod affinity terms (hostname or zone).
+    pub affinity: Vec<Affinity>,
+    /// A preferred node-affinity term taken as required: per pool, per type,
+    /// the allowed (zone, capacity type) bits, replacing [`Shape::compat`]
+    /// at this level.
+    pub compat: Option<Vec<Vec<u64>>>,
+    /// What relaxing this level gives up, as Karpenter logs it
+    /// ("removing: spec.affinity...").
+    pub relaxes: Option<String>,
+}
+
+impl Constraints {
+    /// Whether a zone-level constraint pins a NodeClaim to one zone.
+    pub fn zone_dependent(&self) -> bool {
+        self.spreads.iter().any(|x| x.topology == Topology::Zone)
+            || !self.zone_anti_affinity.is_empty()
+            || self.affinity.iter().any(|a| a.topology == Topology::Zone)
+    }
+}
+
+/// A constraint of a workload's pods that the run does not model (or models
+/// only in part), said per workload in every output.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Unmodelled {
+    /// `namespace/name`.
+    pub workload: String,
+    /// The constraint, as the pod spec states it.
+    pub constraint: String,
+    /// What the run does instead.
+    pub treatment: String,
+}
+
 /// One workload's pods, all alike.
 #[derive(Debug, Clone)]
 pub struct Shape {
@@ -72,12 +126,20 @@ pub struct Shape {
     /// Host-network pods need no pod IP.
     pub needs_ip: bool,
     pub declared_replicas: u32,
-    pub spreads: Vec<Spread>,
-    /// Required pod anti-affinity on `kubernetes.io/hostname`: workloads it
-    /// repels.
-    pub anti_affinity: Vec<usize>,
-    /// Workloads whose anti-affinity repels this one (the symmetric check).
+    /// Scheduling attempts from the strictest to the required constraints
+    /// alone (the last): Karpenter treats preferred terms and
+    /// `ScheduleAnyway` spreads as required and relaxes them one at a time
+    /// while the pod cannot be scheduled (kubernetes-sigs/karpenter
+    /// pkg/controllers/provisioning/scheduling/preferences.go `Relax`:
+    /// preferred pod affinity, preferred pod anti-affinity, preferred node
+    /// affinity, then `ScheduleAnyway` spreads; heaviest terms first).
+    /// kube-scheduler filters on the last level only.
+    pub levels: Vec<Constraints>,
+    /// Workloads whose required hostname anti-affinity repels this one (the
+    /// symmetric check).
     pub repelled_by: Vec<usize>,
+    /// Workloads whose required zone anti-affinity repels this one.
+    pub zone_repelled_by: Vec<usize>,
     /// Per pool, per pool type: allowed (zone, capacity type) bits
     /// (`zone * 2 + ct`); 0 when the pod cannot land.
     pub compat: Vec<Vec<u64>>,
@@ -93,10 +155,42 @@ pub struct Shape {
 }
 
 impl Shape {
+    /// The required constraints (the last level).
+    pub fn required(&self) -> &Constraints {
+        static NONE: std::sync::OnceLock<Constraints> = std::sync::OnceLock::new();
+        self.levels
+            .last()
+            .unwrap_or_else(|| NONE.get_or_init(Constraints::default))
+    }
+
     /// Whether the pod has constraints that depend on other pods.
     pub fn has_topology(&self) -> bool {
-        !self.spreads.is_empty() || !self.anti_affinity.is_empty() || !self.repelled_by.is_empty()
+        self.levels.iter().any(|c| {
+            !c.spreads.is_empty()
+                || !c.anti_affinity.is_empty()
+                || !c.zone_anti_affinity.is_empty()
+                || !c.affinity.is_empty()
+        }) || !self.repelled_by.is_empty()
+            || !self.zone_repelled_by.is_empty()
     }
+
+    /// Whether any level pins NodeClaims to a zone, or other pods' zone
+    /// anti-affinity reaches this one.
+    pub fn zone_dependent(&self) -> bool {
+        self.levels.iter().any(Constraints::zone_dependent) || !self.zone_repelled_by.is_empty()
+    }
+}
+
+/// A NodePool requirement's `minValues`: the NodeClaim's instance types must
+/// keep at least `min` distinct values of `key` (kubernetes-sigs/karpenter
+/// pkg/scheduling/requirements.go, nodeclaim.go: a pod whose addition would
+/// leave fewer is not added).
+#[derive(Debug, Clone)]
+pub struct MinValues {
+    pub key: String,
+    pub min: u32,
+    /// Per pool type (same order as `Pool::types`), an id of its value.
+    pub value_of: Vec<u32>,
 }
 
 /// An instance type a pool may launch.
@@ -139,6 +233,11 @@ pub struct Pool {
     pub consolidate_after_seconds: Option<u64>,
     /// Budgets, expireAfter, terminationGracePeriod, node class.
     pub disruption: crate::disruption::PoolDisruption,
+    /// Requirements with `minValues` on a label of the instance type.
+    pub min_values: Vec<MinValues>,
+    /// A static NodePool (`spec.replicas`, Karpenter >= 1.7): this many
+    /// nodes, never consolidated, no provisioning for pending pods.
+    pub replicas: Option<u32>,
 }
 
 /// A subnet the simulator allocates from.
@@ -171,6 +270,28 @@ pub struct SimInputs {
     pub chargeback_label: Option<String>,
     /// PodDisruptionBudgets over the workloads.
     pub pdbs: Vec<crate::disruption::Pdb>,
+    /// Constraints not modelled (or modelled in part), per workload.
+    pub unmodelled: Vec<Unmodelled>,
+    /// Labels of each namespace's Namespace object (empty without one):
+    /// chargeback by label falls back to them when the pod lacks the key.
+    pub namespace_labels: Vec<BTreeMap<String, String>>,
+    /// Share each node's unrequested (idle) cost out to its tenants in
+    /// proportion to their requests, as EKS split cost allocation can.
+    pub share_idle: bool,
+    /// What the cluster costs beyond EC2 nodes, per hour
+    /// ([`SimInputs::price_beyond_ec2`]).
+    pub beyond_ec2: Vec<BeyondEc2>,
+}
+
+/// A cost beyond the EC2 nodes, billed per hour for the whole run.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct BeyondEc2 {
+    /// `EKS control plane (1.29, extended support)`, `Application Load Balancers`.
+    pub item: String,
+    pub quantity: u32,
+    pub usd_per_hour_each: f64,
+    /// How it was decided, with the price's source.
+    pub source: String,
 }
 
 fn quantity(q: &k8s_openapi::apimachinery::pkg::api::resource::Quantity) -> Option<Quantity> {
@@ -498,6 +619,7 @@ impl SimInputs {
                     .total_cmp(&b.on_demand_usd_hour)
                     .then_with(|| a.name.cmp(&b.name))
             });
+            let min_values = min_values_of(np, &types, catalog, &mut notes);
             let limits = np.spec.limits.as_ref();
             let lim = |k: &str, milli: bool| {
                 limits
@@ -528,6 +650,12 @@ impl SimInputs {
                     None => Some(0),
                 },
                 disruption: crate::disruption::PoolDisruption::from_node_pool(np, &mut notes),
+                min_values,
+                replicas: np
+                    .spec
+                    .replicas
+                    .as_ref()
+                    .map(|r| u32::try_from(r.value.max(0)).unwrap_or(u32::MAX)),
             });
         }
 
@@ -545,9 +673,9 @@ impl SimInputs {
                 needs_ip: !w.template.spec.host_network.unwrap_or(false),
                 declared_replicas: u32::try_from(w.effective_replicas().unwrap_or(0).max(0))
                     .unwrap_or(0),
-                spreads: Vec::new(),
-                anti_affinity: Vec::new(),
+                levels: Vec::new(),
                 repelled_by: Vec::new(),
+                zone_repelled_by: Vec::new(),
                 compat: Vec::new(),
                 pool_block: Vec::new(),
                 do_not_disrupt: w
@@ -572,14 +700,28 @@ impl SimInputs {
                 },
             });
         }
-        // Selectors between workloads (same namespace, template labels).
+        // Selectors between workloads (the pod's namespace, or a term's
+        // `namespaces`; template labels).
+        let mut unmodelled: Vec<Unmodelled> = Vec::new();
+        let mut preferences: Vec<Vec<Preference>> = vec![Vec::new(); pod_workloads.len()];
+        let mut required: Vec<Constraints> = vec![Constraints::default(); pod_workloads.len()];
         for (i, w) in pod_workloads.iter().enumerate() {
-            let ns = w.namespace().unwrap_or("default");
-            let selects = |sel: Option<&eksplane_model::k8s::LabelSelector>| -> Vec<usize> {
+            let key = workload_key(w);
+            let own_ns = w.namespace().unwrap_or("default").to_string();
+            let selects = |sel: Option<&eksplane_model::k8s::LabelSelector>,
+                           namespaces: &[String]|
+             -> Vec<usize> {
                 pod_workloads
                     .iter()
                     .enumerate()
-                    .filter(|(_, o)| o.namespace().unwrap_or("default") == ns)
+                    .filter(|(_, o)| {
+                        let ns = o.namespace().unwrap_or("default");
+                        if namespaces.is_empty() {
+                            ns == own_ns
+                        } else {
+                            namespaces.iter().any(|n| n == ns)
+                        }
+                    })
                     .filter(|(_, o)| {
                         sel.is_some_and(|s| {
                             filter::selector_matches(s, &o.template.metadata.labels)
@@ -588,36 +730,131 @@ impl SimInputs {
                     .map(|(j, _)| j)
                     .collect()
             };
-            let mut spreads = Vec::new();
+            let mut note = |constraint: String, treatment: &str| {
+                unmodelled.push(Unmodelled {
+                    workload: key.clone(),
+                    constraint,
+                    treatment: treatment.to_string(),
+                });
+            };
+            let mut req = Constraints::default();
+            let mut prefs: Vec<Preference> = Vec::new();
+            let mut anyway: Vec<Preference> = Vec::new();
             for c in w.template.spec.topology_spread_constraints.iter().flatten() {
-                if c.when_unsatisfiable != "DoNotSchedule" {
-                    continue;
-                }
                 let topology = match c.topology_key.as_str() {
                     LABEL_ZONE => Topology::Zone,
                     LABEL_HOSTNAME => Topology::Hostname,
                     other => {
-                        notes.push(format!(
-                            "{}: topology spread on {other} is not simulated",
-                            workload_key(w)
-                        ));
+                        note(
+                            format!("topology spread on {other} ({})", c.when_unsatisfiable),
+                            "ignored: only zone and hostname domains are simulated",
+                        );
                         continue;
                     }
                 };
-                let sel = selects(c.label_selector.as_ref());
-                spreads.push(Spread {
+                if c.min_domains.is_some() {
+                    note(
+                        format!("topology spread on {}: minDomains", c.topology_key),
+                        "ignored: the spread's domains are the zones the pod can use",
+                    );
+                }
+                if c.match_label_keys.as_ref().is_some_and(|k| !k.is_empty()) {
+                    note(
+                        format!("topology spread on {}: matchLabelKeys", c.topology_key),
+                        "ignored: the label selector alone picks the pods counted",
+                    );
+                }
+                if c.node_taints_policy.as_deref() == Some("Honor") {
+                    note(
+                        format!(
+                            "topology spread on {}: nodeTaintsPolicy Honor",
+                            c.topology_key
+                        ),
+                        "ignored: nodes count whatever their taints (the default, Ignore)",
+                    );
+                }
+                let sel = selects(c.label_selector.as_ref(), &[]);
+                let sp = Spread {
                     topology,
                     max_skew: u32::try_from(c.max_skew.max(1)).unwrap_or(1),
                     self_match: sel.contains(&i),
                     selects: sel,
-                });
+                };
+                if c.when_unsatisfiable == "DoNotSchedule" {
+                    req.spreads.push(sp);
+                } else {
+                    anyway.push(Preference::Spread(
+                        sp,
+                        format!(
+                            "topology spread on {} (ScheduleAnyway, maxSkew {})",
+                            c.topology_key, c.max_skew
+                        ),
+                    ));
+                }
             }
-            let mut anti = Vec::new();
-            for term in w
-                .template
-                .spec
-                .affinity
-                .as_ref()
+            let aff = w.template.spec.affinity.as_ref();
+            let term_of = |t: &k8s_openapi::api::core::v1::PodAffinityTerm,
+                           note: &mut dyn FnMut(String, &str),
+                           what: &str|
+             -> Option<(Topology, Vec<usize>, bool)> {
+                let topology = match t.topology_key.as_str() {
+                    LABEL_ZONE => Topology::Zone,
+                    LABEL_HOSTNAME => Topology::Hostname,
+                    other => {
+                        note(
+                            format!("{what} on {other}"),
+                            "ignored: only zone and hostname domains are simulated",
+                        );
+                        return None;
+                    }
+                };
+                if t.namespace_selector.is_some() {
+                    note(
+                        format!("{what} on {}: namespaceSelector", t.topology_key),
+                        "the term selects pods of the pod's own namespace (and its namespaces list) only",
+                    );
+                }
+                if t.match_label_keys.as_ref().is_some_and(|k| !k.is_empty())
+                    || t.mismatch_label_keys
+                        .as_ref()
+                        .is_some_and(|k| !k.is_empty())
+                {
+                    note(
+                        format!(
+                            "{what} on {}: matchLabelKeys/mismatchLabelKeys",
+                            t.topology_key
+                        ),
+                        "ignored: the label selector alone picks the pods",
+                    );
+                }
+                let sel = selects(
+                    t.label_selector.as_ref(),
+                    t.namespaces.as_deref().unwrap_or(&[]),
+                );
+                Some((topology, sel.clone(), sel.contains(&i)))
+            };
+            // Required pod affinity.
+            for t in aff
+                .and_then(|a| a.pod_affinity.as_ref())
+                .and_then(|a| {
+                    a.required_during_scheduling_ignored_during_execution
+                        .as_ref()
+                })
+                .into_iter()
+                .flatten()
+            {
+                if let Some((topology, selects, self_match)) =
+                    term_of(t, &mut note, "required pod affinity")
+                {
+                    req.affinity.push(Affinity {
+                        topology,
+                        selects,
+                        self_match,
+                    });
+                }
+            }
+            // Required pod anti-affinity.
+            for t in aff
                 .and_then(|a| a.pod_anti_affinity.as_ref())
                 .and_then(|a| {
                     a.required_during_scheduling_ignored_during_execution
@@ -626,28 +863,110 @@ impl SimInputs {
                 .into_iter()
                 .flatten()
             {
-                if term.topology_key == LABEL_HOSTNAME {
-                    for j in selects(term.label_selector.as_ref()) {
-                        if !anti.contains(&j) {
-                            anti.push(j);
+                if let Some((topology, sel, _)) =
+                    term_of(t, &mut note, "required pod anti-affinity")
+                {
+                    let into = match topology {
+                        Topology::Hostname => &mut req.anti_affinity,
+                        Topology::Zone => &mut req.zone_anti_affinity,
+                    };
+                    for j in sel {
+                        if !into.contains(&j) {
+                            into.push(j);
                         }
                     }
-                } else {
-                    notes.push(format!(
-                        "{}: pod anti-affinity on {} is not simulated",
-                        workload_key(w),
-                        term.topology_key
-                    ));
                 }
             }
-            shapes[i].spreads = spreads;
-            shapes[i].anti_affinity = anti;
+            // Preferred terms, heaviest first within each kind, in
+            // Karpenter's relaxation order.
+            let weighted =
+                |terms: Option<&Vec<k8s_openapi::api::core::v1::WeightedPodAffinityTerm>>,
+                 anti: bool,
+                 note: &mut dyn FnMut(String, &str)|
+                 -> Vec<Preference> {
+                    let mut ts: Vec<&k8s_openapi::api::core::v1::WeightedPodAffinityTerm> =
+                        terms.into_iter().flatten().collect();
+                    ts.sort_by_key(|t| std::cmp::Reverse(t.weight));
+                    let what = if anti {
+                        "preferred pod anti-affinity"
+                    } else {
+                        "preferred pod affinity"
+                    };
+                    ts.into_iter()
+                        .filter_map(|t| {
+                            let (topology, selects, self_match) =
+                                term_of(&t.pod_affinity_term, note, what)?;
+                            let text = format!(
+                                "{what} on {} (weight {})",
+                                t.pod_affinity_term.topology_key, t.weight
+                            );
+                            Some(if anti {
+                                Preference::Anti(topology, selects, text)
+                            } else {
+                                Preference::Affinity(
+                                    Affinity {
+                                        topology,
+                                        selects,
+                                        self_match,
+                                    },
+                                    text,
+                                )
+                            })
+                        })
+                        .collect()
+                };
+            prefs.extend(weighted(
+                aff.and_then(|a| a.pod_affinity.as_ref()).and_then(|a| {
+                    a.preferred_during_scheduling_ignored_during_execution
+                        .as_ref()
+                }),
+                false,
+                &mut note,
+            ));
+            prefs.extend(weighted(
+                aff.and_then(|a| a.pod_anti_affinity.as_ref())
+                    .and_then(|a| {
+                        a.preferred_during_scheduling_ignored_during_execution
+                            .as_ref()
+                    }),
+                true,
+                &mut note,
+            ));
+            let mut node_terms: Vec<&k8s_openapi::api::core::v1::PreferredSchedulingTerm> = aff
+                .and_then(|a| a.node_affinity.as_ref())
+                .and_then(|a| {
+                    a.preferred_during_scheduling_ignored_during_execution
+                        .as_ref()
+                })
+                .into_iter()
+                .flatten()
+                .collect();
+            node_terms.sort_by_key(|t| std::cmp::Reverse(t.weight));
+            for t in node_terms {
+                prefs.push(Preference::Node(
+                    t.preference.clone(),
+                    format!("preferred node affinity (weight {})", t.weight),
+                ));
+            }
+            prefs.extend(anyway);
+            for pref in &prefs {
+                note(
+                    pref.text().to_string(),
+                    "in part: Karpenter takes it as required and relaxes it when unsatisfiable; kube-scheduler's scoring of it is not simulated",
+                );
+            }
+            required[i] = req;
+            preferences[i] = prefs;
         }
-        for i in 0..shapes.len() {
-            let targets = shapes[i].anti_affinity.clone();
-            for j in targets {
+        for (i, r) in required.iter().enumerate() {
+            for &j in &r.anti_affinity {
                 if !shapes[j].repelled_by.contains(&i) {
                     shapes[j].repelled_by.push(i);
+                }
+            }
+            for &j in &r.zone_anti_affinity {
+                if !shapes[j].zone_repelled_by.contains(&i) {
+                    shapes[j].zone_repelled_by.push(i);
                 }
             }
         }
@@ -664,29 +983,7 @@ impl SimInputs {
                     block.push(Some(format!("did not tolerate taint {}", taint_text(t))));
                     continue;
                 }
-                let mut row = Vec::with_capacity(pools[pi].types.len());
-                for t in &pools[pi].types {
-                    let it = catalog.get(&t.name);
-                    let mut bits = 0u64;
-                    for (zi, z) in zones.iter().enumerate() {
-                        for (ci, ct) in CAPACITY_TYPES.iter().enumerate() {
-                            let bit = 1u64 << (zi * 2 + ci);
-                            if t.offerings & bit == 0 {
-                                continue;
-                            }
-                            let labels = NodeLabels {
-                                pool: np,
-                                instance: it,
-                                zone: z,
-                                capacity_type: ct,
-                            };
-                            if pc.matches(&labels) {
-                                bits |= bit;
-                            }
-                        }
-                    }
-                    row.push(bits);
-                }
+                let row = compat_row(&pc, np, &pools[pi], catalog, &zones, None);
                 let any = row.iter().any(|b| *b != 0);
                 compat.push(row);
                 block.push(if any || pools[pi].types.is_empty() {
@@ -698,6 +995,78 @@ impl SimInputs {
             shapes[i].compat = compat;
             shapes[i].pool_block = block;
         }
+        // Levels: the strictest (every preference taken as required) first,
+        // the required constraints alone last.
+        for i in 0..shapes.len() {
+            let prefs = std::mem::take(&mut preferences[i]);
+            let req = std::mem::take(&mut required[i]);
+            let mut levels = Vec::with_capacity(prefs.len() + 1);
+            for k in 0..prefs.len() {
+                let mut c = req.clone();
+                let mut node_term = false;
+                for pref in &prefs[k..] {
+                    match pref {
+                        Preference::Spread(sp, _) => c.spreads.push(sp.clone()),
+                        Preference::Affinity(a, _) => c.affinity.push(a.clone()),
+                        Preference::Anti(topology, sel, _) => {
+                            let into = match topology {
+                                Topology::Hostname => &mut c.anti_affinity,
+                                Topology::Zone => &mut c.zone_anti_affinity,
+                            };
+                            for &j in sel {
+                                if !into.contains(&j) {
+                                    into.push(j);
+                                }
+                            }
+                        }
+                        // Karpenter adds the heaviest remaining preferred
+                        // node-affinity term to the pod's requirements
+                        // (pkg/scheduling/requirements.go
+                        // `NewPodRequirements`).
+                        Preference::Node(term, _) if !node_term => {
+                            node_term = true;
+                            let pc = PodConstraints::from_template(&node_term_template(term));
+                            c.compat = Some(
+                                nps.iter()
+                                    .enumerate()
+                                    .map(|(pi, np)| {
+                                        compat_row(
+                                            &pc,
+                                            np,
+                                            &pools[pi],
+                                            catalog,
+                                            &zones,
+                                            shapes[i].compat.get(pi),
+                                        )
+                                    })
+                                    .collect(),
+                            );
+                        }
+                        Preference::Node(..) => {}
+                    }
+                }
+                c.relaxes = Some(prefs[k].text().to_string());
+                levels.push(c);
+            }
+            levels.push(req);
+            shapes[i].levels = levels;
+        }
+        let namespace_labels = namespaces
+            .iter()
+            .map(|n| {
+                p.namespaces
+                    .iter()
+                    .find(|ns| ns.name() == n)
+                    .map(|ns| {
+                        ns.metadata
+                            .labels
+                            .iter()
+                            .map(|(k, v)| (k.clone(), v.value.clone()))
+                            .collect()
+                    })
+                    .unwrap_or_default()
+            })
+            .collect();
         let pdbs = crate::disruption::pdbs(&p.pdbs, &pod_workloads);
         for (k, pdb) in pdbs.iter().enumerate() {
             for &s in &pdb.selects {
@@ -718,13 +1087,180 @@ impl SimInputs {
             spec,
             notes,
             chargeback_label: None,
+            unmodelled,
+            namespace_labels,
+            share_idle: false,
+            beyond_ec2: Vec::new(),
         })
+    }
+
+    /// Prices what the cluster costs beyond EC2 on `on`: the EKS control
+    /// plane at its standard or extended-support rate by the cluster's
+    /// version, and one ALB per IngressGroup and per ungrouped ALB Ingress
+    /// (the count ING001 makes), each with its source
+    /// (`eksplane_facts::costs`).
+    pub fn price_beyond_ec2(&mut self, p: &Platform, on: eksplane_aws_data::eks_versions::Date) {
+        use eksplane_facts::costs;
+        let cp = costs::control_plane(p, on);
+        self.beyond_ec2 = vec![BeyondEc2 {
+            item: format!(
+                "EKS control plane ({}, {} support)",
+                cp.version,
+                if cp.extended { "extended" } else { "standard" }
+            ),
+            quantity: 1,
+            usd_per_hour_each: cp.usd_per_hour,
+            source: cp.basis,
+        }];
+        let albs = costs::alb_count(p);
+        if albs > 0 {
+            self.beyond_ec2.push(BeyondEc2 {
+                item: "Application Load Balancers (one per IngressGroup and per ungrouped Ingress)"
+                    .into(),
+                quantity: u32::try_from(albs).unwrap_or(u32::MAX),
+                usd_per_hour_each: costs::ALB_HOURLY_USD,
+                source: format!(
+                    "us-east-1 ALB-hour, LCUs not included ({})",
+                    costs::SRC_ELB_PRICING
+                ),
+            });
+        }
     }
 
     /// The shape index of `namespace/name`.
     pub fn shape(&self, key: &str) -> Option<usize> {
         self.shapes.iter().position(|s| s.key == key)
     }
+}
+
+/// The pool's `minValues` requirements on labels of the instance type; a
+/// `minValues` on another key (zone, capacity type) is said in `notes`.
+fn min_values_of(
+    np: &NodePool,
+    types: &[TypeOption],
+    catalog: &Catalog,
+    notes: &mut Vec<String>,
+) -> Vec<MinValues> {
+    let mut out = Vec::new();
+    for r in &np.spec.template.spec.requirements {
+        let Some(min) = r.value.min_values else {
+            continue;
+        };
+        let key = r.value.key.as_str();
+        let per_type = key == "node.kubernetes.io/instance-type"
+            || key == "kubernetes.io/arch"
+            || key.starts_with("karpenter.k8s.aws/");
+        if !per_type {
+            notes.push(format!(
+                "nodepool {}: minValues {min} on {key} is not simulated (only instance-type labels are)",
+                np.name()
+            ));
+            continue;
+        }
+        let mut ids: Vec<String> = Vec::new();
+        let value_of = types
+            .iter()
+            .map(|t| {
+                let v = match key {
+                    "node.kubernetes.io/instance-type" => Some(t.name.clone()),
+                    _ => catalog.get(&t.name).and_then(|it| {
+                        if key == "kubernetes.io/arch" {
+                            it.architectures.first().cloned()
+                        } else {
+                            it.karpenter_label(key)
+                        }
+                    }),
+                }
+                .unwrap_or_default();
+                match ids.iter().position(|x| *x == v) {
+                    Some(k) => k as u32,
+                    None => {
+                        ids.push(v);
+                        (ids.len() - 1) as u32
+                    }
+                }
+            })
+            .collect();
+        out.push(MinValues {
+            key: key.to_string(),
+            min,
+            value_of,
+        });
+    }
+    out
+}
+
+/// A preferred term, before relaxation.
+#[derive(Debug, Clone)]
+enum Preference {
+    Affinity(Affinity, String),
+    Anti(Topology, Vec<usize>, String),
+    Node(k8s_openapi::api::core::v1::NodeSelectorTerm, String),
+    Spread(Spread, String),
+}
+
+impl Preference {
+    fn text(&self) -> &str {
+        match self {
+            Preference::Affinity(_, t)
+            | Preference::Anti(_, _, t)
+            | Preference::Node(_, t)
+            | Preference::Spread(_, t) => t,
+        }
+    }
+}
+
+/// A pod template whose only node constraint is `term`, required.
+fn node_term_template(term: &k8s_openapi::api::core::v1::NodeSelectorTerm) -> PodTemplate {
+    use k8s_openapi::api::core::v1::{Affinity as K8sAffinity, NodeAffinity, NodeSelector};
+    let mut t = PodTemplate::default();
+    t.spec.affinity = Some(K8sAffinity {
+        node_affinity: Some(NodeAffinity {
+            required_during_scheduling_ignored_during_execution: Some(NodeSelector {
+                node_selector_terms: vec![term.clone()],
+            }),
+            ..NodeAffinity::default()
+        }),
+        ..K8sAffinity::default()
+    });
+    t
+}
+
+/// Per type of `pool`: the (zone, capacity type) bits whose node labels
+/// satisfy `pc`, within `within` (a row already computed) when given.
+fn compat_row(
+    pc: &PodConstraints,
+    np: &NodePool,
+    pool: &Pool,
+    catalog: &Catalog,
+    zones: &[String],
+    within: Option<&Vec<u64>>,
+) -> Vec<u64> {
+    let mut row = Vec::with_capacity(pool.types.len());
+    for (ti, t) in pool.types.iter().enumerate() {
+        let it = catalog.get(&t.name);
+        let allowed = within.map_or(t.offerings, |w| w.get(ti).copied().unwrap_or(0));
+        let mut bits = 0u64;
+        for (zi, z) in zones.iter().enumerate() {
+            for (ci, ct) in CAPACITY_TYPES.iter().enumerate() {
+                let bit = 1u64 << (zi * 2 + ci);
+                if allowed & bit == 0 {
+                    continue;
+                }
+                let labels = NodeLabels {
+                    pool: np,
+                    instance: it,
+                    zone: z,
+                    capacity_type: ct,
+                };
+                if pc.matches(&labels) {
+                    bits |= bit;
+                }
+            }
+        }
+        row.push(bits);
+    }
+    row
 }
 
 fn taint_text(t: &Taint) -> String {

@@ -12,11 +12,13 @@
 //! - [`engine`]: the time loop: kube-scheduler filter + score, Karpenter
 //!   provisioning, CNI address allocation per node, emptiness consolidation,
 //!   cost.
+//! - [`bound`]: the LP lower bound on the cost of the peak.
 //! - [`claims`]: a provisioning pass's NodeClaims indexed by remaining room.
 //! - [`disruption`]: Karpenter's budgets, reasons, disruption cost; PDBs.
 //! - [`spot`]: the Spot price model and seeded interruptions.
 //! - [`result`]: the serialisable result.
 
+pub mod bound;
 pub mod claims;
 pub mod disruption;
 pub mod engine;
@@ -28,8 +30,10 @@ pub mod spot;
 pub mod workload;
 
 pub use engine::{Simulation, simulate};
-pub use inputs::{SimError, SimInputs};
-pub use result::{Event, EventKind, Sample, SimResult, Summary, Unschedulable, WorkloadEvictions};
+pub use inputs::{BeyondEc2, SimError, SimInputs, Unmodelled};
+pub use result::{
+    CostBeyondEc2, Event, EventKind, Sample, SimResult, Summary, Unschedulable, WorkloadEvictions,
+};
 pub use workload::{JobArrivals, ReplicaCurve, Rollout, WorkloadCurve, WorkloadSpec};
 
 /// How a run is carried out.

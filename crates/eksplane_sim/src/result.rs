@@ -53,10 +53,31 @@ pub struct Summary {
     pub evictions: Vec<WorkloadEvictions>,
     /// What in the inputs the run did not model (`SimInputs::notes`).
     pub notes: Vec<String>,
+    /// Constraints of workloads the run did not model, or modelled in part
+    /// (`SimInputs::unmodelled`).
+    pub unmodelled: Vec<crate::inputs::Unmodelled>,
+    /// The nodes' hourly price at its peak against the LP lower bound for
+    /// the pods of that moment (`bound.rs`); `None` without nodes.
+    pub packing: Option<crate::bound::PackingBound>,
+    /// Costs beyond the EC2 nodes over the run (control plane, ALBs);
+    /// `total_cost_usd` is the nodes' alone.
+    pub beyond_ec2: Vec<CostBeyondEc2>,
+    /// Whether idle cost was shared out to tenants pro rata.
+    pub idle_shared: bool,
     /// Spot interruptions (two-minute notices) over the run.
     pub spot_interruptions: u32,
     /// The price model: on-demand source and the Spot model.
     pub price_model: String,
+}
+
+/// A cost beyond EC2 over the run.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CostBeyondEc2 {
+    pub item: String,
+    pub quantity: u32,
+    pub usd_per_hour_each: f64,
+    pub usd: f64,
+    pub source: String,
 }
 
 /// What node disruption did to one workload's pods.

@@ -118,6 +118,11 @@ fn simulate_paths(
     let mut inputs =
         SimInputs::new(&loaded.platform, &cat, spec).map_err(|e| anyhow::anyhow!("{e}"))?;
     inputs.chargeback_label = a.chargeback_label.clone();
+    inputs.share_idle = a.share_idle;
+    inputs.price_beyond_ec2(
+        &loaded.platform,
+        crate::commands::check::today(a.today.as_deref())?,
+    );
     let spot_prices = match &a.spot_prices {
         None => eksplane_sim::spot::SpotPrices::Discount,
         Some(f) => {

@@ -78,7 +78,31 @@ fn small_run() -> SimView {
                 beyond_pdb: 0,
                 pdbs: Vec::new(),
             }],
-            notes: vec!["shop/web: topology spread on example.com/rack is not simulated".into()],
+            notes: vec!["no node subnets in the inputs: IP addresses are not simulated".into()],
+            unmodelled: vec![eksplane_sim::Unmodelled {
+                workload: "shop/web".into(),
+                constraint: "topology spread on example.com/rack (DoNotSchedule)".into(),
+                treatment: "ignored: only zone and hostname domains are simulated".into(),
+            }],
+            packing: Some(eksplane_sim::bound::PackingBound {
+                t_seconds: 3600,
+                pods: 50,
+                pods_left_out: 0,
+                provisioned_usd_per_hour: 0.576,
+                bound_usd_per_hour: 0.48,
+                within_percent: 20.0,
+                classes: 2,
+                offerings_used: 7,
+                offerings_given: 1236,
+            }),
+            beyond_ec2: vec![eksplane_sim::CostBeyondEc2 {
+                item: "EKS control plane (1.33, standard support)".into(),
+                quantity: 1,
+                usd_per_hour_each: 0.1,
+                usd: 0.2,
+                source: "1.33 is in standard support on 2026-12-08; $0.10/h (https://aws.amazon.com/eks/pricing/)".into(),
+            }],
+            idle_shared: false,
             spot_interruptions: 1,
             price_model:
                 "on-demand: the embedded catalog's Linux prices; Spot prices: on-demand x 0.35"
@@ -188,7 +212,10 @@ fn html_is_one_self_contained_page_with_its_charts() {
     assert_eq!(count(&html, "<link"), 0);
     assert_eq!(count(&html, "@import"), 0);
     assert_eq!(count(&html, "url("), 0);
-    assert_eq!(count(&html, "http"), 0);
+    // Price sources are cited as plain text, never as something to fetch.
+    assert_eq!(count(&html, "\"http"), 0);
+    assert_eq!(count(&html, "'http"), 0);
+    assert!(html.contains("https://aws.amazon.com/eks/pricing/"));
     assert_eq!(count(&html, "src="), 0);
     assert_eq!(count(&html, "href="), 0);
     // Tags balance where it matters for the charts and tables.

@@ -303,6 +303,7 @@ impl Simulation<'_> {
         let inp = self.inp;
         let cands = self.candidates(t, |n| {
             n.residents.is_empty()
+                && inp.pools[n.pool].replicas.is_none()
                 && inp.pools[n.pool]
                     .consolidate_after_seconds
                     .is_some_and(|a| t.saturating_sub(n.last_pod_event) >= a)
@@ -356,6 +357,7 @@ impl Simulation<'_> {
         self.candidates(t, |n| {
             let p = &inp.pools[n.pool];
             !n.residents.is_empty()
+                && p.replicas.is_none()
                 && allowed[n.pool][2] > 0
                 && p.consolidation.consolidates_underutilized()
                 && p.consolidate_after_seconds
@@ -437,7 +439,7 @@ impl Simulation<'_> {
         let names: Vec<String> = cands.iter().map(|&i| self.nodes[i].name.clone()).collect();
         for mut c in claims {
             c.members.clear();
-            c.pinned_zone = false;
+            c.pinned.clear();
             c.replaces = Some(names.join(", "));
             let before = self.nodes.len();
             self.launch(c, t, &mut per_zone);
@@ -660,59 +662,62 @@ impl Simulation<'_> {
         let mut ok = true;
         for &pid in &order {
             let s = self.pods[pid as usize].shape as usize;
-            let zones = if inp.shapes[s]
-                .spreads
+            let sh = &inp.shapes[s];
+            let zones = if sh
+                .levels
                 .iter()
-                .any(|x| x.topology == Topology::Zone)
+                .any(|c| c.spreads.iter().any(|x| x.topology == Topology::Zone))
             {
                 self.ready_zones(s)
             } else {
                 0
             };
-            // Existing nodes, first fit; a workload's cursor only moves on
-            // (nodes only fill during the simulation), except under a zone
-            // spread, whose minimum moves.
-            let mut placed = false;
-            if inp.shapes[s]
-                .spreads
-                .iter()
-                .any(|x| x.topology == Topology::Zone)
-            {
+            // A constraint whose answer moves as pods are placed (zone
+            // domains, pod affinity) rescans the nodes from the start.
+            if sh.zone_dependent() || sh.levels.iter().any(|c| !c.affinity.is_empty()) {
                 cursor[s] = 0;
             }
-            let mut host_mins = vec![None; inp.shapes[s].spreads.len()];
-            while cursor[s] < targets.len() {
-                let ni = targets[cursor[s]];
-                if self.feasible(s, ni, zones, &mut host_mins) {
-                    self.place(pid, ni);
-                    temp.push((pid, ni));
-                    placed = true;
-                    break;
-                }
-                cursor[s] += 1;
-            }
-            if placed {
-                continue;
-            }
+            let levels = sh.levels.len().max(1);
             let mut added = false;
-            for c in claims.iter_mut() {
-                if self.claim_try(c, s, zones).is_ok() {
-                    c.members.push(pid);
-                    added = true;
-                    break;
+            'levels: for lv in 0..levels {
+                let last = lv + 1 == levels;
+                // Existing nodes, first fit; under the required constraints
+                // a workload's cursor only moves on (nodes only fill during
+                // the simulation).
+                let mut host_mins = vec![None; sh.levels.get(lv).map_or(0, |c| c.spreads.len())];
+                let mut k = if last { cursor[s] } else { 0 };
+                while k < targets.len() {
+                    let ni = targets[k];
+                    if self.feasible(s, lv, ni, zones, &mut host_mins) {
+                        self.place(pid, ni);
+                        temp.push((pid, ni));
+                        added = true;
+                        break;
+                    }
+                    k += 1;
+                    if last {
+                        cursor[s] = k;
+                    }
                 }
-            }
-            if !added {
+                if added {
+                    break 'levels;
+                }
+                for c in claims.iter_mut() {
+                    if self.claim_try(c, s, lv, zones).is_ok() {
+                        c.members.push(pid);
+                        added = true;
+                        break 'levels;
+                    }
+                }
                 for pi in 0..inp.pools.len() {
-                    if let Ok(mut c) =
-                        self.new_claim(pi, s, zones, &usage, &claims, &claims_in_pool)
-                        && self.claim_try(&mut c, s, zones).is_ok()
+                    if let Ok(mut c) = self.new_claim(pi, s, lv, &usage, &claims, &claims_in_pool)
+                        && self.claim_try(&mut c, s, lv, zones).is_ok()
                     {
                         c.members.push(pid);
                         claims.push(c);
                         claims_in_pool[pi] += 1;
                         added = true;
-                        break;
+                        break 'levels;
                     }
                 }
             }
@@ -722,6 +727,7 @@ impl Simulation<'_> {
             }
         }
         // Undo: temporary placements, zone pins of the claims, the moves.
+        self.in_claims.iter_mut().for_each(|c| *c = 0);
         for &(pid, ni) in temp.iter().rev() {
             self.unplace(pid, ni);
         }

@@ -8,6 +8,9 @@ use eksplane_sim::{
 };
 use std::path::Path;
 
+mod bound;
+mod constraints;
+mod costs;
 mod disruption;
 
 fn platform(texts: &[(&str, &str)]) -> Platform {

@@ -1,8 +1,8 @@
 use crate::declare_rule;
 use eksplane_diagnostics::{Applicability, Edit, Finding, Fix, YamlPath};
 use eksplane_facts::Facts;
-use eksplane_model::ingress::{ALB_CONTROLLER, Ingress};
-use eksplane_model::{KubeObject, Platform};
+use eksplane_model::KubeObject;
+use eksplane_model::ingress::Ingress;
 use std::collections::BTreeSet;
 
 declare_rule! {
@@ -41,58 +41,20 @@ declare_rule! {
     pub RULE = ("ING001", "ingress-without-group", Warning, "Ingress creates its own ALB", Some(check));
 }
 
-/// us-east-1 Application Load Balancer hourly price, USD.
-/// Source: https://aws.amazon.com/elasticloadbalancing/pricing/ (ALB-hour).
-pub const ALB_HOURLY_USD: f64 = 0.0225;
+// The ALB price, which Ingresses are the controller's and their
+// IngressGroups live in the facts layer, shared with the simulator's cost.
+pub use eksplane_facts::costs::{ALB_HOURLY_USD, group_of, is_alb};
 /// Hours in a month, as AWS pricing pages count them.
 pub const HOURS_PER_MONTH: f64 = 730.0;
-
-/// Whether the AWS Load Balancer Controller handles this Ingress: its class
-/// (by `ingressClassName` or the legacy annotation) is an IngressClass with
-/// controller `ingress.k8s.aws/alb`, or is named `alb` when the inputs hold no
-/// IngressClass of that name.
-pub fn is_alb(p: &Platform, ing: &Ingress) -> bool {
-    match ing.class_name() {
-        Some(c) => match p.ingress_classes.iter().find(|ic| ic.name() == c) {
-            Some(ic) => ic
-                .spec
-                .controller
-                .as_ref()
-                .is_some_and(|x| x.value == ALB_CONTROLLER),
-            None => c == "alb",
-        },
-        // No class: the cluster's default IngressClass, if it is an ALB one.
-        None => p.ingress_classes.iter().any(|ic| {
-            ic.is_alb()
-                && ic
-                    .meta()
-                    .annotation("ingressclass.kubernetes.io/is-default-class")
-                    .is_some_and(|v| v.value == "true")
-        }),
-    }
-}
-
-/// The IngressGroup an Ingress joins: IngressClassParams `spec.group.name`
-/// wins over the annotation (controller docs, IngressClassParams).
-pub fn group_of(p: &Platform, ing: &Ingress) -> Option<String> {
-    let from_params = ing
-        .class_name()
-        .and_then(|c| p.ingress_classes.iter().find(|ic| ic.name() == c))
-        .and_then(|ic| ic.spec.parameters.as_ref())
-        .and_then(|r| r.name.as_deref())
-        .and_then(|n| p.ingress_class_params.iter().find(|icp| icp.name() == n))
-        .and_then(|icp| icp.spec.group.as_ref())
-        .and_then(|g| g.name.as_ref())
-        .map(|n| n.value.clone());
-    from_params.or_else(|| ing.alb().group_name.map(|g| g.value))
-}
 
 fn check(facts: &Facts<'_>) -> Vec<Finding> {
     let p = facts.platform;
     let albs: Vec<&Ingress> = p.ingresses.iter().filter(|i| is_alb(p, i)).collect();
     let groups: BTreeSet<String> = albs.iter().filter_map(|i| group_of(p, i)).collect();
     let ungrouped: Vec<&&Ingress> = albs.iter().filter(|i| group_of(p, i).is_none()).collect();
-    let total = groups.len() + ungrouped.len();
+    // One ALB per IngressGroup and per ungrouped Ingress: the count the
+    // simulator prices (`eksplane_facts::costs::alb_count`).
+    let total = eksplane_facts::costs::alb_count(p);
     if ungrouped.is_empty() || total < 2 {
         return Vec::new();
     }
