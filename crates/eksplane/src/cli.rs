@@ -39,6 +39,9 @@ pub enum Command {
     /// Plan a Kubernetes upgrade one minor at a time: removed APIs, add-ons,
     /// Karpenter, control plane, nodes, drain and surge blockers, per step.
     Upgrade(UpgradeArgs),
+    /// Run the guide's Verify section over snapshots with status: each item
+    /// pass, fail or skipped, with its evidence (object, field, file:line).
+    Verify(crate::commands::verify::VerifyArgs),
     /// Plan a migration, proven safe: aws-auth to EKS access entries, IRSA to
     /// EKS Pod Identity (script, eksctl fragment, Terraform or JSON).
     #[command(subcommand)]
