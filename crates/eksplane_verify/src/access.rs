@@ -267,15 +267,16 @@ fn aws_auth(facts: &Facts<'_>, mode: &str) -> Vec<Check> {
 /// Node roles with entries of a node type.
 fn node_roles(facts: &Facts<'_>) -> Vec<Check> {
     let p = facts.platform;
-    // (role name or ARN, where it is named, by what)
-    let mut roles: Vec<(&str, Span, String)> = Vec::new();
+    // (role name or ARN, where it is named, the object, the field)
+    let mut roles: Vec<(&str, Span, String, &str)> = Vec::new();
     if let Some(auth) = &p.aws_auth {
         for m in &auth.map_roles {
             if m.value.is_node_role() {
                 roles.push((
                     m.value.rolearn.value.as_str(),
                     m.value.rolearn.span,
-                    "aws-auth node mapping".into(),
+                    auth.object_ref().to_string(),
+                    "data.mapRoles[].rolearn (a node mapping)",
                 ));
             }
         }
@@ -285,7 +286,8 @@ fn node_roles(facts: &Facts<'_>) -> Vec<Check> {
             roles.push((
                 r.value.as_str(),
                 r.span,
-                format!("EC2NodeClass/{} spec.role", c.name()),
+                c.object_ref().to_string(),
+                "spec.role",
             ));
         }
     }
@@ -299,14 +301,15 @@ fn node_roles(facts: &Facts<'_>) -> Vec<Check> {
             roles.push((
                 r.value.as_str(),
                 r.span,
-                format!("node group {name} nodeRole"),
+                format!("describe-nodegroup {name}"),
+                "nodegroup.nodeRole",
             ));
         }
     }
     let entries = facts.access_entries();
     let mut seen: Vec<String> = Vec::new();
     let mut out = Vec::new();
-    for (role, span, by) in roles {
+    for (role, span, object, field) in roles {
         let name = role_name_of(role).to_ascii_lowercase();
         if seen.contains(&name) {
             continue;
@@ -317,7 +320,7 @@ fn node_roles(facts: &Facts<'_>) -> Vec<Check> {
         } else {
             entries.find_role(role)
         };
-        let who = format!("node role {} ({by})", role_name_of(role));
+        let who = format!("node role {}", role_name_of(role));
         let c = match entry {
             None => Check::fail(format!(
                 "{who} has no access entry: its nodes cannot join once aws-auth is not read; `aws \
@@ -340,7 +343,7 @@ fn node_roles(facts: &Facts<'_>) -> Vec<Check> {
                 )),
             },
         };
-        out.push(c.object(by).field("access entry type").at(span));
+        out.push(c.object(object).field(field).at(span));
     }
     out
 }
