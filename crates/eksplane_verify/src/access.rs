@@ -119,7 +119,7 @@ fn resolves(facts: &Facts<'_>, e: &AccessEntry<'_>) -> Check {
             .as_ref()
             .is_some_and(|a| same_principal(&a.value, e.arn))
     });
-    let policies: Vec<&str> = p
+    let policy_arns: Vec<&Spanned<String>> = p
         .aws
         .associated_access_policies
         .iter()
@@ -130,8 +130,11 @@ fn resolves(facts: &Facts<'_>, e: &AccessEntry<'_>) -> Check {
                 .is_some_and(|a| same_principal(&a.value, e.arn))
         })
         .flat_map(|o| o.value.associated_access_policies.iter())
-        .filter_map(|a| a.value.policy_arn())
-        .map(|a| eksplane_model::aws::eks::access_policy_name(a).unwrap_or(a))
+        .filter_map(|a| a.value.policy_arn.as_ref())
+        .collect();
+    let policies: Vec<&str> = policy_arns
+        .iter()
+        .map(|a| eksplane_model::aws::eks::access_policy_name(&a.value).unwrap_or(&a.value))
         .collect();
     let mut grants = Vec::new();
     if !groups.is_empty() {
@@ -141,14 +144,16 @@ fn resolves(facts: &Facts<'_>, e: &AccessEntry<'_>) -> Check {
         grants.push(format!("policies {}", policies.join(", ")));
     }
     if !grants.is_empty() {
-        return Check::pass(format!("{who}: STANDARD entry with {}", grants.join("; ")))
-            .object(object)
-            .field(if groups.is_empty() {
-                "associatedAccessPolicies"
-            } else {
-                "accessEntry.kubernetesGroups"
-            })
-            .at(type_span);
+        let c =
+            Check::pass(format!("{who}: STANDARD entry with {}", grants.join("; "))).object(object);
+        return match (groups.is_empty(), policy_arns.first()) {
+            (true, Some(a)) => c.field("associatedAccessPolicies[].policyArn").at(a.span),
+            _ => c.field("accessEntry.kubernetesGroups").at(d
+                .value
+                .kubernetes_groups
+                .first()
+                .map_or(type_span, |g| g.span)),
+        };
     }
     if !listed {
         return Check::skipped(format!(
