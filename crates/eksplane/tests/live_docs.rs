@@ -48,7 +48,10 @@ fn policy_actions() -> Vec<String> {
     let mut out = Vec::new();
     for s in statements {
         assert_eq!(s["Effect"], "Allow", "{s}");
-        assert!(s.get("NotAction").is_none() && s.get("NotResource").is_none(), "{s}");
+        assert!(
+            s.get("NotAction").is_none() && s.get("NotResource").is_none(),
+            "{s}"
+        );
         let actions = s["Action"]
             .as_array()
             .unwrap_or_else(|| panic!("Action is not a list: {s}"));
@@ -76,14 +79,19 @@ fn iam_policy_lists_exactly_the_read_only_actions_the_snapshot_calls() {
             .unwrap_or_else(|| panic!("{a}: not service:Operation"));
         assert!(!op.contains('*'), "{a}: wildcard");
         assert!(
-            ["Describe", "List", "Get"].iter().any(|p| op.starts_with(p)),
+            ["Describe", "List", "Get"]
+                .iter()
+                .any(|p| op.starts_with(p)),
             "{a} is not a Describe/List/Get operation"
         );
     }
     let md = std::fs::read_to_string(root().join("docs/live-permissions.md"))
         .unwrap_or_else(|e| panic!("{e}"));
     for a in ACTIONS {
-        assert!(md.contains(&format!("`{a}`")), "docs/live-permissions.md omits {a}");
+        assert!(
+            md.contains(&format!("`{a}`")),
+            "docs/live-permissions.md omits {a}"
+        );
     }
 }
 
@@ -118,9 +126,16 @@ fn every_iam_action_is_an_operation_of_botocores_service_models() {
         eprintln!("skipped: python3 with botocore is not installed (pip install botocore)");
         return;
     };
-    assert!(ops.len() > 500, "botocore models look incomplete: {} operations", ops.len());
+    assert!(
+        ops.len() > 500,
+        "botocore models look incomplete: {} operations",
+        ops.len()
+    );
     for a in policy_actions() {
-        assert!(ops.contains(&a), "{a} is not an operation of botocore's service models");
+        assert!(
+            ops.contains(&a),
+            "{a} is not an operation of botocore's service models"
+        );
     }
 }
 
@@ -190,5 +205,9 @@ fn rbac_parses_and_grants_get_and_list_only_on_what_the_snapshot_reads() {
             "docs/live-rbac.yaml does not grant {r} in group {g:?}"
         );
     }
-    assert_eq!(granted.len(), needed.len(), "grants beyond what is read: {granted:?}");
+    assert_eq!(
+        granted.len(),
+        needed.len(),
+        "grants beyond what is read: {granted:?}"
+    );
 }
