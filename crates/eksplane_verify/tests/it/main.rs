@@ -41,7 +41,7 @@ fn item(v: &Verification, id: ItemId) -> &eksplane_verify::Item {
         .unwrap_or_else(|| panic!("no item {}", id.as_str()))
 }
 
-fn failed<'a>(v: &'a Verification, id: ItemId) -> Vec<&'a Check> {
+fn failed(v: &Verification, id: ItemId) -> Vec<&Check> {
     item(v, id)
         .checks
         .iter()
