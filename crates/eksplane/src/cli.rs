@@ -39,6 +39,9 @@ pub enum Command {
     /// Plan a Kubernetes upgrade one minor at a time: removed APIs, add-ons,
     /// Karpenter, control plane, nodes, drain and surge blockers, per step.
     Upgrade(UpgradeArgs),
+    /// Run the guide's Verify section over snapshots with status: each item
+    /// pass, fail or skipped, with its evidence (object, field, file:line).
+    Verify(VerifyArgs),
     /// Plan a migration, proven safe: aws-auth to EKS access entries, IRSA to
     /// EKS Pod Identity (script, eksctl fragment, Terraform or JSON).
     #[command(subcommand)]
@@ -536,4 +539,34 @@ impl FixArgs {
     pub fn requested(&self) -> bool {
         self.fix || self.diff || self.unsafe_fixes
     }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum VerifyFormat {
+    /// One line per item, its checks and their evidence (file:line).
+    Human,
+    /// Markdown for a ticket or a pull request.
+    Markdown,
+    /// The versioned JSON document (`format: eksplane-verify`).
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// One cluster's snapshots: `aws ... --output json` files (describe-cluster,
+    /// list/describe access entries and their policies, Pod Identity
+    /// associations, list-addons/describe-addon/describe-addon-versions,
+    /// describe-network-interfaces) and `kubectl get ... -o yaml` output
+    /// (aws-auth, DaemonSets, Deployments, ServiceAccounts, NodePools,
+    /// EC2NodeClasses, NodeClaims, Ingresses) with their status.
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[arg(long, value_enum, default_value_t = VerifyFormat::Human)]
+    pub format: VerifyFormat,
+    /// Exit 1 unless every item passed: a skipped item (missing input) fails.
+    #[arg(long)]
+    pub strict: bool,
+    /// Write the output to this file instead of stdout (written whole or not at all).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }

@@ -1202,3 +1202,75 @@ nodeGroups:
     assert!(out.contains("OVER-COMMITTED by 94"), "{out}");
     assert!(out.contains("maxPodsPerNode: 29"), "{out}");
 }
+
+#[test]
+fn verify_exit_codes_healthy_unhealthy_and_nothing_verified() {
+    let o = eksplane(&["verify", "examples/verify-healthy"], None);
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    assert!(stdout(&o).contains("verified: every item passed (7 passed, 0 failed, 0 skipped)"));
+
+    let o = eksplane(&["verify", "examples/verify-unhealthy"], None);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("FAIL ingress"), "{out}");
+    assert!(
+        out.contains("examples/verify-unhealthy/networking/ingresses.yaml:34"),
+        "{out}"
+    );
+
+    // Only a NodePool manifest: every item skipped, not green (exit 1).
+    let o = eksplane(
+        &[
+            "verify",
+            "examples/platform-prod/karpenter/nodepool-default.yaml",
+        ],
+        None,
+    );
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    assert!(stdout(&o).contains("NOTHING VERIFIED"), "{}", stdout(&o));
+}
+
+#[test]
+fn verify_partial_inputs_pass_unless_strict_and_write_json_and_markdown() {
+    // The healthy snapshot without its Ingresses: one item skipped.
+    let d = tmp("verify-partial");
+    let src = root().join("examples/verify-healthy");
+    for sub in ["aws", "kube-system", "karpenter", "workloads"] {
+        let to = d.join(sub);
+        std::fs::create_dir_all(&to).unwrap_or_else(|e| panic!("{e}"));
+        for f in std::fs::read_dir(src.join(sub)).unwrap_or_else(|e| panic!("{e}")) {
+            let f = f.unwrap_or_else(|e| panic!("{e}")).path();
+            let name = f.file_name().unwrap_or_default();
+            std::fs::copy(&f, to.join(name)).unwrap_or_else(|e| panic!("{e}"));
+        }
+    }
+    let dir = d.to_string_lossy().into_owned();
+    let o = eksplane(&["verify", &dir], None);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(stdout(&o).contains("verified IN PART"), "{}", stdout(&o));
+    assert!(stdout(&o).contains("SKIP ingress"), "{}", stdout(&o));
+    let o = eksplane(&["verify", "--strict", &dir], None);
+    assert_eq!(code(&o), 1);
+
+    let json = d.join("verify.json");
+    let o = eksplane(
+        &[
+            "verify",
+            &dir,
+            "--format",
+            "json",
+            "-o",
+            &json.to_string_lossy(),
+        ],
+        None,
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let text = std::fs::read_to_string(&json).unwrap_or_else(|e| panic!("{e}"));
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(v["format"], "eksplane-verify");
+    assert_eq!(v["outcome"], "incomplete");
+    assert_eq!(v["verified"], false);
+    let o = eksplane(&["verify", &dir, "--format", "markdown"], None);
+    assert!(stdout(&o).starts_with("# EKS platform verification"));
+    let _ = std::fs::remove_dir_all(&d);
+}

@@ -21,6 +21,7 @@ const LAYERS: &[(&str, u32)] = &[
     ("eksplane_sim", 4),
     ("eksplane_upgrade", 4),
     ("eksplane_migrate", 4),
+    ("eksplane_verify", 4),
     ("eksplane_report", 5),
     ("eksplane", 6),
     // Fuzz targets as library functions: read inputs through every crate,

@@ -78,6 +78,12 @@ static KINDS: &[KindEntry] = &[
         kind: "EC2NodeClass",
         load: checked!(node_classes),
     },
+    KindEntry {
+        group: "karpenter.sh",
+        versions: &["v1"],
+        kind: "NodeClaim",
+        load: checked!(node_claims),
+    },
     // Karpenter's retired APIs (karpenter.rs): v1beta1 read through v1.
     KindEntry {
         group: "karpenter.sh",

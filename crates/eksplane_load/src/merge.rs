@@ -360,6 +360,7 @@ fn report_duplicates(ctx: &mut Ctx) {
     keep_last!(
         node_pools,
         node_classes,
+        node_claims,
         eni_configs,
         security_group_policies,
         ingresses,

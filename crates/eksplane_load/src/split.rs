@@ -69,6 +69,7 @@ pub fn split_clusters(loaded: &Loaded) -> Vec<ClusterPlatform<'_>> {
         cluster_configs,
         node_pools,
         node_classes,
+        node_claims,
         aws_node,
         eni_configs,
         security_group_policies,
@@ -120,6 +121,7 @@ pub fn split_clusters(loaded: &Loaded) -> Vec<ClusterPlatform<'_>> {
     objects!(
         node_pools,
         node_classes,
+        node_claims,
         eni_configs,
         security_group_policies,
         ingresses,

@@ -8,7 +8,7 @@ use crate::k8s::{
     AwsAuth, ClusterRole, ClusterRoleBinding, ConfigMap, HorizontalPodAutoscaler, Namespace,
     PodDisruptionBudget, Role, RoleBinding, Service, ServiceAccount, Workload,
 };
-use crate::karpenter::{Ec2NodeClass, NodePool};
+use crate::karpenter::{Ec2NodeClass, NodeClaim, NodePool};
 use crate::meta::{KubeObject, ObjectMeta, Origin};
 use crate::plan::{NetworkPlan, WorkloadProfile};
 use eksplane_source::Span;
@@ -80,6 +80,9 @@ pub struct Platform {
     pub cluster_configs: Vec<ClusterConfig>,
     pub node_pools: Vec<NodePool>,
     pub node_classes: Vec<Ec2NodeClass>,
+    /// Karpenter NodeClaims (`kubectl get nodeclaims -o yaml`): the nodes it
+    /// launched, with their status.
+    pub node_claims: Vec<NodeClaim>,
     /// The `kube-system/aws-node` DaemonSet's CNI settings.
     pub aws_node: Option<AwsNode>,
     pub eni_configs: Vec<EniConfig>,
@@ -161,6 +164,7 @@ impl Platform {
         }
         push(&mut v, &self.node_pools);
         push(&mut v, &self.node_classes);
+        push(&mut v, &self.node_claims);
         push(&mut v, &self.eni_configs);
         push(&mut v, &self.security_group_policies);
         push(&mut v, &self.ingresses);

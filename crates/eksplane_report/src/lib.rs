@@ -10,6 +10,7 @@
 //! - [`catalog`]: what `catalog show` prints
 //! - [`simulate`]: what `simulate` prints: summary, JSON, CSV series, the HTML report
 //! - [`upgrade`]: what `upgrade` prints: the runbook, Markdown, JSON
+//! - [`verify`]: what `verify` prints: pass/fail/skipped per item with evidence (text, Markdown, JSON)
 
 pub mod capacity;
 pub mod catalog;
@@ -27,6 +28,7 @@ pub mod simulate;
 pub mod statistics;
 mod table;
 pub mod upgrade;
+pub mod verify;
 
 use eksplane_diagnostics::{Finding, Severity, Suppressed};
 

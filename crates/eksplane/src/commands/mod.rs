@@ -13,6 +13,7 @@ mod migrate;
 mod rules;
 mod simulate;
 mod upgrade;
+pub(crate) mod verify;
 
 use crate::cli::{Cli, Command, InputArgs};
 use eksplane_load::{Input, LoadOptions, Loaded};
@@ -30,6 +31,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::IpPlan(a) => ip_plan::run(a),
         Command::Simulate(a) => simulate::run(a),
         Command::Upgrade(a) => upgrade::run(a),
+        Command::Verify(a) => verify::run(a),
         Command::Migrate(c) => migrate::run(c),
         Command::Catalog(c) => catalog::run(c),
         Command::Completions(a) => completions::run(a),

@@ -11,6 +11,7 @@ mod kustomize;
 mod merge;
 mod schema_fields;
 mod split;
+mod status;
 mod workload_profile;
 
 use eksplane_diagnostics::Finding;

@@ -19,6 +19,10 @@ pub struct Ingress {
     pub metadata: ObjectMeta,
     #[serde(default)]
     pub spec: IngressSpec,
+    /// `status` as the API server reports it (absent in manifests); the AWS
+    /// Load Balancer Controller writes the ALB's DNS name into
+    /// `status.loadBalancer.ingress[].hostname`.
+    pub status: Option<Spanned<crate::k8s::IngressStatus>>,
     #[serde(skip)]
     pub origin: Origin,
 }

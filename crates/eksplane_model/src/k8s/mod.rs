@@ -5,12 +5,14 @@ pub mod config_map;
 pub mod core;
 pub mod hpa;
 pub mod rbac;
+pub mod status;
 pub mod workload;
 
 pub use self::config_map::*;
 pub use self::core::*;
 pub use self::hpa::*;
 pub use self::rbac::*;
+pub use self::status::*;
 pub use self::workload::*;
 
 pub use k8s_openapi::api::core::v1::{Taint, Toleration};

@@ -84,6 +84,9 @@ pub struct Workload {
     pub active_deadline_seconds: Option<i64>,
     /// StatefulSet `volumeClaimTemplates` count.
     pub volume_claim_templates: usize,
+    /// A DaemonSet's `status`, as the API server reports it (absent in
+    /// manifests).
+    pub daemon_set_status: Option<Spanned<super::DaemonSetStatus>>,
     pub origin: Origin,
 }
 
@@ -126,6 +129,11 @@ struct Controller {
 }
 
 #[derive(Deserialize)]
+struct DaemonSetStatusOnly {
+    status: Option<Spanned<super::DaemonSetStatus>>,
+}
+
+#[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct CronJobSpec {
     schedule: Option<Spanned<String>>,
@@ -164,6 +172,7 @@ impl Workload {
             schedule: None,
             active_deadline_seconds: None,
             volume_claim_templates: 0,
+            daemon_set_status: None,
             origin: Origin::default(),
         };
         let apply = |w: &mut Workload, s: ControllerSpec| {
@@ -200,6 +209,9 @@ impl Workload {
                 w.metadata = c.metadata;
                 if let Some(s) = c.spec {
                     apply(&mut w, s);
+                }
+                if kind == WorkloadKind::DaemonSet {
+                    w.daemon_set_status = decode::<DaemonSetStatusOnly>(node)?.status;
                 }
             }
         }

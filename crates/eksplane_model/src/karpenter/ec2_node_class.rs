@@ -14,6 +14,11 @@ pub struct Ec2NodeClass {
     pub metadata: ObjectMeta,
     #[serde(default)]
     pub spec: Ec2NodeClassSpec,
+    /// `status` as the API server reports it (absent in manifests): its
+    /// `Ready` condition sums `AMIsReady`, `SubnetsReady`,
+    /// `SecurityGroupsReady`, `InstanceProfileReady` and `ValidationSucceeded`
+    /// (aws/karpenter-provider-aws pkg/apis/v1/ec2nodeclass_status.go).
+    pub status: Option<Spanned<crate::k8s::ConditionedStatus>>,
     #[serde(skip)]
     pub origin: Origin,
 }

@@ -16,6 +16,8 @@ pub struct NodePool {
     pub metadata: ObjectMeta,
     #[serde(default)]
     pub spec: NodePoolSpec,
+    /// `status` as the API server reports it (absent in manifests).
+    pub status: Option<Spanned<NodePoolStatus>>,
     /// The kubelet settings of a `karpenter.sh/v1beta1` NodePool
     /// (`spec.template.spec.kubelet`), which v1 moved to the EC2NodeClass.
     /// Karpenter's conversion keeps them in the annotation
@@ -34,6 +36,26 @@ pub struct NodePool {
 pub const KUBELET_COMPATIBILITY_ANNOTATION: &str =
     "compatibility.karpenter.sh/v1beta1-kubelet-conversion";
 kube_object!(NodePool, "NodePool", cluster);
+
+/// `status` of a NodePool (karpenter.sh_nodepools.yaml: `conditions`,
+/// `nodes`, `resources`, `nodeClassObservedGeneration`). Its `Ready`
+/// condition is `True` when the pool and its EC2NodeClass are usable
+/// (kubernetes-sigs/karpenter pkg/apis/v1/nodepool_status.go:
+/// `ConditionTypeValidationSucceeded`, `ConditionTypeNodeClassReady`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NodePoolStatus {
+    #[serde(default)]
+    pub conditions: Vec<Spanned<crate::k8s::Condition>>,
+    /// Nodes the pool manages.
+    pub nodes: Option<Spanned<i64>>,
+}
+
+impl NodePoolStatus {
+    pub fn condition(&self, t: &str) -> Option<&Spanned<crate::k8s::Condition>> {
+        self.conditions.iter().find(|c| c.value.condition_type == t)
+    }
+}
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]

@@ -8,6 +8,7 @@ mod migrate;
 mod simulate;
 mod truncated;
 mod upgrade;
+mod verify;
 
 use eksplane_load::{Loaded, load_texts};
 use eksplane_rules::{CheckOptions, CheckResult, run};

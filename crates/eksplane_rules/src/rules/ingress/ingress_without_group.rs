@@ -1,8 +1,8 @@
 use crate::declare_rule;
 use eksplane_diagnostics::{Applicability, Edit, Finding, Fix, YamlPath};
 use eksplane_facts::Facts;
-use eksplane_model::KubeObject;
 use eksplane_model::ingress::Ingress;
+use eksplane_model::{KubeObject, Platform};
 use std::collections::BTreeSet;
 
 declare_rule! {
