@@ -124,6 +124,7 @@ pub fn check_and_render(loaded: &Loaded, config: Option<&Config>) -> RenderedChe
             config,
             catalog: None,
             today: Date::parse(TODAY),
+            rules: None,
         },
     );
     assert_findings_located(&loaded.db, &result.findings);
@@ -132,6 +133,7 @@ pub fn check_and_render(loaded: &Loaded, config: Option<&Config>) -> RenderedChe
         suppressed: &result.suppressed,
         db: &loaded.db,
         notes: &result.notes,
+        warnings: &[],
     };
     let human = human::render(&report, human::HumanOptions::default());
     let coloured = human::render(
@@ -139,12 +141,24 @@ pub fn check_and_render(loaded: &Loaded, config: Option<&Config>) -> RenderedChe
         human::HumanOptions {
             color: true,
             verbose: true,
+            similar_limit: Some(eksplane_report::SIMILAR_LIMIT),
         },
     );
     assert!(
         !human.is_empty() && !coloured.is_empty(),
         "human output renders"
     );
+    // The one-line formats: a line per finding (or per summarised group).
+    for text in [
+        eksplane_report::concise::render(&report, None),
+        eksplane_report::concise::render_grouped(&report, None),
+        eksplane_report::github::render(&report, None),
+    ] {
+        assert!(
+            result.findings.is_empty() || !text.is_empty(),
+            "one-line output renders"
+        );
+    }
     let json_text = json::render(&report);
     let json: serde_json::Value = serde_json::from_str(&json_text)
         .unwrap_or_else(|e| panic!("JSON output does not parse: {e}\n{json_text}"));
