@@ -31,6 +31,7 @@ fn check(files: &Files) -> (eksplane_load::Loaded, Vec<Finding>) {
             config: None,
             catalog: None,
             today: eksplane_aws_data::eks_versions::Date::parse("2026-01-15"),
+            rules: None,
         },
     );
     (loaded, r.findings)
