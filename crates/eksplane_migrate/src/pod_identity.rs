@@ -79,6 +79,12 @@ pub enum KeepIrsa {
     },
     /// Pods of this ServiceAccount run on Windows.
     Windows { workloads: Vec<String> },
+    /// Pods of this ServiceAccount run on AWS Fargate (an eksctl
+    /// `fargateProfiles[]` selector matches them).
+    Fargate {
+        profile: String,
+        workloads: Vec<String>,
+    },
     /// The annotation's value is not an IAM role ARN.
     NotARoleArn,
 }
@@ -94,6 +100,11 @@ impl KeepIrsa {
                  association takes a role of the cluster's account only (another account's role \
                  needs a role chain through a role of this account, --target-role-arn); IRSA \
                  keeps the direct cross-account trust"
+            ),
+            KeepIrsa::Fargate { profile, workloads } => format!(
+                "its pods run on AWS Fargate (profile {profile}: {}): Pod Identity does not \
+                 serve Fargate pods (EKS user guide, pod-identities.html, considerations)",
+                workloads.join(", ")
             ),
             KeepIrsa::Windows { workloads } => format!(
                 "its pods run on Windows ({}): the Pod Identity agent serves Linux EC2 nodes only",
@@ -253,7 +264,11 @@ pub fn plan_pod_identity(p: &Platform) -> PodIdentityPlan {
                 .any(|g| g.value == "system:node-proxier")
         })
     });
-    if fargate {
+    let profiles = p
+        .cluster_configs
+        .iter()
+        .any(|cc| !cc.fargate_profiles.is_empty());
+    if fargate && !profiles {
         notes.push(
             "aws-auth maps a Fargate pod execution role: pods on Fargate cannot use Pod \
              Identity, and the inputs hold no Fargate profile selectors; keep IRSA for any \
@@ -294,6 +309,41 @@ pub fn plan_pod_identity(p: &Platform) -> PodIdentityPlan {
             })
             .map(|w| format!("{} {ns}/{}", w.kind.as_str(), w.name()))
             .collect();
+        // Fargate profiles select by namespace and pod labels; with no
+        // workload of this ServiceAccount in the inputs, a profile that takes
+        // the whole namespace still decides.
+        let fargate =
+            p.cluster_configs
+                .iter()
+                .flat_map(|cc| &cc.fargate_profiles)
+                .find_map(|fp| {
+                    let on: Vec<String> = workloads
+                        .iter()
+                        .filter(|w| {
+                            fp.value.selectors.iter().any(|s| {
+                                s.value.selects(&ns, |k| {
+                                    w.template.metadata.labels.get(k).map(|v| v.value.as_str())
+                                })
+                            })
+                        })
+                        .map(|w| format!("{} {ns}/{}", w.kind.as_str(), w.name()))
+                        .collect();
+                    let whole_namespace =
+                        workloads.is_empty()
+                            && fp.value.selectors.iter().any(|s| {
+                                s.value.labels.is_empty() && s.value.selects(&ns, |_| None)
+                            });
+                    if !on.is_empty() {
+                        Some((fp.value.name.value.clone(), on))
+                    } else if whole_namespace {
+                        Some((
+                            fp.value.name.value.clone(),
+                            vec![format!("every pod of namespace {ns}")],
+                        ))
+                    } else {
+                        None
+                    }
+                });
         let parsed = Arn::parse(&arn.value).filter(|a| a.is_role());
         let verdict = match &parsed {
             None => Verdict::KeepIrsa(KeepIrsa::NotARoleArn),
@@ -302,6 +352,10 @@ pub fn plan_pod_identity(p: &Platform) -> PodIdentityPlan {
                     role_account: a.account.clone(),
                     cluster_account: cluster.account.clone().unwrap_or_default(),
                 })
+            }
+            Some(_) if fargate.is_some() => {
+                let (profile, workloads) = fargate.unwrap_or_default();
+                Verdict::KeepIrsa(KeepIrsa::Fargate { profile, workloads })
             }
             Some(_) if !windows.is_empty() => {
                 Verdict::KeepIrsa(KeepIrsa::Windows { workloads: windows })

@@ -114,3 +114,105 @@ spec:
     ));
     assert_eq!(plan.agent_missing, None);
 }
+
+/// Pods that eksctl `fargateProfiles` put on Fargate keep IRSA: Pod
+/// Identity does not serve Fargate pods.
+#[test]
+fn fargate_pods_stay_on_irsa() {
+    let files = [
+        (
+            "c.yaml",
+            r#"
+apiVersion: eksctl.io/v1alpha5
+kind: ClusterConfig
+metadata: {name: c1, region: us-east-1}
+fargateProfiles:
+  - name: batch
+    selectors:
+      - namespace: jobs-*
+        labels: {runtime: fargate}
+  - name: serverless
+    selectors:
+      - namespace: serverless
+"#,
+        ),
+        (
+            "sa.yaml",
+            r#"
+apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: worker
+  namespace: jobs-nightly
+  annotations: {eks.amazonaws.com/role-arn: "arn:aws:iam::111122223333:role/worker"}
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: api
+  namespace: jobs-nightly
+  annotations: {eks.amazonaws.com/role-arn: "arn:aws:iam::111122223333:role/api"}
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: fn
+  namespace: serverless
+  annotations: {eks.amazonaws.com/role-arn: "arn:aws:iam::111122223333:role/fn"}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: worker, namespace: jobs-nightly}
+spec:
+  selector: {matchLabels: {app: worker}}
+  template:
+    metadata: {labels: {app: worker, runtime: fargate}}
+    spec:
+      serviceAccountName: worker
+      containers: [{name: w, image: w}]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api, namespace: jobs-nightly}
+spec:
+  selector: {matchLabels: {app: api}}
+  template:
+    metadata: {labels: {app: api}}
+    spec:
+      serviceAccountName: api
+      containers: [{name: a, image: a}]
+"#,
+        ),
+    ];
+    let l = load(&files);
+    let plan = plan_pod_identity(&l.platform);
+    let by = |n: &str| {
+        plan.service_accounts
+            .iter()
+            .find(|s| s.service_account == n)
+            .map(|s| s.verdict.clone())
+            .expect(n)
+    };
+    match by("worker") {
+        Verdict::KeepIrsa(KeepIrsa::Fargate { profile, workloads }) => {
+            assert_eq!(profile, "batch");
+            assert_eq!(
+                workloads,
+                vec!["Deployment jobs-nightly/worker".to_string()]
+            );
+        }
+        v => panic!("worker: {v:?}"),
+    }
+    // Same namespace, without the selector's label: EC2 nodes, migrate.
+    assert!(
+        matches!(by("api"), Verdict::Migrate { .. }),
+        "{:?}",
+        by("api")
+    );
+    // No workload in the inputs, but the profile takes the whole namespace.
+    assert!(
+        matches!(by("fn"), Verdict::KeepIrsa(KeepIrsa::Fargate { ref profile, .. }) if profile == "serverless"),
+        "{:?}",
+        by("fn")
+    );
+}

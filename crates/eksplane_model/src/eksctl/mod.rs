@@ -35,6 +35,9 @@ pub struct ClusterConfig {
     pub managed_node_groups: Vec<Spanned<ManagedNodeGroup>>,
     #[serde(default)]
     pub node_groups: Vec<Spanned<NodeGroup>>,
+    /// `fargateProfiles[]`: which pods run on Fargate.
+    #[serde(default)]
+    pub fargate_profiles: Vec<Spanned<FargateProfile>>,
     #[serde(default)]
     pub availability_zones: Vec<Spanned<String>>,
     pub karpenter: Option<Spanned<Karpenter>>,
@@ -327,6 +330,85 @@ pub struct IamServiceAccountMeta {
     pub namespace: Spanned<String>,
     #[serde(default)]
     pub labels: BTreeMap<String, Spanned<String>>,
+}
+
+/// `fargateProfiles[]`: pods matching any selector run on AWS Fargate.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FargateProfile {
+    #[serde(default)]
+    pub name: Spanned<String>,
+    #[serde(default)]
+    pub selectors: Vec<Spanned<FargateSelector>>,
+}
+
+/// A Fargate profile selector: a namespace (`*` and `?` wildcards, as EKS
+/// accepts since 2022: "Fargate profile wildcards",
+/// <https://docs.aws.amazon.com/eks/latest/userguide/fargate-profile.html>)
+/// and labels every selected pod carries.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FargateSelector {
+    #[serde(default)]
+    pub namespace: Spanned<String>,
+    #[serde(default)]
+    pub labels: BTreeMap<String, String>,
+}
+
+impl FargateSelector {
+    /// Whether a pod of `namespace` with `labels` runs on this profile.
+    pub fn selects<'l>(&self, namespace: &str, labels: impl Fn(&str) -> Option<&'l str>) -> bool {
+        glob(&self.namespace.value, namespace)
+            && self
+                .labels
+                .iter()
+                .all(|(k, v)| labels(k).is_some_and(|have| glob(v, have)))
+    }
+}
+
+/// `*` (any run) and `?` (one character) matching, as Fargate selectors use.
+fn glob(pattern: &str, text: &str) -> bool {
+    let p: Vec<char> = pattern.chars().collect();
+    let t: Vec<char> = text.chars().collect();
+    // Iterative matching with one backtrack point for the last `*`.
+    let (mut i, mut j) = (0usize, 0usize);
+    let mut star: Option<(usize, usize)> = None;
+    while j < t.len() {
+        if i < p.len() && (p[i] == '?' || p[i] == t[j]) {
+            i += 1;
+            j += 1;
+        } else if i < p.len() && p[i] == '*' {
+            star = Some((i, j));
+            i += 1;
+        } else if let Some((si, sj)) = star {
+            i = si + 1;
+            j = sj + 1;
+            star = Some((si, sj + 1));
+        } else {
+            return false;
+        }
+    }
+    while i < p.len() && p[i] == '*' {
+        i += 1;
+    }
+    i == p.len()
+}
+
+#[cfg(test)]
+mod fargate_tests {
+    use super::glob;
+
+    #[test]
+    fn fargate_namespace_wildcards() {
+        assert!(glob("prod-*", "prod-api"));
+        assert!(glob("prod-*", "prod-"));
+        assert!(!glob("prod-*", "staging"));
+        assert!(glob("p?od", "prod"));
+        assert!(glob("*", "anything"));
+        assert!(glob("kube-system", "kube-system"));
+        assert!(!glob("kube-system", "kube-system2"));
+        assert!(glob("*-jobs-*", "team-jobs-nightly"));
+    }
 }
 
 /// `addons[]`.
