@@ -252,6 +252,46 @@ fn trust_present(p: &Platform, role_arn: &str) -> bool {
     })
 }
 
+/// The eksctl Fargate profile whose selectors take this ServiceAccount's
+/// pods (namespace with wildcards, then labels), with the workloads it takes;
+/// with no workload of the ServiceAccount in the inputs, a selector that takes
+/// the whole namespace still decides.
+fn on_fargate(
+    p: &Platform,
+    ns: &str,
+    workloads: &[&eksplane_model::k8s::Workload],
+) -> Option<KeepIrsa> {
+    p.cluster_configs
+        .iter()
+        .flat_map(|cc| &cc.fargate_profiles)
+        .find_map(|fp| {
+            let selectors = &fp.value.selectors;
+            let mut on: Vec<String> = workloads
+                .iter()
+                .filter(|w| {
+                    selectors.iter().any(|s| {
+                        s.value.selects(ns, |k| {
+                            w.template.metadata.labels.get(k).map(|v| v.value.as_str())
+                        })
+                    })
+                })
+                .map(|w| format!("{} {ns}/{}", w.kind.as_str(), w.name()))
+                .collect();
+            if on.is_empty()
+                && workloads.is_empty()
+                && selectors
+                    .iter()
+                    .any(|s| s.value.labels.is_empty() && s.value.selects(ns, |_| None))
+            {
+                on.push(format!("every pod of namespace {ns}"));
+            }
+            (!on.is_empty()).then(|| KeepIrsa::Fargate {
+                profile: fp.value.name.value.clone(),
+                workloads: on,
+            })
+        })
+}
+
 /// Plans the move of every IRSA-annotated ServiceAccount.
 pub fn plan_pod_identity(p: &Platform) -> PodIdentityPlan {
     let cluster = ClusterRef::of(p);
@@ -309,58 +349,21 @@ pub fn plan_pod_identity(p: &Platform) -> PodIdentityPlan {
             })
             .map(|w| format!("{} {ns}/{}", w.kind.as_str(), w.name()))
             .collect();
-        // Fargate profiles select by namespace and pod labels; with no
-        // workload of this ServiceAccount in the inputs, a profile that takes
-        // the whole namespace still decides.
-        let fargate =
-            p.cluster_configs
-                .iter()
-                .flat_map(|cc| &cc.fargate_profiles)
-                .find_map(|fp| {
-                    let on: Vec<String> = workloads
-                        .iter()
-                        .filter(|w| {
-                            fp.value.selectors.iter().any(|s| {
-                                s.value.selects(&ns, |k| {
-                                    w.template.metadata.labels.get(k).map(|v| v.value.as_str())
-                                })
-                            })
-                        })
-                        .map(|w| format!("{} {ns}/{}", w.kind.as_str(), w.name()))
-                        .collect();
-                    let whole_namespace =
-                        workloads.is_empty()
-                            && fp.value.selectors.iter().any(|s| {
-                                s.value.labels.is_empty() && s.value.selects(&ns, |_| None)
-                            });
-                    if !on.is_empty() {
-                        Some((fp.value.name.value.clone(), on))
-                    } else if whole_namespace {
-                        Some((
-                            fp.value.name.value.clone(),
-                            vec![format!("every pod of namespace {ns}")],
-                        ))
-                    } else {
-                        None
-                    }
-                });
+        let fargate = on_fargate(p, &ns, &workloads);
         let parsed = Arn::parse(&arn.value).filter(|a| a.is_role());
-        let verdict = match &parsed {
-            None => Verdict::KeepIrsa(KeepIrsa::NotARoleArn),
-            Some(a) if cluster.account.as_deref().is_some_and(|c| c != a.account) => {
+        let verdict = match (&parsed, fargate) {
+            (None, _) => Verdict::KeepIrsa(KeepIrsa::NotARoleArn),
+            (Some(a), _) if cluster.account.as_deref().is_some_and(|c| c != a.account) => {
                 Verdict::KeepIrsa(KeepIrsa::CrossAccount {
                     role_account: a.account.clone(),
                     cluster_account: cluster.account.clone().unwrap_or_default(),
                 })
             }
-            Some(_) if fargate.is_some() => {
-                let (profile, workloads) = fargate.unwrap_or_default();
-                Verdict::KeepIrsa(KeepIrsa::Fargate { profile, workloads })
-            }
-            Some(_) if !windows.is_empty() => {
+            (Some(_), Some(keep)) => Verdict::KeepIrsa(keep),
+            (Some(_), None) if !windows.is_empty() => {
                 Verdict::KeepIrsa(KeepIrsa::Windows { workloads: windows })
             }
-            Some(_) => Verdict::Migrate {
+            (Some(_), None) => Verdict::Migrate {
                 trust_present: trust_present(p, &arn.value),
                 associated: associated(p, &ns, &name),
                 addon: (ns == "kube-system")

@@ -96,7 +96,6 @@ pub fn run(args: CheckArgs, color: ColorChoice) -> anyhow::Result<ExitCode> {
         notes: &result.notes,
         warnings: &warnings,
     };
-    let _ = color;
     let colored = output::color_for(args.output.as_deref());
     let limit = (!args.show_all).then_some(eksplane_report::SIMILAR_LIMIT);
     let text = match args.format {
